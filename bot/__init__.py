@@ -1,0 +1,1 @@
+"""Passerelle: a Discord bot for francophone social-work communities (France–Québec)."""

@@ -1,0 +1,21 @@
+"""Errors a member can fix, raised by domain code that knows nothing of Discord.
+
+A ``UserError`` carries a catalog key and its placeholders, never a finished sentence: the one
+error handler (``bot.errors``) translates it into the member's language and answers ephemerally.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UserError(Exception):
+    """Bad input or a refused action; the message is a translation key plus parameters."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def __repr__(self) -> str:  # params may hold user text: keep them out of reprs and logs
+        return f"{type(self).__name__}({self.key!r})"
