@@ -1,0 +1,31 @@
+"""The one exception of ``bot.when``: a catalog key plus placeholders, never a sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.user_error import UserError
+
+#: Every key ``parse_when`` can raise, with the placeholders it always passes.
+ERROR_PARAMS: dict[str, frozenset[str]] = {
+    "when.error.not_understood": frozenset({"text", "examples"}),
+    "when.error.missing_hour": frozenset({"text", "examples"}),
+    "when.error.impossible_date": frozenset({"text", "examples"}),
+    "when.error.impossible_hour": frozenset({"text", "examples"}),
+    "when.error.ambiguous_date": frozenset({"text", "day_first", "month_first"}),
+    "when.error.weekday_mismatch": frozenset({"text", "date"}),
+    "when.error.past": frozenset({"text", "when"}),
+    "when.error.too_far": frozenset({"text", "years"}),
+    "when.error.nonexistent_time": frozenset({"text", "local", "offset_before", "offset_after"}),
+    "when.error.ambiguous_time": frozenset(
+        {"text", "local", "offset_first", "offset_second", "utc_first", "utc_second"}
+    ),
+}
+
+
+class WhenError(UserError):
+    """A date or hour a member typed that cannot be used; ``key`` is one of ``ERROR_PARAMS``."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        assert key in ERROR_PARAMS, key
+        super().__init__(key, **params)
