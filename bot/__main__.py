@@ -1,0 +1,133 @@
+"""Entry point: `python -m bot [run|check|commands --json|sigles …]` (also `passerelle`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+
+import discord
+
+from bot.client import Passerelle
+from bot.command_rules import check_payload
+from bot.db import DatabaseTooNewError
+from bot.settings import Settings, SettingsError, configure_logging, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="passerelle", description="Passerelle, le bot.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="se connecter et servir / connect and serve (default)")
+    sub.add_parser("check", help="tout vérifier sans se connecter / check without connecting")
+    cmds = sub.add_parser("commands", help="les commandes telles que synchronisées")
+    cmds.add_argument("--json", action="store_true", help="JSON payload")
+    sigles = sub.add_parser("sigles", help="le glossaire des sigles / the acronym glossary")
+    sigles.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+async def _serve(settings: Settings) -> int:
+    bot = Passerelle(settings)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(settings.discord_token), name="passerelle-run")
+        stopper = asyncio.create_task(stop.wait(), name="passerelle-stop")
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            log.info("stopping on signal")
+            await bot.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+            return 0
+        stopper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await stopper
+        runner.result()
+    return 0
+
+
+async def _prepared(settings: Settings) -> Passerelle:
+    bot = Passerelle(settings)
+    await bot.prepare()
+    return bot
+
+
+async def _check(settings: Settings) -> int:
+    bot = await _prepared(settings)
+    try:
+        payload = await bot.command_payload()
+        problems = [f"cog {name}: {err!r}" for name, err in bot.failed_cogs.items()]
+        problems += check_payload(payload)
+    finally:
+        await bot.db.close()
+    if problems:
+        print("Problèmes / Problems:", *problems, sep="\n  - ", file=sys.stderr)
+        return 1
+    token = (
+        "présent / set" if settings.discord_token else "absent (requis pour run / needed to run)"
+    )
+    print(
+        f"OK : {len(payload)} commandes, base {settings.database_path} à jour, "
+        f"DISCORD_TOKEN {token}."
+    )
+    return 0
+
+
+async def _commands(settings: Settings) -> int:
+    bot = await _prepared(settings)
+    try:
+        payload = await bot.command_payload()
+    finally:
+        await bot.db.close()
+    print(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = load_settings(require_token=command == "run")
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    # check/commands/sigles print results on stdout: keep the log to warnings there.
+    configure_logging(settings if command == "run" else replace(settings, log_level="WARNING"))
+    try:
+        if command == "run":
+            return asyncio.run(_serve(settings))
+        if command == "check":
+            return asyncio.run(_check(settings))
+        if command == "commands":
+            return asyncio.run(_commands(settings))
+        if command == "sigles":
+            from cogs.sigles.cli import main as sigles_main
+
+            return sigles_main(list(args.rest), settings=settings)
+    except DatabaseTooNewError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except discord.LoginFailure:
+        print(
+            "DISCORD_TOKEN : Discord a refusé ce jeton ; régénérez-le dans le portail "
+            "développeurs. "
+            "/ DISCORD_TOKEN: Discord rejected this token; reset it in the developer portal.",
+            file=sys.stderr,
+        )
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

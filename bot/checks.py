@@ -1,0 +1,73 @@
+"""Server-side permission checks: run on every call, whatever Discord's default permissions say."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.user_error import UserError
+
+if TYPE_CHECKING:
+    from bot.client import Passerelle
+
+
+class NotModerator(app_commands.CheckFailure):
+    """Raised when a member without moderator rights calls a moderator command."""
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
+        return False
+    if member.guild_permissions.manage_guild or member.guild_permissions.administrator:
+        return True
+    bot: Passerelle = interaction.client
+    role_id = bot.settings_store.guild(interaction.guild.id).moderator_role_id
+    return role_id is not None and any(role.id == role_id for role in member.roles)
+
+
+def require_moderator(interaction: discord.Interaction[Any]) -> None:
+    """For buttons and modals, which have no decorator checks."""
+    if not is_moderator(interaction):
+        raise NotModerator()
+
+
+def moderator_only() -> Any:
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        require_moderator(interaction)
+        return True
+
+    predicate.moderator = True  # type: ignore[attr-defined]  # read by /aide
+    return app_commands.check(predicate)
+
+
+def is_moderator_command(command: app_commands.Command[Any, ..., Any]) -> bool:
+    return any(getattr(check, "moderator", False) for check in command.checks)
+
+
+def require_guild(interaction: discord.Interaction[Any]) -> discord.Guild:
+    if interaction.guild is None:
+        raise UserError("errors.guild_only")
+    return interaction.guild
+
+
+def missing_channel_permissions(
+    channel: discord.abc.GuildChannel | discord.Thread, me: discord.Member, *needed: str
+) -> list[str]:
+    """The permission names (discord.py attribute names) the bot lacks in `channel`."""
+    perms = channel.permissions_for(me)
+    return [name for name in needed if not getattr(perms, name)]
+
+
+def require_channel_permissions(
+    channel: discord.abc.GuildChannel | discord.Thread, me: discord.Member, *needed: str
+) -> None:
+    missing = missing_channel_permissions(channel, me, *needed)
+    if missing:
+        raise UserError(
+            "errors.bot_missing_permissions",
+            channel=channel.mention,
+            permissions=", ".join(missing),
+        )

@@ -1,0 +1,124 @@
+"""The bot: wires the database, the scheduler, the reminder engine, the cogs and the sync."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.db import Database, meta
+from bot.discord_text import SAFE_MENTIONS
+from bot.errors import answer_error
+from bot.guild_settings import SettingsStore
+from bot.i18n.commands import CatalogTranslator
+from bot.reminders import ReminderEngine
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Passerelle never joins voice: the voice libraries' start-up warnings are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
+
+class PasserelleTree(app_commands.CommandTree["Passerelle"]):
+    async def on_error(
+        self, interaction: discord.Interaction[Passerelle], error: app_commands.AppCommandError
+    ) -> None:
+        await answer_error(interaction, error)
+
+
+def feature_packages() -> list[str]:
+    """Every cog package under `cogs/`, in a stable order."""
+    return sorted(m.name for m in pkgutil.iter_modules(cogs.__path__) if m.ispkg)
+
+
+class Passerelle(commands.Bot):
+    db: Database
+    settings_store: SettingsStore
+    reminders: ReminderEngine
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
+        intents = discord.Intents.default()
+        intents.message_content = False  # slash commands only: no privileged intents needed
+        intents.presences = False
+        intents.members = False
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents,
+            tree_cls=PasserelleTree,
+            allowed_mentions=SAFE_MENTIONS,
+            chunk_guilds_at_startup=False,
+            **options,
+        )
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.failed_cogs: dict[str, BaseException] = {}
+
+    # -- start-up -------------------------------------------------------------------------------
+    async def prepare(self) -> None:
+        """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
+        self.db = await Database.open(self.settings.database_path)
+        self.settings_store = SettingsStore(self.db)
+        await self.settings_store.load()
+        self.reminders = ReminderEngine(self)
+        await self.tree.set_translator(CatalogTranslator())
+        for name in feature_packages():
+            try:
+                await self.load_extension(f"cogs.{name}")
+            except Exception as error:  # one broken feature must not take the others down
+                self.failed_cogs[name] = error
+                log.exception("could not load cog %s", name)
+
+    async def setup_hook(self) -> None:
+        await self.prepare()
+        self.scheduler.start()
+        await self.reminders.start()
+        await self.sync_commands()
+
+    async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
+        """The application-command payload exactly as `CommandTree.sync` sends it."""
+        translator = self.tree.translator
+        # _get_all_commands is what sync() itself uses: the same list, the same order.
+        all_commands = self.tree._get_all_commands(guild=guild)
+        if translator is None:
+            return [c.to_dict(self.tree) for c in all_commands]
+        return [await c.get_translated_payload(self.tree, translator) for c in all_commands]
+
+    async def sync_commands(self) -> None:
+        scopes: list[discord.Object | None] = [
+            discord.Object(id=g) for g in self.settings.dev_guild_ids
+        ] or [None]
+        for guild in scopes:
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            payload = await self.command_payload(guild)
+            digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+            key = f"sync_hash:{guild.id if guild else 'global'}"
+            if await meta.get(self.db, key) == digest:
+                log.info("commands unchanged since the last sync (%s): not syncing", key)
+                continue
+            await self.tree.sync(guild=guild)
+            await meta.put(self.db, key, digest)
+            log.info("synced %d commands (%s)", len(payload), key)
+
+    # -- shutdown -------------------------------------------------------------------------------
+    async def close(self) -> None:
+        if getattr(self, "reminders", None) is not None:
+            await self.reminders.stop()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await super().close()
+        if getattr(self, "db", None) is not None:
+            await self.db.close()

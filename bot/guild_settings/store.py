@@ -1,0 +1,62 @@
+"""SQL for per-server settings and member preferences, with a read-through cache."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from bot.db import Database
+from bot.guild_settings.model import GuildSettings, MemberSettings
+
+_GUILD_COLUMNS = [f.name for f in fields(GuildSettings) if f.name != "guild_id"]
+
+
+class SettingsStore:
+    """Reads are served from memory (every interaction needs the server's language)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._guilds: dict[int, GuildSettings] = {}
+
+    async def load(self) -> None:
+        rows = await self._db.fetchall("SELECT * FROM guild_settings")
+        self._guilds = {row["guild_id"]: GuildSettings(**dict(row)) for row in rows}
+
+    def guild(self, guild_id: int | None) -> GuildSettings:
+        if guild_id is None:
+            return GuildSettings(guild_id=0)
+        return self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id)
+
+    async def save_guild(self, settings: GuildSettings) -> None:
+        values = asdict(settings)
+        cols = ", ".join(["guild_id", *_GUILD_COLUMNS])
+        marks = ", ".join(f":{c}" for c in ["guild_id", *_GUILD_COLUMNS])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _GUILD_COLUMNS)
+        await self._db.execute(
+            f"INSERT INTO guild_settings ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT(guild_id) DO UPDATE SET {updates}",
+            values,
+        )
+        self._guilds[settings.guild_id] = settings
+
+    async def member(self, user_id: int) -> MemberSettings:
+        row = await self._db.fetchone("SELECT * FROM member_settings WHERE user_id = ?", (user_id,))
+        if row is None:
+            return MemberSettings(user_id=user_id)
+        return MemberSettings(
+            user_id=user_id,
+            timezone=row["timezone"],
+            dm_reminders=bool(row["dm_reminders"]),
+            dm_closed=bool(row["dm_closed"]),
+        )
+
+    async def save_member(self, member: MemberSettings) -> None:
+        await self._db.execute(
+            "INSERT INTO member_settings (user_id, timezone, dm_reminders, dm_closed) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET timezone = excluded.timezone,"
+            " dm_reminders = excluded.dm_reminders, dm_closed = excluded.dm_closed",
+            (member.user_id, member.timezone, int(member.dm_reminders), int(member.dm_closed)),
+        )
+
+    async def forget_member(self, user_id: int) -> int:
+        cur = await self._db.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
+        return cur.rowcount

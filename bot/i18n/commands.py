@@ -1,0 +1,45 @@
+"""Localised command names and descriptions for Discord (`fr`, `en-US`, `en-GB`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.i18n import catalogs, lang_for, t
+
+DISCORD_LOCALES: dict[discord.Locale, str] = {
+    discord.Locale.french: "fr",
+    discord.Locale.american_english: "en",
+    discord.Locale.british_english: "en",
+}
+
+
+def L(key: str) -> app_commands.locale_str:
+    """A command string whose source text is the French catalog entry for `key`."""
+    return app_commands.locale_str(t(key, "fr"), key=key)
+
+
+class CatalogTranslator(app_commands.Translator):
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        key = string.extras.get("key")
+        lang = DISCORD_LOCALES.get(locale)
+        if not key or lang is None:
+            return None
+        return catalogs().get(lang, {}).get(key) or None
+
+
+def interaction_lang(interaction: discord.Interaction[Any]) -> str:
+    """The member's language: their Discord locale, else the server's, else the bot's default."""
+    client = interaction.client
+    fallback = getattr(getattr(client, "settings", None), "default_locale", "fr")
+    store = getattr(client, "settings_store", None)
+    if store is not None and interaction.guild_id is not None:
+        fallback = store.guild(interaction.guild_id).lang(fallback)
+    return lang_for(str(interaction.locale), fallback)

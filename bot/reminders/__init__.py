@@ -1,0 +1,6 @@
+"""The exactly-once reminder engine shared by every feature that posts at a set time."""
+
+from bot.reminders.engine import ReminderEngine
+from bot.reminders.model import DueItem, Outgoing, ReminderHandler, Schedule
+
+__all__ = ["DueItem", "Outgoing", "ReminderEngine", "ReminderHandler", "Schedule"]

@@ -1,0 +1,330 @@
+"""The exactly-once delivery engine.
+
+SQLite holds every due item and a ledger of every delivery; APScheduler holds one wake-up (the
+earliest due item) and is rebuilt from the table at start and after every change. For each due
+item the engine asks the feature what to send, writes 'sending' in the ledger, sends with a nonce
+derived from the delivery key (Discord drops a repeat), writes the outcome, and only then
+advances or removes the item.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.discord_text import NO_MENTIONS, SAFE_MENTIONS
+from bot.i18n import t
+from bot.reminders.model import DueItem, Outgoing, ReminderHandler, Schedule
+from bot.reminders.pacing import Spacer, TokenBucket
+from bot.reminders.policy import Timeliness, backoff, gives_up, nonce_for, timeliness
+from bot.reminders.store import FINAL, ReminderStore
+
+if TYPE_CHECKING:
+    from bot.client import Passerelle
+
+log = logging.getLogger(__name__)
+
+WAKE_JOB = "reminders.wake"
+
+
+class Transient(Exception):
+    """Worth trying again later (429 after discord.py's own retries, 5xx, network)."""
+
+
+class Permanent(Exception):
+    """Not worth retrying (channel deleted, permission lost, bad request)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class DMClosed(Exception):
+    """Discord error 50007: the member does not accept DMs from the bot."""
+
+
+def classify(error: BaseException) -> BaseException:
+    if isinstance(error, DMClosed | Transient | Permanent):
+        return error
+    if isinstance(error, discord.Forbidden):
+        if error.code == 50007:
+            return DMClosed()
+        return Permanent("missing_access" if error.code == 50001 else "missing_permissions")
+    if isinstance(error, discord.NotFound):
+        return Permanent("unknown_channel")
+    if isinstance(error, discord.DiscordServerError):
+        return Transient(str(error.status))
+    if isinstance(error, discord.HTTPException):
+        return Transient("429") if error.status == 429 else Permanent(f"http_{error.status}")
+    if isinstance(error, aiohttp.ClientError | OSError | asyncio.TimeoutError):
+        return Transient("network")
+    return error
+
+
+class ReminderEngine:
+    def __init__(
+        self,
+        bot: Passerelle,
+        *,
+        workers: int = 8,
+        rate_per_second: float = 47.0,
+        dm_interval: float = 1.0,
+        batch: int = 500,
+    ) -> None:
+        self.bot = bot
+        self.store = ReminderStore(bot.db)
+        self.handlers: dict[str, ReminderHandler] = {}
+        self.workers = workers
+        self.limiter = TokenBucket(rate_per_second, burst=2)
+        self.dm_spacer = Spacer(dm_interval)
+        self.batch = batch
+        self._tick = asyncio.Lock()
+        self._running = False
+
+    # -- what features call ---------------------------------------------------------------------
+    def register(self, kind: str, handler: ReminderHandler) -> None:
+        self.handlers[kind] = handler
+
+    async def schedule(self, kind: str, ref: str, guild_id: int | None, when: Schedule) -> None:
+        """Create or move the item (kind, ref); the ledger keeps what was already delivered."""
+        await self.store.upsert(kind, ref, guild_id, when)
+        await self._rewake()
+
+    async def cancel(self, kind: str, ref: str) -> None:
+        await self.store.delete(kind, ref)
+        await self._rewake()
+
+    async def cancel_prefix(self, kind: str, prefix: str) -> None:
+        await self.store.delete_prefix(kind, prefix)
+        await self._rewake()
+
+    # -- life cycle -----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Rebuild the wake-up from the table; overdue items are handled at once (late policy)."""
+        self._running = True
+        await self._rewake()
+
+    async def stop(self) -> None:
+        self._running = False
+        if self.bot.scheduler.get_job(WAKE_JOB):
+            self.bot.scheduler.remove_job(WAKE_JOB)
+        try:
+            async with asyncio.timeout(10):
+                async with self._tick:
+                    pass
+        except TimeoutError:
+            log.warning("a reminder run was still going on at shutdown")
+
+    async def wait_idle(self) -> None:
+        async with self._tick:
+            pass
+
+    async def _rewake(self) -> None:
+        if not self._running:
+            return
+        nxt = await self.store.next_due()
+        scheduler = self.bot.scheduler
+        if nxt is None:
+            if scheduler.get_job(WAKE_JOB):
+                scheduler.remove_job(WAKE_JOB)
+            return
+        # The bot's clock may be a test clock: wake after the same delay, in real time.
+        delay = max(0.0, (nxt - self.bot.clock.now()).total_seconds())
+        scheduler.add_job(
+            self.run_due,
+            "date",
+            run_date=datetime.now(UTC) + timedelta(seconds=delay),
+            id=WAKE_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    # -- the run --------------------------------------------------------------------------------
+    async def run_due(self) -> int:
+        """Settle everything due now; returns how many items were handled."""
+        handled = 0
+        async with self._tick:
+            while True:
+                now = self.bot.clock.now()
+                items = await self.store.due(now, self.batch)
+                if not items:
+                    break
+                gate = asyncio.Semaphore(self.workers)
+
+                async def one(
+                    item: DueItem, now: datetime = now, gate: asyncio.Semaphore = gate
+                ) -> None:
+                    async with gate:
+                        await self._handle(item, now)
+
+                await asyncio.gather(*(one(item) for item in items))
+                handled += len(items)
+        await self._rewake()
+        return handled
+
+    async def _handle(self, item: DueItem, now: datetime) -> None:
+        handler = self.handlers.get(item.kind)
+        if handler is None:
+            log.error("no handler for reminder kind %s; retrying in an hour", item.kind)
+            await self.store.retry_later(item, now + timedelta(hours=1))
+            return
+        try:
+            when = timeliness(item.due_at, item.expires_at, now)
+            if when is Timeliness.MISSED:
+                await self.store.record(item, "*", "missed", now)
+                log.warning(
+                    "reminder %s %s for %s missed (due %s)",
+                    item.kind,
+                    item.ref,
+                    item.occurrence,
+                    item.due_at.isoformat(),
+                )
+                await self.store.settle(item, await handler.next_schedule(item))
+                return
+            outgoing = await handler.render(item, late=when is Timeliness.LATE)
+            if not outgoing:
+                await self.store.record(item, "*", "skipped", now)
+            pending = False
+            for out in outgoing:
+                if not await self._deliver_once(handler, item, out, now, when):
+                    pending = True
+            if pending:
+                attempts = item.attempts + 1
+                if not gives_up(attempts):
+                    await self.store.retry_later(item, now + backoff(attempts))
+                    return
+                for out in outgoing:
+                    if await self.store.ledger_status(item, out.target) not in FINAL:
+                        await self.store.record(item, out.target, "failed", now, error="retries")
+                log.error("reminder %s %s gave up after %d tries", item.kind, item.ref, attempts)
+            following: Schedule | None = await handler.next_schedule(item)
+            await self.store.settle(item, following)
+        except Exception:
+            log.exception("reminder %s %s could not be handled", item.kind, item.ref)
+            attempts = item.attempts + 1
+            await self.store.retry_later(item, now + backoff(attempts))
+
+    async def _deliver_once(
+        self,
+        handler: ReminderHandler,
+        item: DueItem,
+        out: Outgoing,
+        now: datetime,
+        when: Timeliness,
+    ) -> bool:
+        """True when this target is settled (delivered, fallen back, or failed for good)."""
+        if await self.store.ledger_status(item, out.target) in FINAL:
+            return True
+        await self.store.record(item, out.target, "sending", now)
+        nonce = nonce_for(item.kind, item.ref, item.occurrence, out.target)
+        status = "late" if when is Timeliness.LATE else "sent"
+        try:
+            message = await self._send(item, out, nonce)
+        except Exception as raw:
+            error = classify(raw)
+            if isinstance(error, DMClosed):
+                return await self._fallback(item, out, now)
+            if isinstance(error, Transient):
+                log.warning("reminder %s %s: transient failure %s", item.kind, item.ref, error)
+                return False
+            if isinstance(error, Permanent):
+                await self.store.record(item, out.target, "failed", now, error=error.code)
+                await self._report(item, out, error.code, now)
+                await handler.on_permanent_failure(item, out.target, error.code)
+                return True
+            raise
+        await self.store.record(item, out.target, status, now, message_id=message.id)
+        await handler.on_delivered(item, out.target, message)
+        return True
+
+    async def _send(self, item: DueItem, out: Outgoing, nonce: str) -> discord.Message:
+        mentions = out.allowed_mentions or SAFE_MENTIONS
+        if out.is_dm:
+            member = await self.bot.settings_store.member(out.target_id)
+            if member.dm_closed:
+                raise DMClosed()  # Discord said 50007 before: do not knock again
+            await self.dm_spacer.wait()
+            await self.limiter.acquire()
+            channel: discord.abc.Messageable = await self.bot.create_dm(
+                discord.Object(out.target_id)  # type: ignore[arg-type]
+            )
+        else:
+            channel = self.bot.get_partial_messageable(out.target_id, guild_id=item.guild_id)
+        await self.limiter.acquire()
+        return await channel.send(
+            content=out.content,
+            embeds=out.embeds,
+            view=out.view or discord.utils.MISSING,
+            allowed_mentions=mentions,
+            nonce=nonce,
+        )
+
+    async def _fallback(self, item: DueItem, out: Outgoing, now: datetime) -> bool:
+        store = self.bot.settings_store
+        member = await store.member(out.target_id)
+        if not member.dm_closed:
+            await store.save_member(replace(member, dm_closed=True))
+        if out.fallback_channel_id is None or not out.fallback_content:
+            await self.store.record(item, out.target, "fallback", now, error="dm_closed")
+            return True
+        fallback = Outgoing(
+            target=f"channel:{out.fallback_channel_id}",
+            content=out.fallback_content,
+            allowed_mentions=discord.AllowedMentions(
+                everyone=False, roles=False, users=[discord.Object(out.target_id)]
+            ),
+        )
+        try:
+            fallback_nonce = nonce_for(
+                item.kind, item.ref, item.occurrence, "fallback:" + out.target
+            )
+            message = await self._send(item, fallback, fallback_nonce)
+        except Exception as raw:
+            if isinstance(classify(raw), Transient):
+                return False
+            await self.store.record(item, out.target, "failed", now, error="fallback")
+            return True
+        await self.store.record(item, out.target, "fallback", now, message_id=message.id)
+        return True
+
+    async def _report(self, item: DueItem, out: Outgoing, code: str, now: datetime) -> None:
+        """Tell the server's moderators once per (channel, error)."""
+        if item.guild_id is None or out.is_dm:
+            return
+        if not await self.store.first_report(item.guild_id, out.target_id, code, now):
+            return
+        settings = self.bot.settings_store.guild(item.guild_id)
+        lang = settings.lang(self.bot.settings.default_locale)
+        where = [
+            c
+            for c in (settings.mod_channel_id, settings.announce_channel_id)
+            if c and c != out.target_id
+        ]
+        text = t(
+            "reminders.failure_report",
+            lang,
+            channel=f"<#{out.target_id}>",
+            reason=t(f"reminders.failure.{code}", lang)
+            if code in KNOWN_CODES
+            else t("reminders.failure.other", lang, code=code),
+        )
+        for channel_id in where[:1]:
+            try:
+                await self.limiter.acquire()
+                await self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id).send(
+                    text, allowed_mentions=NO_MENTIONS
+                )
+                return
+            except discord.HTTPException:
+                log.warning("could not report a reminder failure in guild %s", item.guild_id)
+        log.warning("reminder failure in guild %s not reported: no usable channel", item.guild_id)
+
+
+KNOWN_CODES = ("missing_permissions", "missing_access", "unknown_channel")

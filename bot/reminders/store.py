@@ -1,0 +1,159 @@
+"""The engine's SQL: items, the delivery ledger, failure reports."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from bot.db import Database
+from bot.reminders.model import DueItem, Schedule, from_ts, to_ts
+
+FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
+
+
+class ReminderStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def upsert(self, kind: str, ref: str, guild_id: int | None, schedule: Schedule) -> None:
+        await self.db.execute(
+            "INSERT INTO reminder_items (kind, ref, guild_id, occurrence, due_at, expires_at,"
+            " payload, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
+            " ON CONFLICT(kind, ref) DO UPDATE SET guild_id = excluded.guild_id,"
+            " occurrence = excluded.occurrence, due_at = excluded.due_at,"
+            " expires_at = excluded.expires_at, payload = excluded.payload, attempts = 0",
+            (
+                kind,
+                ref,
+                guild_id,
+                schedule.occurrence,
+                to_ts(schedule.due_at),
+                None if schedule.expires_at is None else to_ts(schedule.expires_at),
+                json.dumps(schedule.payload or {}),
+            ),
+        )
+
+    async def delete(self, kind: str, ref: str) -> int:
+        cur = await self.db.execute(
+            "DELETE FROM reminder_items WHERE kind = ? AND ref = ?", (kind, ref)
+        )
+        return cur.rowcount
+
+    async def delete_prefix(self, kind: str, prefix: str) -> int:
+        cur = await self.db.execute(
+            "DELETE FROM reminder_items WHERE kind = ? AND substr(ref, 1, ?) = ?",
+            (kind, len(prefix), prefix),
+        )
+        return cur.rowcount
+
+    async def next_due(self) -> datetime | None:
+        value = await self.db.fetchval("SELECT MIN(due_at) FROM reminder_items")
+        return None if value is None else from_ts(value)
+
+    async def due(self, now: datetime, limit: int) -> list[DueItem]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM reminder_items WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (to_ts(now), limit),
+        )
+        return [DueItem.from_row(r) for r in rows]
+
+    async def pending(self, guild_id: int, limit: int) -> list[DueItem]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM reminder_items WHERE guild_id = ? ORDER BY due_at LIMIT ?",
+            (guild_id, limit),
+        )
+        return [DueItem.from_row(r) for r in rows]
+
+    async def count_pending(self, guild_id: int) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM reminder_items WHERE guild_id = ?", (guild_id,)
+            )
+        )
+
+    async def recent_problems(self, guild_id: int, limit: int) -> list[Any]:
+        return await self.db.fetchall(
+            "SELECT * FROM reminder_ledger WHERE guild_id = ? AND status IN ('missed', 'failed')"
+            " ORDER BY at DESC LIMIT ?",
+            (guild_id, limit),
+        )
+
+    # -- the ledger -----------------------------------------------------------------------------
+    async def ledger_status(self, item: DueItem, target: str) -> str | None:
+        return await self.db.fetchval(
+            "SELECT status FROM reminder_ledger WHERE kind = ? AND ref = ? AND occurrence = ?"
+            " AND target = ?",
+            (item.kind, item.ref, item.occurrence, target),
+        )
+
+    async def record(
+        self,
+        item: DueItem,
+        target: str,
+        status: str,
+        now: datetime,
+        *,
+        message_id: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO reminder_ledger (kind, ref, occurrence, target, guild_id, status,"
+            " message_id, error, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(kind, ref, occurrence, target) DO UPDATE SET status = excluded.status,"
+            " message_id = excluded.message_id, error = excluded.error, at = excluded.at",
+            (
+                item.kind,
+                item.ref,
+                item.occurrence,
+                target,
+                item.guild_id,
+                status,
+                message_id,
+                error,
+                to_ts(now),
+            ),
+        )
+
+    async def settle(self, item: DueItem, following: Schedule | None) -> None:
+        """Advance or remove an item, only if nobody rescheduled it meanwhile."""
+        if following is None:
+            await self.db.execute(
+                "DELETE FROM reminder_items WHERE id = ? AND occurrence = ? AND due_at = ?",
+                (item.id, item.occurrence, to_ts(item.due_at)),
+            )
+            return
+        await self.db.execute(
+            "UPDATE reminder_items SET occurrence = ?, due_at = ?, expires_at = ?,"
+            " payload = ?, attempts = 0 WHERE id = ? AND occurrence = ? AND due_at = ?",
+            (
+                following.occurrence,
+                to_ts(following.due_at),
+                None if following.expires_at is None else to_ts(following.expires_at),
+                json.dumps(following.payload if following.payload is not None else item.payload),
+                item.id,
+                item.occurrence,
+                to_ts(item.due_at),
+            ),
+        )
+
+    async def retry_later(self, item: DueItem, when: datetime) -> None:
+        await self.db.execute(
+            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (to_ts(when), item.id),
+        )
+
+    async def first_report(self, guild_id: int, channel_id: int, code: str, now: datetime) -> bool:
+        """True the first time this failure is seen (then moderators are told)."""
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO reminder_failure_reports (guild_id, channel_id, code, at)"
+            " VALUES (?, ?, ?, ?)",
+            (guild_id, channel_id, code, to_ts(now)),
+        )
+        return cur.rowcount == 1
+
+    async def clear_reports(self, guild_id: int, channel_id: int) -> None:
+        await self.db.execute(
+            "DELETE FROM reminder_failure_reports WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )

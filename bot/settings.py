@@ -1,0 +1,117 @@
+"""Typed settings, read once from `.env` (python-dotenv) and then the environment."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+SUPPORTED_LOCALES = ("fr", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class SettingsError(Exception):
+    """A missing or invalid setting; the message names the variable and the fix (fr, then en)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    discord_token: str = field(repr=False)  # never printed, never logged
+    database_path: Path = Path("data/passerelle.db")
+    default_timezone: str = "Europe/Paris"
+    default_locale: str = "fr"
+    dev_guild_ids: tuple[int, ...] = ()
+    log_level: str = "INFO"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.default_timezone)
+
+
+def _fail(var: str, fr: str, en: str) -> SettingsError:
+    return SettingsError(f"{var} : {fr} / {var}: {en}")
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = Path(".env"),
+    require_token: bool = True,
+) -> Settings:
+    """Build settings from `.env` overlaid by the environment (the environment wins).
+
+    `check` and `commands` never connect, so they may run without a token.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if env is None else env)
+
+    token = values.get("DISCORD_TOKEN", "").strip()
+    if not token and require_token:
+        raise _fail(
+            "DISCORD_TOKEN",
+            "manquant ; copiez .env.example vers .env et collez-y le jeton du bot "
+            "(portail développeurs Discord › Bot › Reset Token).",
+            "missing; copy .env.example to .env and paste the bot token "
+            "(Discord developer portal › Bot › Reset Token).",
+        )
+
+    db_path = Path(values.get("DATABASE_PATH", "").strip() or "data/passerelle.db")
+
+    tz = values.get("DEFAULT_TIMEZONE", "").strip() or "Europe/Paris"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise _fail(
+            "DEFAULT_TIMEZONE",
+            f"« {tz} » n'est pas un fuseau IANA ; exemple : Europe/Paris ou America/Montreal.",
+            f"'{tz}' is not an IANA zone; e.g. Europe/Paris or America/Montreal.",
+        ) from None
+
+    locale = (values.get("DEFAULT_LOCALE", "").strip() or "fr").lower()
+    if locale not in SUPPORTED_LOCALES:
+        raise _fail(
+            "DEFAULT_LOCALE",
+            f"« {locale} » n'est pas pris en charge ; choisissez fr ou en.",
+            f"'{locale}' is not supported; choose fr or en.",
+        )
+
+    raw_ids = values.get("DEV_GUILD_IDS", "").strip()
+    try:
+        guild_ids = tuple(int(p) for p in raw_ids.replace(" ", "").split(",") if p)
+    except ValueError:
+        raise _fail(
+            "DEV_GUILD_IDS",
+            "doit être une liste d'identifiants de serveurs séparés par des virgules.",
+            "must be a comma-separated list of server ids.",
+        ) from None
+
+    level = (values.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise _fail(
+            "LOG_LEVEL",
+            f"« {level} » inconnu ; choisissez parmi {', '.join(LOG_LEVELS)}.",
+            f"unknown '{level}'; choose one of {', '.join(LOG_LEVELS)}.",
+        )
+
+    return Settings(
+        discord_token=token,
+        database_path=db_path,
+        default_timezone=tz,
+        default_locale=locale,
+        dev_guild_ids=guild_ids,
+        log_level=level,
+    )
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level),
+        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
+    )

@@ -1,0 +1,1 @@
+"""Feature packages, one per capability; each exposes async setup(bot)."""

@@ -1,0 +1,209 @@
+"""Slash commands of `/config`: read the interaction, validate, save, answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.discord_text import ts
+from bot.guild_settings import REGIONS
+from bot.guild_settings.model import validate_zone, zone_suggestions
+from bot.i18n import t
+from bot.i18n.commands import L, interaction_lang
+from bot.user_error import UserError
+
+if TYPE_CHECKING:
+    from bot.client import Passerelle
+
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+
+
+class ConfigCog(commands.Cog):
+    config = app_commands.Group(
+        name=L("cmd.config.name"), description=L("cmd.config.desc"), guild_only=True
+    )
+
+    def __init__(self, bot: Passerelle) -> None:
+        self.bot = bot
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _settings(self, interaction: discord.Interaction[Passerelle]):
+        guild = require_guild(interaction)
+        return self.bot.settings_store.guild(guild.id)
+
+    async def _saved(
+        self, interaction: discord.Interaction[Passerelle], what: str, value: str
+    ) -> None:
+        lang = interaction_lang(interaction)
+        await interaction.response.send_message(
+            t("config.saved", lang, what=t(f"config.field.{what}", lang), value=value),
+            ephemeral=True,
+        )
+
+    # -- commands -------------------------------------------------------------------------------
+    @config.command(name=L("cmd.config.voir.name"), description=L("cmd.config.voir.desc"))
+    @moderator_only()
+    async def show(self, interaction: discord.Interaction[Passerelle]) -> None:
+        settings = self._settings(interaction)
+        lang = interaction_lang(interaction)
+        default = self.bot.settings
+        unset = t("config.unset", lang)
+
+        def channel(cid: int | None) -> str:
+            return f"<#{cid}>" if cid else unset
+
+        embed = discord.Embed(title=t("config.show.title", lang), colour=discord.Colour.blurple())
+        rows = {
+            "language": t(f"config.language.{settings.lang(default.default_locale)}", lang),
+            "timezone": settings.timezone
+            or f"{default.default_timezone} ({t('config.default', lang)})",
+            "region": t(f"region.{settings.region_or_default(default.default_timezone)}", lang),
+            "moderator_role": f"<@&{settings.moderator_role_id}>"
+            if settings.moderator_role_id
+            else unset,
+            "announce_channel": channel(settings.announce_channel_id),
+            "mod_channel": channel(settings.mod_channel_id),
+        }
+        for key, value in rows.items():
+            embed.add_field(name=t(f"config.field.{key}", lang), value=value, inline=True)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @config.command(name=L("cmd.config.langue.name"), description=L("cmd.config.langue.desc"))
+    @app_commands.rename(language=L("cmd.config.langue.opt.langue.name"))
+    @app_commands.describe(language=L("cmd.config.langue.opt.langue.desc"))
+    @app_commands.choices(
+        language=[
+            app_commands.Choice(name=L("config.language.fr"), value="fr"),
+            app_commands.Choice(name=L("config.language.en"), value="en"),
+        ]
+    )
+    @moderator_only()
+    async def language(
+        self, interaction: discord.Interaction[Passerelle], language: app_commands.Choice[str]
+    ) -> None:
+        settings = self._settings(interaction)
+        await self.bot.settings_store.save_guild(settings.with_(language=language.value))
+        await self._saved(
+            interaction, "language", t(f"config.language.{language.value}", language.value)
+        )
+
+    @config.command(name=L("cmd.config.fuseau.name"), description=L("cmd.config.fuseau.desc"))
+    @app_commands.rename(zone=L("cmd.config.fuseau.opt.zone.name"))
+    @app_commands.describe(zone=L("cmd.config.fuseau.opt.zone.desc"))
+    @moderator_only()
+    async def timezone(self, interaction: discord.Interaction[Passerelle], zone: str) -> None:
+        settings = self._settings(interaction)
+        name = validate_zone(zone)
+        await self.bot.settings_store.save_guild(settings.with_(timezone=name))
+        await self._saved(interaction, "timezone", name)
+
+    @timezone.autocomplete("zone")
+    async def timezone_autocomplete(
+        self, interaction: discord.Interaction[Passerelle], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
+
+    @config.command(name=L("cmd.config.region.name"), description=L("cmd.config.region.desc"))
+    @app_commands.rename(region=L("cmd.config.region.opt.region.name"))
+    @app_commands.describe(region=L("cmd.config.region.opt.region.desc"))
+    @app_commands.choices(
+        region=[app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
+    )
+    @moderator_only()
+    async def region(
+        self, interaction: discord.Interaction[Passerelle], region: app_commands.Choice[str]
+    ) -> None:
+        settings = self._settings(interaction)
+        await self.bot.settings_store.save_guild(settings.with_(region=region.value))
+        await self._saved(
+            interaction, "region", t(f"region.{region.value}", interaction_lang(interaction))
+        )
+
+    @config.command(name=L("cmd.config.role.name"), description=L("cmd.config.role.desc"))
+    @app_commands.rename(role=L("cmd.config.role.opt.role.name"))
+    @app_commands.describe(role=L("cmd.config.role.opt.role.desc"))
+    @moderator_only()
+    async def moderator_role(
+        self, interaction: discord.Interaction[Passerelle], role: discord.Role
+    ) -> None:
+        settings = self._settings(interaction)
+        if role.is_default():
+            raise UserError("config.error.everyone_role")
+        await self.bot.settings_store.save_guild(settings.with_(moderator_role_id=role.id))
+        await self._saved(interaction, "moderator_role", role.mention)
+
+    @config.command(name=L("cmd.config.annonces.name"), description=L("cmd.config.annonces.desc"))
+    @app_commands.rename(channel=L("cmd.config.opt.salon.name"))
+    @app_commands.describe(channel=L("cmd.config.opt.salon.desc"))
+    @moderator_only()
+    async def announce_channel(
+        self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
+    ) -> None:
+        settings = self._settings(interaction)
+        require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
+        await self.bot.settings_store.save_guild(settings.with_(announce_channel_id=channel.id))
+        await self.bot.reminders.store.clear_reports(channel.guild.id, channel.id)
+        await self._saved(interaction, "announce_channel", channel.mention)
+
+    @config.command(
+        name=L("cmd.config.moderation.name"), description=L("cmd.config.moderation.desc")
+    )
+    @app_commands.rename(channel=L("cmd.config.opt.salon.name"))
+    @app_commands.describe(channel=L("cmd.config.opt.salon.desc"))
+    @moderator_only()
+    async def mod_channel(
+        self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
+    ) -> None:
+        settings = self._settings(interaction)
+        require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
+        await self.bot.settings_store.save_guild(settings.with_(mod_channel_id=channel.id))
+        await self._saved(interaction, "mod_channel", channel.mention)
+
+    @config.command(name=L("cmd.config.rappels.name"), description=L("cmd.config.rappels.desc"))
+    @moderator_only()
+    async def reminders(self, interaction: discord.Interaction[Passerelle]) -> None:
+        guild = require_guild(interaction)
+        lang = interaction_lang(interaction)
+        store = self.bot.reminders.store
+        pending = await store.pending(guild.id, 10)
+        total = await store.count_pending(guild.id)
+        problems = await store.recent_problems(guild.id, 10)
+        embed = discord.Embed(
+            title=t("config.reminders.title", lang), colour=discord.Colour.blurple()
+        )
+        lines = [
+            t(
+                "config.reminders.item",
+                lang,
+                when=ts(item.due_at, "f"),
+                rel=ts(item.due_at, "R"),
+                kind=t(f"reminders.kind.{item.kind}", lang),
+            )
+            for item in pending
+        ]
+        embed.add_field(
+            name=t("config.reminders.pending", lang, count=total),
+            value="\n".join(lines) or t("config.reminders.none", lang),
+            inline=False,
+        )
+        failure_lines = [
+            t(
+                "config.reminders.problem",
+                lang,
+                status=t(f"config.reminders.status.{row['status']}", lang),
+                kind=t(f"reminders.kind.{row['kind']}", lang),
+                code=row["error"] or "-",
+                when=f"<t:{row['at']}:f>",
+            )
+            for row in problems
+        ]
+        embed.add_field(
+            name=t("config.reminders.problems", lang),
+            value="\n".join(failure_lines) or t("config.reminders.none", lang),
+            inline=False,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
