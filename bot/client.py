@@ -20,6 +20,7 @@ from bot.discord_text import SAFE_MENTIONS
 from bot.errors import answer_error
 from bot.guild_settings import SettingsStore
 from bot.i18n.commands import CatalogTranslator
+from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
 from bot.settings import Settings
 
@@ -65,6 +66,7 @@ class Passerelle(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
+        self.personal_data = PersonalDataRegistry()
 
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
