@@ -78,6 +78,8 @@ def parse_when(
         if slots.delta <= timedelta(0):
             raise WhenError("when.error.past", text=shown, when=f"{now:%Y-%m-%d %H:%M}")
         return (now.astimezone(UTC) + slots.delta).astimezone(zone)
+    if slots.day_offset is not None and slots.day_offset > MAX_DAYS_AHEAD:
+        raise WhenError("when.error.too_far", text=shown, years=MAX_YEARS_AHEAD)
     if slots.hour is None:
         raise WhenError("when.error.missing_hour", text=shown, examples=examples)
     if slots.year is not None and slots.year > now.year + MAX_YEARS_AHEAD + 1:

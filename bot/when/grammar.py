@@ -28,7 +28,7 @@ from bot.when.vocab import (
 
 _MONTH = alternation(MONTHS)
 _WEEKDAY = alternation(WEEKDAYS)
-_NUM = rf"(\d{{1,4}}|{alternation(NUMBER_WORDS)})"
+_NUM = rf"(\d{{1,6}}|{alternation(NUMBER_WORDS)})"
 _HALF = r"(?:\s+et\s+(quart|demie?))?"
 _HALVES = {"quart": 15, "demi": 30, "demie": 30}
 _UNITS = {
@@ -168,7 +168,7 @@ def parse(text: str, *, lang_hint: str | None, examples: str) -> Slots | None:
             s.period = period
     if numeric is None and not s.has_date and (m := t.take(_DAY_ONLY)):
         s.day = int(m[1])
-    if not t.only_fillers_left() or s == Slots():
+    if not t.only_fillers_left() or (s == Slots() and raw_time is None and numeric is None):
         return None
     if s.delta is not None and (s != Slots(delta=s.delta)):
         return None  # "dans 2 heures" is complete: nothing may be added to it
