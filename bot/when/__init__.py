@@ -25,12 +25,14 @@ Decisions (also in the tests):
 * **DST**: a local time in the spring-forward gap or the fall-back repeat is refused
   (``nonexistent_time`` / ``ambiguous_time``, with both UTC offsets), never shifted.
   "dans 2 heures" is an exact duration, so it never hits either.
+* **ISO with an offset** ("2026-12-12T19:00Z", "…+01:00") is an exact instant, shown in ``zone``.
 * **Range**: strictly after ``now``, and at most ``MAX_DAYS_AHEAD`` days ahead.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -45,6 +47,9 @@ MAX_YEARS_AHEAD = 2
 MAX_DAYS_AHEAD = 731  # about MAX_YEARS_AHEAD years
 MAX_TEXT_LENGTH = 200
 _TEXT_PARAM_LENGTH = 100
+_ISO_WITH_OFFSET = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})", re.IGNORECASE
+)
 
 
 def format_examples(lang: str) -> list[str]:
@@ -67,6 +72,13 @@ def parse_when(
     now = now.astimezone(zone)
     shown = text.strip()[:_TEXT_PARAM_LENGTH]
     examples = ", ".join(format_examples(lang_hint or "fr"))
+    if _ISO_WITH_OFFSET.fullmatch(text.strip()):  # an exact instant: no wall time to resolve
+        try:
+            instant = datetime.fromisoformat(text.strip().upper().replace(" ", "T"))
+        except ValueError:
+            key = "impossible_hour" if _is_date(text.strip()[:10]) else "impossible_date"
+            raise WhenError(f"when.error.{key}", text=shown, examples=examples) from None
+        return _in_range(instant.astimezone(zone), now, shown)
     slots = None
     if len(text) <= MAX_TEXT_LENGTH:
         slots = grammar.parse(text, lang_hint=lang_hint, examples=examples)
@@ -99,9 +111,12 @@ def parse_when(
         raise WhenError("when.error.past", text=shown, when=str(slots.year))
     if slots.weekday is not None and day.weekday() != slots.weekday:
         raise WhenError("when.error.weekday_mismatch", text=shown, date=day.isoformat())
-    result = _localise(wall(day), zone, shown)
+    return _in_range(_localise(wall(day), zone, shown), now, shown)
+
+
+def _in_range(result: datetime, now: datetime, shown: str) -> datetime:
     if result <= now:
-        raise WhenError("when.error.past", text=shown, when=f"{wall(day):%Y-%m-%d %H:%M}")
+        raise WhenError("when.error.past", text=shown, when=f"{result:%Y-%m-%d %H:%M}")
     if result - now > timedelta(days=MAX_DAYS_AHEAD):
         raise WhenError("when.error.too_far", text=shown, years=MAX_YEARS_AHEAD)
     return result
@@ -128,6 +143,14 @@ def _candidates(s: grammar.Slots, now: datetime) -> tuple[bool, Iterator[date]]:
         days = (today + timedelta(days=k) for k in range(start, start + 8))
         return s.next_weekday, (d for d in days if d.weekday() == s.weekday)
     return False, iter([today, today + timedelta(days=1)])
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _has(year: int, month: int, day: int) -> bool:

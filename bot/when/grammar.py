@@ -43,7 +43,7 @@ _RELATIVE = re.compile(rf"\b(?:dans|in)\s+{_NUM}\s*({alternation(_UNITS)})\b")
 _DAY_WORDS: list[tuple[re.Pattern[str], int, str | None]] = [
     (re.compile(r"\b(?:(?:the )?day after tomorrow|apres[- ]?demain)\b"), 2, None),
     (re.compile(r"\b(?:demain|tomorrow)\b"), 1, None),
-    (re.compile(r"\b(?:aujourd' ?hui|auj|today)\b"), 0, None),
+    (re.compile(r"\b(?:aujourd'? ?hui|auj|today)\b"), 0, None),
     (re.compile(r"\b(?:ce soir|tonight|this evening)\b"), 0, "evening"),
     (re.compile(r"\b(?:ce matin|this morning)\b"), 0, "morning"),
     (re.compile(r"\b(?:cet apres[- ]?midi|this afternoon)\b"), 0, "afternoon"),

@@ -79,6 +79,17 @@ TABLE: list[tuple[datetime, str, str]] = [
     (MON, "2026-12-12T20:00", "2026-12-12 20:00"),
     (MON, "2026-12-12 20:00", "2026-12-12 20:00"),
     (MON, "2026-12-12T20:00:00", "2026-12-12 20:00"),
+    (MON, "2026-12-12T19:00Z", "2026-12-12 20:00"),  # an exact instant, shown in the zone
+    (MON, "2026-12-12T14:00-05:00", "2026-12-12 20:00"),
+    (MON, "2026-12-12 20:00:00+01:00", "2026-12-12 20:00"),
+    (MON, "aujourdhui 15h", "2026-11-30 15:00"),
+    (MON, "auj. 15h", "2026-11-30 15:00"),
+    (MON, "9h du matin", "2026-12-01 09:00"),
+    (MON, "3h de l'après-midi", "2026-11-30 15:00"),
+    (MON, "mar 3 9h", "2027-03-03 09:00"),  # 'mar' is March, never mardi
+    (MON, "le 1er à 9h", "2026-12-01 09:00"),
+    (MON, "sam 5 déc 17h", "2026-12-05 17:00"),
+    (MON, "dans 3 jours à minuit", "2026-12-04 00:00"),
     (MON, "dec 12 8pm", "2026-12-12 20:00"),
     (MON, "December 12th, 2026 at 8:00 p.m.", "2026-12-12 20:00"),
     (MON, "12 dec 8 pm", "2026-12-12 20:00"),
@@ -230,6 +241,13 @@ REFUSALS = [
     ("30/11/2026 10h", "when.error.past"),  # exactly now
     ("12/12/0000 20h", "when.error.past"),
     ("dans 0 minutes", "when.error.past"),
+    ("2020-01-01T00:00Z", "when.error.past"),
+    ("2029-01-01T00:00Z", "when.error.too_far"),
+    ("2026-13-12T20:00Z", "when.error.impossible_date"),
+    ("2026-12-12T25:00Z", "when.error.impossible_hour"),
+    ("tonight at 8", "when.error.not_understood"),  # a bare number is a day of the month
+    ("18.30", "when.error.not_understood"),
+    ("la semaine prochaine", "when.error.not_understood"),
     ("1er mars 2030 9h", "when.error.too_far"),
     ("12/12/2099 20h", "when.error.too_far"),
     ("31/12/9999 minuit", "when.error.too_far"),
