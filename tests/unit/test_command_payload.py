@@ -1,0 +1,84 @@
+"""The synced payload respects Discord's rules, and the checker itself catches violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.client import Passerelle
+from bot.command_rules import check_payload
+from bot.settings import Settings
+
+LOCALES = {"fr", "en-US", "en-GB"}
+
+
+@pytest.fixture
+async def payload(tmp_path: Path) -> list[dict]:
+    bot = Passerelle(Settings(discord_token="", database_path=tmp_path / "p.db"))
+    await bot.prepare()
+    try:
+        assert not bot.failed_cogs, bot.failed_cogs
+        return await bot.command_payload()
+    finally:
+        await bot.db.close()
+
+
+async def test_whole_tree_respects_discord_rules(payload: list[dict]) -> None:
+    assert payload, "no command at all"
+    assert check_payload(payload) == []
+
+
+def _walk(node: dict) -> list[dict]:
+    found = [node]
+    for child in node.get("options") or []:
+        found += _walk(child)
+    return found
+
+
+async def test_every_name_and_description_is_localised(payload: list[dict]) -> None:
+    for command in payload:
+        for node in _walk(command):
+            assert set(node.get("name_localizations") or {}) == LOCALES, node["name"]
+            if "description" in node:
+                assert set(node.get("description_localizations") or {}) == LOCALES, node["name"]
+            for choice in node.get("choices") or []:
+                assert set(choice.get("name_localizations") or {}) == LOCALES, choice["name"]
+
+
+def _command(**over: object) -> dict:
+    base = {"name": "ok", "description": "fine", "type": 1, "options": []}
+    return {**base, **over}
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        (_command(name="Upper"), "pattern"),
+        (_command(name="x" * 33), "pattern"),
+        (_command(name="with space"), "pattern"),
+        (_command(description=""), "1-100"),
+        (_command(description="d" * 101), "1-100"),
+        (_command(name_localizations={"fr-FR": "ok"}), "not a Discord locale"),
+        (
+            _command(options=[{"name": f"o{i}", "description": "d", "type": 3} for i in range(26)]),
+            "more than 25 options",
+        ),
+        (
+            _command(
+                options=[
+                    {
+                        "name": "o",
+                        "description": "d",
+                        "type": 3,
+                        "choices": [{"name": str(i), "value": str(i)} for i in range(26)],
+                    }
+                ]
+            ),
+            "more than 25 choices",
+        ),
+    ],
+)
+def test_checker_catches_each_rule(bad: dict, why: str) -> None:
+    problems = check_payload([bad])
+    assert any(why in p for p in problems), problems
