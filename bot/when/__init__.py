@@ -81,7 +81,7 @@ def parse_when(
         return _in_range(instant.astimezone(zone), now, shown)
     slots = None
     if len(text) <= MAX_TEXT_LENGTH:
-        slots = grammar.parse(text, lang_hint=lang_hint, examples=examples)
+        slots = grammar.parse(text, lang_hint=lang_hint, shown=shown, examples=examples)
     if slots is None:
         raise WhenError("when.error.not_understood", text=shown, examples=examples)
     if slots.delta is not None:

@@ -122,8 +122,10 @@ def _year(raw: str | None) -> int | None:
     return 2000 + int(raw) if len(raw) == 2 else int(raw)
 
 
-def parse(text: str, *, lang_hint: str | None, examples: str) -> Slots | None:
+def parse(text: str, *, lang_hint: str | None, shown: str, examples: str) -> Slots | None:
     """The slots of ``text``, or ``None`` when it is not understood.
+
+    ``shown`` (the text as errors quote it) and ``examples`` go into the params of refusals.
 
     Raises ``WhenError`` for impossible hours or dates and for an en-US numeric date that reads
     both ways. Only understood texts get those more precise refusals.
@@ -176,12 +178,12 @@ def parse(text: str, *, lang_hint: str | None, examples: str) -> Slots | None:
         return None
 
     def refuse(key: str) -> WhenError:
-        return WhenError(key, text=text, examples=examples)
+        return WhenError(key, text=shown, examples=examples)
 
     if raw_time is not None:
         _set_time(s, raw_time, refuse)
     if numeric is not None:
-        s.day, s.month = _day_month(numeric, s.year, lang_hint, text)
+        s.day, s.month = _day_month(numeric, s.year, lang_hint, shown)
     if s.has_date and not _exists(s.year, s.month, s.day):
         raise refuse("when.error.impossible_date")
     pm_period = s.period in ("afternoon", "evening")
@@ -215,7 +217,7 @@ def _exists(year: int | None, month: int | None, day: int | None) -> bool:
 
 
 def _day_month(
-    numeric: tuple[int, int], year: int | None, lang_hint: str | None, text: str
+    numeric: tuple[int, int], year: int | None, lang_hint: str | None, shown: str
 ) -> tuple[int, int]:
     """Day and month of "a/b": day/month, except en-US reads month/day when only that exists,
     and asks when both readings exist and differ."""
@@ -225,7 +227,7 @@ def _day_month(
         if _exists(year, b, a) and a != b:
             raise WhenError(
                 "when.error.ambiguous_date",
-                text=text,
+                text=shown,
                 day_first=f"{ENGLISH_MONTHS[b - 1]} {a}",
                 month_first=f"{ENGLISH_MONTHS[a - 1]} {b}",
             )

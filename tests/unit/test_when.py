@@ -186,7 +186,8 @@ def test_en_us_reads_month_day_when_only_that_exists(text: str, expected: str) -
 
 def test_en_us_asks_when_both_readings_exist() -> None:
     with pytest.raises(WhenError) as caught:
-        parse("3/4 8pm", MON, "en-US")
+        parse(" 3/4 8pm ", MON, "en-US")
+    assert caught.value.params["text"] == "3/4 8pm"
     assert caught.value.key == "when.error.ambiguous_date"
     assert caught.value.params["day_first"] == "April 3"
     assert caught.value.params["month_first"] == "March 4"
@@ -229,6 +230,8 @@ REFUSALS = [
     ("le 32 à 9h", "when.error.impossible_date"),
     ("2027-02-30 10:00", "when.error.impossible_date"),
     ("25h", "when.error.impossible_hour"),
+    ("  25h  ", "when.error.impossible_hour"),
+    ("  31/02 20h ", "when.error.impossible_date"),
     ("18h75", "when.error.impossible_hour"),
     ("vendredi 25h", "when.error.impossible_hour"),
     ("24:00", "when.error.impossible_hour"),
