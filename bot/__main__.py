@@ -17,6 +17,7 @@ import discord
 from bot.client import Passerelle
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
+from bot.endpoints import use_endpoints
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 
 log = logging.getLogger("bot")
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(settings: Settings) -> int:
+    use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
     bot = Passerelle(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

@@ -27,6 +27,9 @@ class Settings:
     default_locale: str = "fr"
     dev_guild_ids: tuple[int, ...] = ()
     log_level: str = "INFO"
+    # Only for a REST proxy or the project's test server; Discord itself by default.
+    discord_api_base: str = "https://discord.com/api/v10"
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -100,7 +103,20 @@ def load_settings(
             f"unknown '{level}'; choose one of {', '.join(LOG_LEVELS)}.",
         )
 
+    api_base = values.get("DISCORD_API_BASE", "").strip() or Settings.discord_api_base
+    gateway = values.get("DISCORD_GATEWAY_URL", "").strip() or Settings.discord_gateway_url
+    if not api_base.startswith(("http://", "https://")) or not gateway.startswith(
+        ("ws://", "wss://")
+    ):
+        raise _fail(
+            "DISCORD_API_BASE / DISCORD_GATEWAY_URL",
+            "adresses invalides ; laissez-les vides pour utiliser Discord.",
+            "invalid addresses; leave them empty to use Discord.",
+        )
+
     return Settings(
+        discord_api_base=api_base,
+        discord_gateway_url=gateway,
         discord_token=token,
         database_path=db_path,
         default_timezone=tz,
