@@ -19,6 +19,7 @@ from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
 from bot.errors import answer_error
 from bot.guild_settings import SettingsStore
+from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
@@ -74,6 +75,7 @@ class Passerelle(commands.Bot):
         self.db = await Database.open(self.settings.database_path)
         self.settings_store = SettingsStore(self.db)
         await self.settings_store.load()
+        self.personal_data.register("preferences", MemberPreferencesData(self.settings_store))
         self.reminders = ReminderEngine(self)
         await self.tree.set_translator(CatalogTranslator())
         for name in feature_packages():

@@ -60,3 +60,23 @@ class SettingsStore:
     async def forget_member(self, user_id: int) -> int:
         cur = await self._db.execute("DELETE FROM member_settings WHERE user_id = ?", (user_id,))
         return cur.rowcount
+
+
+class MemberPreferencesData:
+    """The members' own preferences, for `/mes-donnees`."""
+
+    def __init__(self, store: SettingsStore) -> None:
+        self._store = store
+
+    async def export(self, user_id: int) -> dict[str, object]:
+        member = await self._store.member(user_id)
+        if member == MemberSettings(user_id=user_id):
+            return {}
+        return {
+            "timezone": member.timezone,
+            "dm_reminders": member.dm_reminders,
+            "dm_closed": member.dm_closed,
+        }
+
+    async def erase(self, user_id: int) -> int:
+        return await self._store.forget_member(user_id)
