@@ -9,7 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator, is_moderator_command
-from bot.discord_text import EMBED_FIELD_VALUE_LIMIT, EMBED_FIELDS_MAX, truncate
+from bot.discord_text import (
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_MAX,
+    EMBED_TOTAL_LIMIT,
+    truncate,
+)
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang
 
@@ -56,12 +61,17 @@ class AideCog(commands.Cog):
                 if isinstance(c, app_commands.Command)
                 and (moderator or not is_moderator_command(c))
             ]
-            if lines and len(embed.fields) < EMBED_FIELDS_MAX:
-                embed.add_field(
-                    name=t(command_key(top) + ".desc", lang)[:256],
-                    value=truncate("\n".join(lines), EMBED_FIELD_VALUE_LIMIT),
-                    inline=False,
-                )
+            if not lines:
+                continue
+            name = truncate(t(command_key(top) + ".desc", lang), 256)
+            value = truncate("\n".join(lines), EMBED_FIELD_VALUE_LIMIT)
+            # Keep the whole embed within Discord's 6000 characters and 25 fields.
+            if len(embed.fields) == EMBED_FIELDS_MAX or len(embed) + len(name) + len(value) > (
+                EMBED_TOTAL_LIMIT - 300
+            ):
+                embed.add_field(name="…", value=t("aide.truncated", lang), inline=False)
+                break
+            embed.add_field(name=name, value=value, inline=False)
         if not moderator:
             embed.set_footer(text=t("aide.footer_member", lang))
         await interaction.response.send_message(embed=embed, ephemeral=True)
