@@ -37,3 +37,17 @@ CREATE TABLE reminder_failure_reports (
     at          INTEGER NOT NULL,
     PRIMARY KEY (guild_id, channel_id, code)
 );
+
+-- Announcements moderators schedule for a set time (/annonce), delivered by the engine.
+CREATE TABLE announcements (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL,
+    channel_id  INTEGER NOT NULL,
+    author_id   INTEGER,                    -- NULL once the author asked to be forgotten
+    text        TEXT NOT NULL,
+    due_at      INTEGER NOT NULL,           -- unix seconds, UTC
+    zone        TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | cancelled | failed
+    created_at  INTEGER NOT NULL
+);
+CREATE INDEX announcements_guild ON announcements (guild_id, status, due_at);

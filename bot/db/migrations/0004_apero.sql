@@ -1,0 +1,1 @@
+-- Reserved for the apero feature (filled in by its package).

@@ -1,0 +1,1 @@
+-- Reserved for the sigles feature (filled in by its package).
