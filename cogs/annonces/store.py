@@ -1,0 +1,74 @@
+"""SQL of scheduled announcements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.db import Database
+from bot.reminders.model import from_ts, to_ts
+from cogs.annonces.service import Announcement
+
+
+def _row(row: Any) -> Announcement:
+    return Announcement(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        author_id=row["author_id"],
+        text=row["text"],
+        due_at=from_ts(row["due_at"]),
+        zone=row["zone"],
+        status=row["status"],
+    )
+
+
+class AnnouncementStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_id: int,
+        text: str,
+        due_at: datetime,
+        zone: str,
+        now: datetime,
+    ) -> int:
+        cur = await self.db.execute(
+            "INSERT INTO announcements (guild_id, channel_id, author_id, text, due_at, zone,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, channel_id, author_id, text, to_ts(due_at), zone, to_ts(now)),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def get(self, announcement_id: int) -> Announcement | None:
+        row = await self.db.fetchone("SELECT * FROM announcements WHERE id = ?", (announcement_id,))
+        return None if row is None else _row(row)
+
+    async def pending(self, guild_id: int, limit: int = 25) -> list[Announcement]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM announcements WHERE guild_id = ? AND status = 'pending'"
+            " ORDER BY due_at LIMIT ?",
+            (guild_id, limit),
+        )
+        return [_row(r) for r in rows]
+
+    async def set_status(self, announcement_id: int, status: str) -> None:
+        await self.db.execute(
+            "UPDATE announcements SET status = ? WHERE id = ?", (status, announcement_id)
+        )
+
+    async def by_author(self, author_id: int) -> list[Announcement]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM announcements WHERE author_id = ? ORDER BY id", (author_id,)
+        )
+        return [_row(r) for r in rows]
+
+    async def forget_author(self, author_id: int) -> int:
+        cur = await self.db.execute(
+            "UPDATE announcements SET author_id = NULL WHERE author_id = ?", (author_id,)
+        )
+        return cur.rowcount
