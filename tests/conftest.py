@@ -1,0 +1,70 @@
+"""Shared fixtures: `world` runs the real Passerelle against the loopback Discord."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import discord
+import pytest
+from discord_server import Harness
+from discord_server.validation import load_spec
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _openapi_spec() -> None:
+    """Load Discord's OpenAPI description once (fails the session in CI when it is missing)."""
+    load_spec()
+
+
+def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discord.Client]:
+    from bot.client import Passerelle
+    from bot.clock import FakeClock
+    from bot.settings import Settings
+
+    clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
+
+    def make() -> discord.Client:
+        conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
+        return Passerelle(conf, clock=clock)
+
+    return make
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The fake Discord with its default guild, and Passerelle running on a fresh database."""
+    harness = Harness(passerelle_factory(tmp_path / "passerelle.db"))
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+    harness_checks(harness)
+
+
+def harness_checks(harness: Harness) -> None:
+    """What every end-to-end test must also satisfy: valid requests, no bot error."""
+    assert not harness.violations, "requests violating Discord's API:\n" + "\n".join(
+        harness.violations
+    )
+    errors = [f"{r.name}: {r.getMessage()}" for r in harness.bot_errors]
+    assert not errors, "the bot logged errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def alice(world: Harness) -> discord.abc.Snowflake:
+    return world.alice  # type: ignore[return-value]
+
+
+@pytest.fixture
+def bob(world: Harness) -> discord.abc.Snowflake:
+    return world.bob  # type: ignore[return-value]
+
+
+@pytest.fixture
+def carol(world: Harness) -> discord.abc.Snowflake:
+    return world.carol  # type: ignore[return-value]

@@ -1,0 +1,564 @@
+"""The state of the fake Discord: users, guilds, roles, channels, threads, messages, events.
+
+Everything here is plain data; `payload()` methods build the JSON shapes of discord.py's typed
+dicts (`discord/types/`). No I/O, no aiohttp: the REST routes and the gateway read and change it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from . import permissions as perms
+
+DISCORD_EPOCH_MS = 1420070400000
+_counter = itertools.count(1)
+
+
+def snowflake() -> int:
+    """A fresh, increasing Discord snowflake."""
+    ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    return (ms << 22) | (next(_counter) & 0x3FFFFF)
+
+
+def iso_now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+# Channel types (Discord's numbers)
+TEXT, DM, CATEGORY, ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 5, 11, 12, 15
+THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
+EPHEMERAL = 1 << 6
+
+
+@dataclass(eq=False)
+class User:
+    id: int
+    username: str
+    locale: str = "fr"
+    bot: bool = False
+    dms_open: bool = True
+    global_name: str | None = None
+    world: World | None = field(default=None, repr=False)
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": self.global_name or self.username.capitalize(),
+            "avatar": None,
+        }
+        if self.bot:
+            data["bot"] = True
+        return data
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+    @property
+    def dms(self) -> list[Message]:
+        """Messages the bot sent to this user in DMs (oldest first)."""
+        assert self.world is not None
+        channel = self.world.dm_channel_for(self, create=False)
+        return [] if channel is None else channel.visible_messages()
+
+
+@dataclass(eq=False)
+class Role:
+    id: int
+    name: str
+    permissions: int = 0
+    position: int = 0
+    color: int = 0
+    mentionable: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "color": self.color,
+            "colors": {
+                "primary_color": self.color,
+                "secondary_color": None,
+                "tertiary_color": None,
+            },
+            "hoist": False,
+            "position": self.position,
+            "permissions": str(self.permissions),
+            "managed": False,
+            "mentionable": self.mentionable,
+            "flags": 0,
+        }
+
+    @property
+    def mention(self) -> str:
+        return f"<@&{self.id}>"
+
+
+@dataclass(eq=False)
+class Member:
+    user: User
+    guild_id: int
+    role_ids: list[int] = field(default_factory=list)
+    nick: str | None = None
+    joined_at: str = field(default_factory=iso_now)
+
+    def payload(self, *, with_user: bool = True) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "roles": [str(r) for r in self.role_ids],
+            "joined_at": self.joined_at,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "nick": self.nick,
+            "avatar": None,
+            "pending": False,
+        }
+        if with_user:
+            data["user"] = self.user.payload()
+        return data
+
+
+@dataclass(eq=False)
+class Attachment:
+    id: int
+    filename: str
+    data: bytes
+    content_type: str | None = None
+    description: str | None = None
+    url: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "filename": self.filename,
+            "size": len(self.data),
+            "url": self.url,
+            "proxy_url": self.url,
+        }
+        if self.content_type:
+            data["content_type"] = self.content_type
+        if self.description:
+            data["description"] = self.description
+        return data
+
+
+@dataclass(eq=False)
+class Message:
+    id: int
+    channel_id: int
+    author: User
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    flags: int = 0
+    type: int = 0
+    nonce: str | None = None
+    webhook_id: int | None = None
+    interaction_id: int | None = None
+    message_reference: dict[str, Any] | None = None
+    allowed_mentions: dict[str, Any] | None = None
+    timestamp: str = field(default_factory=iso_now)
+    edited_timestamp: str | None = None
+    deleted: bool = False
+    loading: bool = False  # a deferred interaction response still "thinking"
+    guild_id: int | None = None
+    interaction_user: User | None = None
+    world: World | None = field(default=None, repr=False)
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL)
+
+    @property
+    def text(self) -> str:
+        """Content plus every embed text, flattened (what a member reads)."""
+        return flatten_text(self.content, self.embeds, self.components)
+
+    def buttons(self) -> list[dict[str, Any]]:
+        return [c for c in iter_components(self.components) if c.get("type") == 2]
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": str(self.id),
+            "channel_id": str(self.channel_id),
+            "author": self.author.payload(),
+            "content": self.content,
+            "timestamp": self.timestamp,
+            "edited_timestamp": self.edited_timestamp,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [a.payload() for a in self.attachments],
+            "embeds": self.embeds,
+            "components": self.components,
+            "pinned": False,
+            "type": self.type,
+            "flags": self.flags,
+        }
+        if self.guild_id is not None:
+            data["guild_id"] = str(self.guild_id)
+        if self.nonce is not None:
+            data["nonce"] = self.nonce
+        if self.webhook_id is not None:
+            data["webhook_id"] = str(self.webhook_id)
+            data["application_id"] = str(self.webhook_id)
+        if self.message_reference is not None:
+            data["message_reference"] = self.message_reference
+        if self.interaction_id is not None and self.interaction_user is not None:
+            data["interaction_metadata"] = {
+                "id": str(self.interaction_id),
+                "type": 2,
+                "user": self.interaction_user.payload(),
+                "authorizing_integration_owners": {},
+            }
+        return data
+
+    # Driver conveniences (clicks go through the driver, which waits for the bot).
+    async def click(self, label_or_id: str, *, by: User) -> Any:
+        assert self.world is not None and self.world.driver is not None
+        return await self.world.driver.click(self, label_or_id, by=by)
+
+    async def select(self, custom_id_or_placeholder: str, values: list[str], *, by: User) -> Any:
+        assert self.world is not None and self.world.driver is not None
+        return await self.world.driver.select(self, custom_id_or_placeholder, values, by=by)
+
+
+@dataclass(eq=False)
+class Channel:
+    id: int
+    type: int
+    name: str = ""
+    guild_id: int | None = None
+    parent_id: int | None = None
+    topic: str | None = None
+    position: int = 0
+    overwrites: list[dict[str, Any]] = field(default_factory=list)
+    owner_id: int | None = None
+    archived: bool = False
+    locked: bool = False
+    invitable: bool = True
+    auto_archive_duration: int = 10080
+    member_ids: set[int] = field(default_factory=set)
+    recipient: User | None = None
+    messages: list[Message] = field(default_factory=list)
+    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    applied_tags: list[int] = field(default_factory=list)
+    deleted: bool = False
+    world: World | None = field(default=None, repr=False)
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in THREAD_TYPES
+
+    @property
+    def mention(self) -> str:
+        return f"<#{self.id}>"
+
+    def visible_messages(self) -> list[Message]:
+        return [m for m in self.messages if not m.deleted]
+
+    @property
+    def last_message(self) -> Message | None:
+        msgs = self.visible_messages()
+        return msgs[-1] if msgs else None
+
+    @property
+    def threads(self) -> list[Channel]:
+        assert self.world is not None
+        return [c for c in self.world.channels.values() if c.parent_id == self.id and c.is_thread]
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": str(self.id), "type": self.type}
+        if self.type == DM:
+            assert self.recipient is not None
+            data.update(recipients=[self.recipient.payload()], last_message_id=None)
+            return data
+        data.update(
+            name=self.name,
+            guild_id=str(self.guild_id),
+            position=self.position,
+            permission_overwrites=self.overwrites,
+            nsfw=False,
+            parent_id=str(self.parent_id) if self.parent_id else None,
+            rate_limit_per_user=0,
+            flags=0,
+        )
+        if self.type in (TEXT, ANNOUNCEMENT, FORUM):
+            data.update(topic=self.topic, last_message_id=None, default_auto_archive_duration=1440)
+        if self.type == FORUM:
+            data.update(available_tags=self.available_tags, default_reaction_emoji=None)
+            data.update(default_sort_order=None, default_forum_layout=0)
+        if self.is_thread:
+            data.pop("permission_overwrites")
+            data.pop("position")
+            data.update(
+                owner_id=str(self.owner_id),
+                message_count=len(self.visible_messages()),
+                member_count=len(self.member_ids),
+                total_message_sent=len(self.messages),
+                applied_tags=[str(t) for t in self.applied_tags],
+                thread_metadata={
+                    "archived": self.archived,
+                    "locked": self.locked,
+                    "auto_archive_duration": self.auto_archive_duration,
+                    "archive_timestamp": iso_now(),
+                    "invitable": self.invitable,
+                    "create_timestamp": iso_now(),
+                },
+            )
+        return data
+
+
+@dataclass(eq=False)
+class ScheduledEvent:
+    id: int
+    guild_id: int
+    creator: User
+    name: str
+    scheduled_start_time: str
+    scheduled_end_time: str | None = None
+    description: str | None = None
+    channel_id: int | None = None
+    entity_type: int = 3
+    location: str | None = None
+    privacy_level: int = 2
+    status: int = 1
+    deleted: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "guild_id": str(self.guild_id),
+            "channel_id": str(self.channel_id) if self.channel_id else None,
+            "creator_id": str(self.creator.id),
+            "creator": self.creator.payload(),
+            "name": self.name,
+            "description": self.description,
+            "scheduled_start_time": self.scheduled_start_time,
+            "scheduled_end_time": self.scheduled_end_time,
+            "privacy_level": self.privacy_level,
+            "status": self.status,
+            "entity_type": self.entity_type,
+            "entity_id": None,
+            "entity_metadata": {"location": self.location} if self.location else None,
+            "user_count": 0,
+            "image": None,
+            "recurrence_rule": None,
+        }
+
+
+@dataclass(eq=False)
+class Guild:
+    id: int
+    name: str
+    owner_id: int
+    preferred_locale: str = "fr"
+    roles: dict[int, Role] = field(default_factory=dict)
+    members: dict[int, Member] = field(default_factory=dict)
+    events: dict[int, ScheduledEvent] = field(default_factory=dict)
+    world: World | None = field(default=None, repr=False)
+
+    @property
+    def everyone(self) -> Role:
+        return self.roles[self.id]
+
+    def channels(self) -> list[Channel]:
+        assert self.world is not None
+        return [
+            c
+            for c in self.world.channels.values()
+            if c.guild_id == self.id and not c.deleted and not c.is_thread
+        ]
+
+    def threads(self) -> list[Channel]:
+        assert self.world is not None
+        return [
+            c
+            for c in self.world.channels.values()
+            if c.guild_id == self.id and not c.deleted and c.is_thread and not c.archived
+        ]
+
+    def payload(self, bot_member: Member) -> dict[str, Any]:
+        members = [m.payload() for m in self.members.values()]
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": str(self.owner_id),
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "roles": [r.payload() for r in self.roles.values()],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "application_id": None,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "preferred_locale": self.preferred_locale,
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "joined_at": bot_member.joined_at,
+            "large": False,
+            "unavailable": False,
+            "member_count": len(members),
+            "members": members,
+            "channels": [c.payload() for c in self.channels()],
+            "threads": [c.payload() for c in self.threads()],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [e.payload() for e in self.events.values() if not e.deleted],
+            "soundboard_sounds": [],
+        }
+
+
+@dataclass(eq=False)
+class Interaction:
+    """One interaction the server sent to the bot, and what the bot answered."""
+
+    id: int
+    token: str
+    type: int
+    user: User
+    guild_id: int | None
+    channel_id: int
+    data: dict[str, Any]
+    response_type: int | None = None
+    message: Message | None = None  # the message the response created or updated
+    source_message: Message | None = None  # for component interactions
+    followups: list[Message] = field(default_factory=list)
+    modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None
+
+
+class World:
+    """All the fake Discord's state."""
+
+    def __init__(self) -> None:
+        self.application_id = snowflake()
+        self.bot_user = User(self.application_id, "passerelle", bot=True, locale="fr", world=self)
+        self.token = "test-token." + str(self.application_id)
+        self.users: dict[int, User] = {self.bot_user.id: self.bot_user}
+        self.guilds: dict[int, Guild] = {}
+        self.channels: dict[int, Channel] = {}
+        self.messages: dict[int, Message] = {}
+        self.interactions: dict[int, Interaction] = {}
+        self.interactions_by_token: dict[str, Interaction] = {}
+        self.global_commands: list[dict[str, Any]] = []
+        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
+        self.command_syncs: list[tuple[int | None, list[dict[str, Any]]]] = []
+        self.nonces: dict[tuple[int, str], tuple[float, Message]] = {}
+        self.uploads: dict[int, Attachment] = {}  # files members attached to commands
+        self.base_url = ""  # set by the server: http://127.0.0.1:PORT
+        self.driver: Any = None
+
+    # --- creation -------------------------------------------------------------------------
+    def add_user(self, username: str, *, locale: str = "fr", dms_open: bool = True) -> User:
+        user = User(snowflake(), username, locale=locale, dms_open=dms_open, world=self)
+        self.users[user.id] = user
+        return user
+
+    def add_guild(self, name: str, owner: User, *, locale: str = "fr") -> Guild:
+        guild = Guild(snowflake(), name, owner.id, preferred_locale=locale, world=self)
+        guild.roles[guild.id] = Role(guild.id, "@everyone", perms.DEFAULT_EVERYONE)
+        self.guilds[guild.id] = guild
+        self.add_member(guild, owner)
+        self.add_member(guild, self.bot_user)
+        return guild
+
+    def add_role(self, guild: Guild, name: str, permissions: int = 0) -> Role:
+        role = Role(snowflake(), name, permissions, position=len(guild.roles))
+        guild.roles[role.id] = role
+        return role
+
+    def add_member(self, guild: Guild, user: User, roles: list[Role] | None = None) -> Member:
+        member = Member(user, guild.id, [r.id for r in roles or []])
+        guild.members[user.id] = member
+        return member
+
+    def add_channel(self, guild: Guild, name: str, *, type: int = TEXT, **kw: Any) -> Channel:
+        channel = Channel(snowflake(), type, name=name, guild_id=guild.id, world=self, **kw)
+        self.channels[channel.id] = channel
+        return channel
+
+    def dm_channel_for(self, user: User, *, create: bool = True) -> Channel | None:
+        for c in self.channels.values():
+            if c.type == DM and c.recipient is user:
+                return c
+        if not create:
+            return None
+        channel = Channel(snowflake(), DM, recipient=user, world=self)
+        self.channels[channel.id] = channel
+        return channel
+
+    def new_message(self, channel: Channel, author: User, **kw: Any) -> Message:
+        msg = Message(snowflake(), channel.id, author, guild_id=channel.guild_id, world=self, **kw)
+        channel.messages.append(msg)
+        self.messages[msg.id] = msg
+        return msg
+
+    # --- queries --------------------------------------------------------------------------
+    def member(self, guild_id: int | None, user: User) -> Member | None:
+        if guild_id is None:
+            return None
+        return self.guilds[guild_id].members.get(user.id)
+
+    def permissions_in(self, channel: Channel, user: User) -> int:
+        if channel.guild_id is None:
+            return perms.DM_PERMISSIONS
+        guild = self.guilds[channel.guild_id]
+        member = guild.members.get(user.id)
+        if member is None:
+            return 0
+        target = self.channels.get(channel.parent_id) if channel.is_thread else channel
+        return perms.compute(guild, member, target or channel)
+
+
+def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every component, depth first (rows, containers, sections, labels)."""
+    out: list[dict[str, Any]] = []
+    for comp in components:
+        out.append(comp)
+        out.extend(iter_components(comp.get("components", [])))
+        if isinstance(comp.get("component"), dict):
+            out.extend(iter_components([comp["component"]]))
+        if isinstance(comp.get("accessory"), dict):
+            out.append(comp["accessory"])
+    return out
+
+
+def flatten_text(content: str, embeds: list[dict[str, Any]], components: list[Any]) -> str:
+    parts = [content or ""]
+    for e in embeds:
+        parts += [e.get("author", {}).get("name", ""), e.get("title", ""), e.get("description", "")]
+        for f in e.get("fields", []):
+            parts += [f.get("name", ""), f.get("value", "")]
+        parts.append(e.get("footer", {}).get("text", ""))
+    for c in iter_components(components):
+        if c.get("type") == 10:  # text display (components v2)
+            parts.append(c.get("content", ""))
+    return "\n".join(p for p in parts if p)

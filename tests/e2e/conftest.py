@@ -1,0 +1,28 @@
+"""End-to-end fixtures beyond `world`: a harness around any bot (for the server's own tests)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import discord
+import pytest
+from conftest import harness_checks
+from discord_server import Harness
+
+
+@pytest.fixture
+def harness_for() -> Callable[..., object]:
+    """`async with harness_for(make_bot) as world:` — the fake Discord around any discord.py bot."""
+
+    @asynccontextmanager
+    async def run(factory: Callable[[], discord.Client], **kw: object) -> AsyncIterator[Harness]:
+        harness = Harness(factory, **kw)  # type: ignore[arg-type]
+        await harness.start()
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+        harness_checks(harness)
+
+    return run
