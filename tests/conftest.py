@@ -43,16 +43,7 @@ async def world(tmp_path: Path) -> AsyncIterator[Harness]:
         yield harness
     finally:
         await harness.stop()
-    harness_checks(harness)
-
-
-def harness_checks(harness: Harness) -> None:
-    """What every end-to-end test must also satisfy: valid requests, no bot error."""
-    assert not harness.violations, "requests violating Discord's API:\n" + "\n".join(
-        harness.violations
-    )
-    errors = [f"{r.name}: {r.getMessage()}" for r in harness.bot_errors]
-    assert not errors, "the bot logged errors:\n" + "\n".join(errors)
+    harness.check()
 
 
 @pytest.fixture

@@ -325,6 +325,15 @@ class Harness:
             if self._saved is not None:
                 dhttp.Route.BASE, dgateway.DiscordWebSocket.DEFAULT_GATEWAY = self._saved
 
+    def check(self) -> None:
+        """What every end-to-end test must also satisfy: valid requests, no bot error.
+        Run by the fixtures at teardown."""
+        assert not self.violations, "requests violating Discord's API:\n" + "\n".join(
+            self.violations
+        )
+        errors = [f"{r.name}: {r.getMessage()}" for r in self.bot_errors]
+        assert not errors, "the bot logged errors:\n" + "\n".join(errors)
+
     # --- idle -----------------------------------------------------------------------------
     def _is_idle(self) -> bool:
         bot, gw = self.bot, self.server.gateway

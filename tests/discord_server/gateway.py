@@ -61,6 +61,7 @@ class Connection:
     request: web.Request
     outbox: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
     session: Session | None = None
+    retiring: bool = False  # told to go away (op 7 / op 9): not live any more
     received: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -78,7 +79,7 @@ class Gateway:
     @property
     def live(self) -> bool:
         s = self.current
-        return s is not None and s.conn is not None and not s.invalid
+        return s is not None and s.conn is not None and not s.conn.retiring and not s.invalid
 
     # --- dispatch -------------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
@@ -109,6 +110,7 @@ class Gateway:
         session = self.current
         if session is not None and session.conn is not None:
             session.conn.outbox.put_nowait(json.dumps({"op": op, "d": data}))
+            session.conn.retiring = op in (7, 9)
 
     def reconnect(self) -> None:
         """Op 7: the bot must close and RESUME on resume_gateway_url."""

@@ -19,9 +19,7 @@ LOADING = 1 << 7
 MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL = 4, 5, 6, 7, 8, 9
 
 
-def setup_interaction_routes(
-    app: web.Application, server: DiscordServer
-) -> None:
+def setup_interaction_routes(app: web.Application, server: DiscordServer) -> None:
     world = server.world
     r = app.router
 

@@ -70,7 +70,7 @@ class RecordedRequest:
         return f"<{self.method} {self.path} -> {self.status}>"
 
 
-BODY_KEY = web.AppKey("body", object)
+BODY_KEY = web.RequestKey("body", object)
 
 
 class DiscordServer:
@@ -143,7 +143,7 @@ class DiscordServer:
             self.violations.append(f"{request.method} {path}: unreadable body ({exc})")
             return json_response({"message": "400: Bad Request", "code": 0}, 400)
         record.json, record.files = body, files
-        request[BODY_KEY] = (body, files)  # type: ignore[index]
+        request[BODY_KEY] = (body, files)
 
         problems = validation.validate_request(
             request.method,

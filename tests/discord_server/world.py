@@ -252,7 +252,7 @@ class Channel:
     auto_archive_duration: int = 10080
     member_ids: set[int] = field(default_factory=set)
     recipient: User | None = None
-    messages: list[Message] = field(default_factory=list)
+    all_messages: list[Message] = field(default_factory=list)  # ephemeral and deleted included
     available_tags: list[dict[str, Any]] = field(default_factory=list)
     applied_tags: list[int] = field(default_factory=list)
     deleted: bool = False
@@ -266,8 +266,13 @@ class Channel:
     def mention(self) -> str:
         return f"<#{self.id}>"
 
+    @property
+    def messages(self) -> list[Message]:
+        """What members see in the channel: not deleted, not ephemeral (oldest first)."""
+        return [m for m in self.all_messages if not m.deleted and not m.ephemeral]
+
     def visible_messages(self) -> list[Message]:
-        return [m for m in self.messages if not m.deleted]
+        return self.messages
 
     @property
     def last_message(self) -> Message | None:
@@ -307,7 +312,7 @@ class Channel:
                 owner_id=str(self.owner_id),
                 message_count=len(self.visible_messages()),
                 member_count=len(self.member_ids),
-                total_message_sent=len(self.messages),
+                total_message_sent=len(self.all_messages),
                 applied_tags=[str(t) for t in self.applied_tags],
                 thread_metadata={
                     "archived": self.archived,
@@ -517,7 +522,7 @@ class World:
 
     def new_message(self, channel: Channel, author: User, **kw: Any) -> Message:
         msg = Message(snowflake(), channel.id, author, guild_id=channel.guild_id, world=self, **kw)
-        channel.messages.append(msg)
+        channel.all_messages.append(msg)
         self.messages[msg.id] = msg
         return msg
 

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 
 import discord
 import pytest
-from conftest import harness_checks
 from discord_server import Harness
 
 
@@ -23,6 +22,6 @@ def harness_for() -> Callable[..., object]:
             yield harness
         finally:
             await harness.stop()
-        harness_checks(harness)
+        harness.check()
 
     return run
