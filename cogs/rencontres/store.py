@@ -1,0 +1,257 @@
+"""All the SQL of Rencontres."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from bot.db import Database
+from cogs.rencontres.service import (
+    DEFAULT_OFFSETS,
+    Answer,
+    Attendance,
+    Details,
+    Rencontre,
+)
+
+T = TypeVar("T")
+
+
+def _ts(instant: datetime) -> int:
+    return int(instant.astimezone(UTC).timestamp())
+
+
+def _event(row: Any) -> Rencontre:
+    return Rencontre(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        organiser_id=row["organiser_id"],
+        title=row["title"],
+        description=row["description"],
+        starts_at=datetime.fromtimestamp(row["starts_at"], UTC),
+        duration_min=row["duration_min"],
+        zone=row["zone"],
+        format=row["format"],
+        place=row["place"],
+        link=row["link"],
+        capacity=row["capacity"],
+        status=row["status"],
+        lang=row["lang"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        scheduled_event_id=row["scheduled_event_id"],
+    )
+
+
+class RencontreStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- events ---------------------------------------------------------------------------------
+    async def create_draft(
+        self, guild_id: int, organiser_id: int, details: Details, lang: str, now: datetime
+    ) -> Rencontre:
+        cur = await self.db.execute(
+            "INSERT INTO rencontres (guild_id, organiser_id, title, description, starts_at,"
+            " duration_min, zone, format, place, link, capacity, status, lang, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)",
+            (
+                guild_id,
+                organiser_id,
+                details.title,
+                details.description,
+                _ts(details.starts_at),
+                details.duration_min,
+                details.zone,
+                details.format,
+                details.place,
+                details.link,
+                details.capacity,
+                lang,
+                _ts(now),
+                _ts(now),
+            ),
+        )
+        event = await self.get(int(cur.lastrowid or 0))
+        assert event is not None
+        return event
+
+    async def get(self, event_id: int) -> Rencontre | None:
+        row = await self.db.fetchone("SELECT * FROM rencontres WHERE id = ?", (event_id,))
+        return None if row is None else _event(row)
+
+    async def get_in_guild(self, event_id: int, guild_id: int) -> Rencontre | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM rencontres WHERE id = ? AND guild_id = ?", (event_id, guild_id)
+        )
+        return None if row is None else _event(row)
+
+    async def delete_draft(self, event_id: int) -> None:
+        """A draft never published leaves nothing behind (published events are archived)."""
+        await self.db.execute(
+            "DELETE FROM rencontres WHERE id = ? AND status = 'draft'", (event_id,)
+        )
+
+    async def update_details(self, event_id: int, details: Details, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE rencontres SET title = ?, description = ?, starts_at = ?, duration_min = ?,"
+            " zone = ?, format = ?, place = ?, link = ?, capacity = ?, updated_at = ?"
+            " WHERE id = ?",
+            (
+                details.title,
+                details.description,
+                _ts(details.starts_at),
+                details.duration_min,
+                details.zone,
+                details.format,
+                details.place,
+                details.link,
+                details.capacity,
+                _ts(now),
+                event_id,
+            ),
+        )
+
+    async def set_fields(self, event_id: int, now: datetime, **values: Any) -> None:
+        allowed = {
+            "status",
+            "channel_id",
+            "message_id",
+            "thread_id",
+            "scheduled_event_id",
+            "lang",
+        }
+        assert values and set(values) <= allowed, values
+        sets = ", ".join(f"{name} = ?" for name in values)
+        await self.db.execute(
+            f"UPDATE rencontres SET {sets}, updated_at = ? WHERE id = ?",
+            (*values.values(), _ts(now), event_id),
+        )
+
+    async def upcoming(
+        self, guild_id: int, now: datetime, limit: int = 25, offset: int = 0, search: str = ""
+    ) -> list[Rencontre]:
+        """Published events not yet ended, soonest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM rencontres WHERE guild_id = ? AND status = 'published'"
+            " AND starts_at + duration_min * 60 > ? AND instr(lower(title), lower(?)) > 0"
+            " ORDER BY starts_at, id LIMIT ? OFFSET ?",
+            (guild_id, _ts(now), search, limit, offset),
+        )
+        return [_event(r) for r in rows]
+
+    async def count_upcoming(self, guild_id: int, now: datetime) -> int:
+        return int(
+            await self.db.fetchval(
+                "SELECT COUNT(*) FROM rencontres WHERE guild_id = ? AND status = 'published'"
+                " AND starts_at + duration_min * 60 > ?",
+                (guild_id, _ts(now)),
+            )
+        )
+
+    # -- answers --------------------------------------------------------------------------------
+    async def attendance(self, event_id: int) -> Attendance:
+        rows = await self.db.fetchall(
+            "SELECT user_id, status, seq FROM rencontre_rsvps WHERE rencontre_id = ? ORDER BY seq",
+            (event_id,),
+        )
+        return Attendance([Answer(r["user_id"], r["status"], r["seq"]) for r in rows])
+
+    async def answers_with_time(self, event_id: int) -> list[Any]:
+        return await self.db.fetchall(
+            "SELECT user_id, status, seq, at FROM rencontre_rsvps WHERE rencontre_id = ?"
+            " ORDER BY status, seq",
+            (event_id,),
+        )
+
+    async def change_answers(
+        self, event_id: int, decide: Callable[[Attendance], T], now: datetime
+    ) -> T:
+        """Read the answers and write what `decide` returns, in one transaction (no two members
+        can take the last seat)."""
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT user_id, status, seq FROM rencontre_rsvps WHERE rencontre_id = ?"
+                " ORDER BY seq",
+                (event_id,),
+            )
+            result = decide(Attendance([Answer(r["user_id"], r["status"], r["seq"]) for r in rows]))
+            for change in getattr(result, "changes", result):
+                if isinstance(change, Answer):
+                    await tx.execute(
+                        "INSERT INTO rencontre_rsvps (rencontre_id, user_id, status, seq, at)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(rencontre_id, user_id) DO UPDATE"
+                        " SET status = excluded.status, seq = excluded.seq, at = excluded.at",
+                        (event_id, change.user_id, change.status, change.seq, _ts(now)),
+                    )
+                else:
+                    await tx.execute(
+                        "DELETE FROM rencontre_rsvps WHERE rencontre_id = ? AND user_id = ?",
+                        (event_id, change[0]),
+                    )
+        return result
+
+    # -- settings -------------------------------------------------------------------------------
+    async def settings(self, guild_id: int) -> tuple[int | None, tuple[int, ...]]:
+        row = await self.db.fetchone(
+            "SELECT events_channel_id, reminder_offsets FROM rencontre_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return None, DEFAULT_OFFSETS
+        offsets = tuple(int(x) for x in row["reminder_offsets"].split(",") if x)
+        return row["events_channel_id"], offsets
+
+    async def save_settings(
+        self, guild_id: int, channel_id: int | None, offsets: Sequence[int]
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO rencontre_settings (guild_id, events_channel_id, reminder_offsets)"
+            " VALUES (?, ?, ?) ON CONFLICT(guild_id) DO UPDATE SET"
+            " events_channel_id = excluded.events_channel_id,"
+            " reminder_offsets = excluded.reminder_offsets",
+            (guild_id, channel_id, ",".join(str(o) for o in offsets)),
+        )
+
+    async def first_mirror_warning(self, guild_id: int, user_id: int, now: datetime) -> bool:
+        """True the first time this organiser is told about the missing permission."""
+        cur = await self.db.execute(
+            "INSERT OR IGNORE INTO rencontre_mirror_warnings (guild_id, user_id, at)"
+            " VALUES (?, ?, ?)",
+            (guild_id, user_id, _ts(now)),
+        )
+        return cur.rowcount == 1
+
+    # -- personal data --------------------------------------------------------------------------
+    async def export(self, user_id: int) -> dict[str, Any]:
+        answers = await self.db.fetchall(
+            "SELECT r.id, r.title, a.status FROM rencontre_rsvps a"
+            " JOIN rencontres r ON r.id = a.rencontre_id WHERE a.user_id = ?",
+            (user_id,),
+        )
+        organised = await self.db.fetchall(
+            "SELECT id, title, status FROM rencontres WHERE organiser_id = ?", (user_id,)
+        )
+        data: dict[str, Any] = {}
+        if answers:
+            data["answers"] = [dict(r) for r in answers]
+        if organised:
+            data["organised"] = [dict(r) for r in organised]
+        return data
+
+    async def erase(self, user_id: int) -> int:
+        """Answers and drafts go; published events stay, without their organiser."""
+        async with self.db.transaction() as tx:
+            a = await tx.execute("DELETE FROM rencontre_rsvps WHERE user_id = ?", (user_id,))
+            d = await tx.execute(
+                "DELETE FROM rencontres WHERE organiser_id = ? AND status = 'draft'", (user_id,)
+            )
+            o = await tx.execute(
+                "UPDATE rencontres SET organiser_id = 0 WHERE organiser_id = ?", (user_id,)
+            )
+            w = await tx.execute(
+                "DELETE FROM rencontre_mirror_warnings WHERE user_id = ?", (user_id,)
+            )
+        return a.rowcount + d.rowcount + o.rowcount + w.rowcount
