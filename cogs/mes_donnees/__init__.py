@@ -1,0 +1,15 @@
+"""`/mes-donnees`: what Passerelle stores about a member, and its erasure (GDPR, Québec Law 25)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cogs.mes_donnees.cog import EraseButton, MesDonneesCog
+
+if TYPE_CHECKING:
+    from bot.client import Passerelle
+
+
+async def setup(bot: Passerelle) -> None:
+    bot.add_dynamic_items(EraseButton)
+    await bot.add_cog(MesDonneesCog(bot))
