@@ -7,6 +7,7 @@ Imports nothing from discord.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,6 +103,11 @@ class Matcher:
                     slot[i] = max(slot.get(i, 0.0), weight)
         self._words = words
         self._word_keys = sorted(words)
+        # Set views of the same index for the autocomplete fast path (set algebra runs in C).
+        self._dev_sets = {
+            w: frozenset(i for i, wt in p.items() if wt >= 3.0) for w, p in words.items()
+        }
+        self._any_sets = {w: frozenset(p) for w, p in words.items()}
         self._dev_norm = [normalise(e.developpe) for e in entries]
         self._region_rank = [REGIONS.index(e.region) for e in entries]
         self._default_order: dict[str, list[int]] = {}
@@ -170,7 +176,7 @@ class Matcher:
                 if not key.startswith(q) and key != q:
                     add(FUZZY, float(score), key)
         if len(found) < limit and len(q) >= 3:
-            for index, score in self._text_scores(query)[: limit * 2]:
+            for score, index in self._text_fast(query, limit * 2, region_first):
                 if index not in found:
                     rank = (TEXT, -score, *self._rank(index, region_first), "", index, "")
                     found[index] = rank
@@ -222,6 +228,37 @@ class Matcher:
         result.sort(key=lambda item: (-item[1], self._region_rank[item[0]], item[0]))
         return result
 
+    def _word_sets(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+        keys = [word] if word in self._words else []
+        if len(word) >= 3:
+            keys += [k for k in self._prefixed(self._word_keys, word)[:20] if k != word]
+        if not keys:
+            return frozenset(), frozenset()
+        if len(keys) == 1:
+            return self._dev_sets[keys[0]], self._any_sets[keys[0]]
+        dev = frozenset().union(*(self._dev_sets[k] for k in keys))
+        return dev, frozenset().union(*(self._any_sets[k] for k in keys))
+
+    def _text_fast(
+        self, query: str, limit: int, region_first: str | None
+    ) -> list[tuple[float, int]]:
+        """Autocomplete's text tier: every word in the expansion, then anywhere (set algebra)."""
+        words = tokens(query)
+        if not words:
+            return []
+        sets = [self._word_sets(w) for w in words]
+        all_dev = frozenset.intersection(*(d for d, _ in sets))
+        all_any = frozenset.intersection(*(a for _, a in sets)) - all_dev
+        result: list[tuple[float, int]] = []
+        for score, bucket in ((2.0, all_dev), (1.0, all_any)):
+            if len(result) >= limit:
+                break
+            best = heapq.nsmallest(
+                limit - len(result), bucket, key=lambda i: (*self._rank(i, region_first), i)
+            )
+            result.extend((score, i) for i in best)
+        return result
+
     def search_text(self, query: str, *, region: str | None = None, limit: int = 10) -> list[Entry]:
         """Reverse search: entries whose expansion or explanation contain the query's words."""
         result = [self._entries[i] for i, _ in self._text_scores(query)]
@@ -244,7 +281,7 @@ class Matcher:
                 break
         if not result and len(q) >= 2:  # looser than autocomplete
             for key, _score, _ in process.extract(
-                q, self._keys, scorer=fuzz.WRatio, limit=limit, score_cutoff=60
+                q, self._keys, scorer=fuzz.ratio, limit=limit, score_cutoff=60
             ):
                 sigle = self._entries[self._forms[key][0][0]].sigle
                 if sigle not in result:

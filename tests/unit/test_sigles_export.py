@@ -1,0 +1,187 @@
+"""CSV/JSON export and validated import; the `sigles` command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cogs.sigles.cli import main
+from cogs.sigles.export import CSV_HEADER, from_csv, from_json, to_csv, to_json
+from cogs.sigles.glossary import Entry, load_glossary
+
+
+@pytest.fixture(scope="module")
+def glossary():
+    return load_glossary()
+
+
+def comparable(e: Entry, *, full: bool) -> tuple:
+    base = (
+        e.sigle,
+        e.region,
+        e.developpe,
+        e.explication,
+        e.domaine,
+        e.alias,
+        e.equivalents,
+        e.historique,
+        e.source,
+    )
+    return (*base, e.equivalence_note, e.remplace_par, e.voir_aussi) if full else base
+
+
+def test_csv_header_is_exact(glossary):
+    first_line = to_csv(glossary).splitlines()[0]
+    assert (
+        first_line
+        == "sigle,region,developpe,explication,domaine,alias,equivalents,historique,source"
+    )
+    assert tuple(first_line.split(",")) == CSV_HEADER
+
+
+def test_csv_round_trip_of_the_whole_glossary(glossary):
+    text = to_csv(glossary)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == len(glossary) + 1
+    assert any("; " in row[6] for row in rows[1:])  # lists joined with "; "
+    entries, errors = from_csv(text, origin="shipped")
+    assert errors == []
+    assert [comparable(e, full=False) for e in entries] == [
+        comparable(e, full=False) for e in glossary
+    ]
+
+
+def test_json_round_trip_keeps_every_field(glossary):
+    text = to_json(glossary)
+    assert "Aide sociale à l'enfance" in text  # accents kept
+    entries, errors = from_json(text, origin="shipped")
+    assert errors == []
+    assert [comparable(e, full=True) for e in entries] == [
+        comparable(e, full=True) for e in glossary
+    ]
+
+
+def test_formula_cells_are_defused_and_restored():
+    e = Entry("=CMD", "FR", "=HYPERLINK()", "+x", "institutions", "https://example.org")
+    text = to_csv([e])
+    assert "'=CMD" in text
+    (back,), errors = from_csv(text)
+    assert errors == [] and back.sigle == "=CMD" and back.developpe == "=HYPERLINK()"
+
+
+def test_csv_errors_have_row_numbers(glossary):
+    good = "ZZA,QC,Un sigle,Une explication.,institutions,,,false,https://example.org"
+    bad_region = "ZZB,US,Un sigle,Une explication.,institutions,,,false,https://example.org"
+    bad_url = "ZZC,FR,Un sigle,Une explication.,institutions,,,false,http://example.org"
+    bad_ref = "ZZD,FR,Un sigle,Une explication.,institutions,,QC:NOPE,false,https://example.org"
+    bad_bool = "ZZE,FR,Un sigle,Une explication.,institutions,,,peut-être,https://example.org"
+    short = "ZZF,FR"
+    text = "\n".join([",".join(CSV_HEADER), good, bad_region, bad_url, bad_ref, bad_bool, short])
+    entries, errors = from_csv(text, known=glossary)
+    assert [e.sigle for e in entries] == ["ZZA", "ZZD"]  # ZZD is valid but its ref dangles
+    rows = sorted({err.row for err in errors})
+    assert rows == [3, 4, 5, 6, 7]
+    assert any("QC:NOPE" in err.message and err.row == 5 for err in errors)
+    assert str(errors[0]).startswith("ligne 3 :")
+
+
+def test_csv_refs_resolve_against_known_entries(glossary):
+    row = "ZZA,FR,Un sigle,Une explication.,institutions,Z.Z.A.,QC:DPJ; QC:CLSC,true,https://a.org"
+    text = ",".join(CSV_HEADER) + "\n" + row
+    (entry,), errors = from_csv(text, known=glossary, guild_id=7)
+    assert errors == [] and entry.equivalents == ("QC:DPJ", "QC:CLSC")
+    assert entry.origin == "guild" and entry.guild_id == 7 and entry.historique
+    _, errors = from_csv(text)  # without the shipped glossary the refs dangle
+    assert {err.row for err in errors} == {2}
+
+
+def test_csv_missing_column_and_duplicates():
+    _, errors = from_csv("sigle,region\nA,FR\n")
+    assert errors and errors[0].row == 1 and "explication" in errors[0].message
+    row = "ZZA,FR,Un sigle,Une explication.,institutions,,,false,https://a.org"
+    entries, errors = from_csv("\n".join([",".join(CSV_HEADER), row, row]))
+    assert len(entries) == 2 and [err.row for err in errors] == [3]
+
+
+def test_json_errors_have_row_numbers():
+    items = [
+        {
+            "sigle": "ZZA",
+            "region": "FR",
+            "developpe": "A",
+            "explication": "B",
+            "domaine": "institutions",
+            "source": "https://a.org",
+        },
+        {
+            "sigle": "",
+            "region": "FR",
+            "developpe": "A",
+            "explication": "B",
+            "domaine": "institutions",
+            "source": "https://a.org",
+        },
+        "pas un objet",
+        {"sigle": "ZZC", "unknown": 1},
+    ]
+    entries, errors = from_json(json.dumps(items))
+    assert [e.sigle for e in entries] == ["ZZA"]
+    assert sorted({err.row for err in errors}) == [2, 3, 4]
+    _, errors = from_json("{not json")
+    assert errors and errors[0].row == 1
+
+
+def test_cli_check_ok(capsys):
+    assert main(["sigles", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "entrées : FR" in out and "QC" in out
+
+
+def test_cli_check_reports_file_and_line(tmp_path, capsys):
+    (tmp_path / "x.toml").write_text(
+        '[[sigle]]\nsigle = "A"\nregion = "FR"\ndeveloppe = "A"\nexplication = ""\n'
+        'domaine = "institutions"\nsource = "https://a.org"\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "--dir", str(tmp_path)]) == 1
+    assert "x.toml:1:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_cli_export(fmt, glossary, capsys):
+    assert main(["export", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    parse = from_csv if fmt == "csv" else from_json
+    entries, errors = parse(out, origin="shipped")
+    assert errors == [] and len(entries) == len(glossary)
+
+
+def test_cli_export_guild_without_hook_is_a_clear_error(capsys):
+    assert main(["export", "--format", "csv", "--guild", "123"]) != 0
+    assert "--guild" in capsys.readouterr().err
+
+
+def test_cli_export_guild_with_async_hook(capsys):
+    entry = Entry(
+        "ZZA",
+        "QC",
+        "Local",
+        "Propre au serveur.",
+        "institutions",
+        "https://a.org",
+        origin="guild",
+        guild_id=123,
+    )
+    seen = []
+
+    async def hook(guild_id: int):
+        seen.append(guild_id)
+        return [entry]
+
+    assert main(["export", "--format", "json", "--guild", "123"], guild_entries=hook) == 0
+    assert seen == [123]
+    (back,), errors = from_json(capsys.readouterr().out)
+    assert errors == [] and back.sigle == "ZZA"
