@@ -225,13 +225,15 @@ class Actions:
         description = event.description
         if event.link:
             description = f"{event.link}\n\n{description}".strip()
-        return {
+        fields: dict[str, Any] = {
             "name": truncate(event.title, 100),
             "start_time": event.starts_at,
             "end_time": event.ends_at,
             "location": truncate(where, 100),
-            "description": truncate(description, 1000),
         }
+        if description:
+            fields["description"] = truncate(description, 1000)
+        return fields
 
     async def mirror_create(self, interaction: discord.Interaction[Any], event: Rencontre) -> None:
         guild = require_guild(interaction)
