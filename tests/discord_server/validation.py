@@ -61,6 +61,10 @@ class Spec:
         schemas = document["components"]["schemas"]
         snowflake_schema = schemas["SnowflakeType"]
         schemas["SnowflakeType"] = {"anyOf": [snowflake_schema, {"type": "integer", "minimum": 0}]}
+        # GUILD_MEDIA (16) is in Discord's documentation (which wins) but not in this enum.
+        channel_types = schemas["ChannelTypes"].get("oneOf", [])
+        if channel_types and not any(c.get("const") == 16 for c in channel_types):
+            channel_types.append({"title": "GUILD_MEDIA", "const": 16})
         resource = Resource.from_contents(document, default_specification=DRAFT202012)
         self.registry = Registry().with_resource(SPEC_URI, resource)
         self.operations: list[Operation] = []
@@ -212,12 +216,24 @@ def _validate_openapi(
         instance = {**body, **{f: "<file>" for f in file_fields}}
     for err in spec.validator(pointer).iter_errors(instance):
         where = "/".join(str(p) for p in err.absolute_path) or "<body>"
-        detail = err.message if len(err.message) < 300 else err.message[:300] + "…"
+        detail = err.message if len(err.message) < 200 else err.message[:200] + "…"
         if err.context:
-            best = min(err.context, key=lambda e: len(e.message))
-            detail += f" (e.g. {'/'.join(map(str, best.absolute_path))}: {best.message[:200]})"
+            best = _deepest(err)
+            detail += f" (likely {'/'.join(map(str, best.absolute_path))}: {best.message[:200]})"
         problems.append(f"{method} {op.template} body {where}: {detail}")
     return problems
+
+
+def _deepest(err: Any) -> Any:
+    """The most specific sub-error of an anyOf/oneOf failure (deepest path, then branching)."""
+    best = err
+    stack = list(err.context or [])
+    while stack:
+        e = stack.pop()
+        if (len(e.absolute_path), bool(e.context)) > (len(best.absolute_path), bool(best.context)):
+            best = e
+        stack.extend(e.context or [])
+    return best
 
 
 # --- rules the description does not carry -------------------------------------------------
