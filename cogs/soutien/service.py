@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -83,7 +84,7 @@ def check_rate(recent: list[datetime], now: datetime) -> None:
     inside = sorted(at for at in recent if now - at < RATE_WINDOW)
     if len(inside) >= RATE_MAX:
         wait = inside[0] + RATE_WINDOW - now
-        minutes = max(1, int(wait.total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
         raise UserError("soutien.error.rate", count=RATE_MAX, minutes=minutes)
 
 

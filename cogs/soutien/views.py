@@ -46,6 +46,7 @@ class AnonModal(ErrorHandlingModal):
         self.body: discord.ui.TextInput[AnonModal] = discord.ui.TextInput(
             label=truncate(t("soutien.modal.label", lang), 45),
             style=discord.TextStyle.paragraph,
+            custom_id="body",
             placeholder=truncate(t("soutien.modal.placeholder", lang), 100),
             default=text[:4000] or None,
             max_length=4000,  # our own limit (TEXT_MAX) is checked and explained server-side

@@ -41,15 +41,19 @@ async def post_anonymously(world: Harness, user: User, text: str) -> tuple[Any, 
     """`/soutien ouvrir` → Message anonyme → modal; returns the answer and the new thread."""
     before = {c.id for c in world.guild.threads}
     choice = await world.guild.slash(user, "soutien ouvrir")
-    modal = await choice.click(t("soutien.choice.anonymous", "fr"), by=user)
+    modal = await choice.click("sout:open:anon", by=user)
     assert modal.modal is not None
-    answer = await modal.submit_modal({t("soutien.modal.label", "fr"): text}, by=user)
+    answer = await modal.submit_modal({"body": text}, by=user)
     new = [c for c in world.guild.threads if c.id not in before]
     return answer, new[0] if new else None  # type: ignore[return-value]
 
 
 def anon_posts(thread: Channel) -> list[Any]:
-    return [m for m in thread.visible_messages() if any("sout:reply" == b.get("custom_id") for b in m.buttons())]
+    return [
+        m
+        for m in thread.visible_messages()
+        if any("sout:reply" == b.get("custom_id") for b in m.buttons())
+    ]
 
 
 # -- configuration -------------------------------------------------------------------------------
@@ -68,9 +72,9 @@ async def test_configuration_names_the_missing_permission(world: Harness) -> Non
     reply = await world.guild.slash(world.alice, "soutien config salon", salon=locked)
     assert reply.ephemeral
     assert "create_private_threads" in reply.text and "manage_threads" in reply.text
-    assert await world.bot.get_cog("SoutienCog").store.config(world.guild.id) == service.SoutienConfig(
-        guild_id=world.guild.id
-    )  # nothing written
+    assert await world.bot.get_cog("SoutienCog").store.config(
+        world.guild.id
+    ) == service.SoutienConfig(guild_id=world.guild.id)  # nothing written
     member = await world.guild.slash(world.bob, "soutien config salon", salon=locked)
     assert t("errors.not_moderator", "fr") in member.text
 
@@ -119,11 +123,11 @@ async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness
     assert bob.id not in thread.member_ids  # the member list would name them
     # Bob writes again in the same thread: same pseudonym
     reply = await posts[0].click(t("soutien.post.reply_button", "fr"), by=bob)
-    again = await reply.submit_modal({t("soutien.modal.label", "fr"): "Merci pour vos mots."}, by=bob)
+    again = await reply.submit_modal({"body": "Merci pour vos mots."}, by=bob)
     assert f"Collègue #{code}" in anon_posts(thread)[-1].text and again.ephemeral
     # Carol replies anonymously too: another pseudonym
     reply = await posts[0].click("sout:reply", by=carol)  # labels are in the server language
-    await reply.submit_modal({t("soutien.modal.label", "en"): "Courage, on est là."}, by=carol)
+    await reply.submit_modal({"body": "Courage, on est là."}, by=carol)
     carol_code = service.pseudonym(secret, carol.id, thread.id)
     assert carol_code != code and f"Collègue #{carol_code}" in anon_posts(thread)[-1].text
     # No request the bot sent carries Bob's or Carol's id or name
@@ -131,5 +135,149 @@ async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness
     assert sent
     for who in (bob, carol):
         for needle in (str(who.id), who.username, who.payload()["global_name"]):
-            leaks = [r for r in sent if needle in repr(r.json) or needle in r.path or needle in repr(r.query)]
+            leaks = [
+                r
+                for r in sent
+                if needle in repr(r.json) or needle in r.path or needle in repr(r.query)
+            ]
             assert not leaks, f"{needle!r} sent to Discord in {leaks}"
+
+
+# -- the professional-secrecy guard --------------------------------------------------------------
+RISKY = "Mme Martine Dupuis m'a appelée au 06 12 34 56 78, je ne sais plus quoi faire."
+
+
+async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) -> None:
+    await configure(world)
+    bob = world.bob
+    before = len(world.guild.threads)
+    warned, _ = await post_anonymously(world, bob, RISKY)
+    assert warned.ephemeral
+    for kind in ("phone", "civility_name"):
+        assert t(f"soutien.guard.kind.{kind}", "fr") in warned.text
+    assert len(world.guild.threads) == before  # nothing posted yet
+    # Annuler: nothing is posted, the warning says so
+    cancelled = await warned.click(t("soutien.guard.cancel", "fr"), by=bob)
+    assert t("soutien.guard.cancelled", "fr") in cancelled.text
+    assert len(world.guild.threads) == before
+    # Modifier: the modal comes back with the text; the cleaned text goes straight through
+    warned, _ = await post_anonymously(world, bob, RISKY)
+    edit = await warned.click(t("soutien.guard.edit", "fr"), by=bob)
+    field = edit.modal["components"][0]["components"][0]
+    assert field["value"] == RISKY
+    done = await edit.submit_modal(
+        {"body": "Mme D. m'a appelée, je ne sais plus quoi faire."}, by=bob
+    )
+    assert t("soutien.guard.post", "fr") not in done.text
+    thread = next(c for c in world.guild.threads if anon_posts(c))
+    assert "Mme D." in anon_posts(thread)[0].text
+    # Publier quand même: the member's choice, posted as written
+    warned, _ = await post_anonymously(world, bob, RISKY)
+    await warned.click(t("soutien.guard.post", "fr"), by=bob)
+    posted = [m for c in world.guild.threads for m in anon_posts(c)]
+    assert any("06 12 34 56 78" in m.text for m in posted)
+    # The same draft cannot be used twice
+    again = await warned.click(t("soutien.guard.post", "fr"), by=bob)
+    assert again.text == t("soutien.error.draft_gone", "fr")
+
+
+# -- moderation ----------------------------------------------------------------------------------
+async def test_report_alert_removal_block(world: Harness) -> None:
+    conf = await configure(world)
+    bob, carol, alice = world.bob, world.carol, world.alice
+    _, thread = await post_anonymously(world, bob, "Un message qui pose problème.")
+    post = anon_posts(thread)[0]
+    start = len(world.requests)
+    reported = await post.click("sout:report", by=carol)
+    assert reported.text == t("soutien.report.sent", "en")
+    alert = conf["alerts"].last_message
+    assert alert is not None and f"/{thread.id}/{post.id}" in alert.text
+    for who in (bob, carol):  # neither the author nor the reporter is named
+        assert not [r for r in world.requests[start:] if str(who.id) in repr(r.json)]
+    # a member cannot use the moderators' buttons
+    refused = await alert.click(t("soutien.alert.remove", "fr"), by=carol)
+    assert refused.text == t("errors.not_moderator", "en") and not post.deleted
+    removed = await alert.click(t("soutien.alert.remove", "fr"), by=alice)
+    assert removed.text == t("soutien.mod.removed", "fr")
+    assert t("soutien.post.removed", "fr") in post.text and "problème" not in post.text
+    blocked = await alert.click(t("soutien.alert.block", "fr"), by=alice)
+    secret = await world.bot.get_cog("SoutienCog").store.secret()
+    code = service.pseudonym(secret, bob.id, thread.id)
+    assert f"Collègue #{code}" in blocked.text and "bob" not in blocked.text.lower()
+    # Bob can no longer post anonymously, anywhere on the server; nothing is created
+    before = len(world.guild.threads)
+    refused, _ = await post_anonymously(world, bob, "Encore moi.")
+    assert refused.text == t("soutien.error.blocked", "fr")
+    assert len(world.guild.threads) == before
+    # others still can
+    ok, new = await post_anonymously(world, carol, "Hello.")
+    assert new is not None
+
+
+# -- bad inputs ----------------------------------------------------------------------------------
+async def test_bad_inputs_are_answered_in_the_members_language_with_nothing_written(
+    world: Harness,
+) -> None:
+    await configure(world)
+    carol, bob = world.carol, world.bob
+    before = (len(world.guild.threads), len(world.state.messages))
+    blank, _ = await post_anonymously(world, carol, "   \n  ")
+    assert blank.ephemeral and blank.text == t("soutien.error.empty", "en")
+    long_text = "x" * (service.TEXT_MAX + 100)
+    too_long, _ = await post_anonymously(world, carol, long_text)
+    assert too_long.text == t(
+        "soutien.error.too_long", "en", length=len(long_text), limit=service.TEXT_MAX
+    )
+    public = [m for m in world.state.messages.values() if not m.ephemeral]
+    assert len(world.guild.threads) == before[0] and len(public) <= before[1]
+    # a closed thread: /soutien clore by its author, then the reply button refuses at once
+    _, thread = await post_anonymously(world, bob, "Merci à tous, ça va mieux.")
+    post = anon_posts(thread)[0]
+    stranger = await world.guild.slash(carol, "soutien clore", channel=thread)
+    assert stranger.text == t("soutien.error.not_opener", "en") and not thread.archived
+    closed = await world.guild.slash(bob, "soutien clore", channel=thread)
+    assert closed.text == t("soutien.close.done", "fr") and thread.archived and thread.locked
+    count = len(thread.messages)
+    refused = await post.click("sout:reply", by=carol)
+    assert refused.modal is None and refused.text == t("soutien.error.closed", "en")
+    again = await world.guild.slash(bob, "soutien clore", channel=thread)
+    assert again.text == t("soutien.error.closed", "fr")
+    assert len(thread.messages) == count
+
+
+async def test_rate_limit_per_member(world: Harness) -> None:
+    await configure(world)
+    bob = world.bob
+    for i in range(service.RATE_MAX):
+        answer, thread = await post_anonymously(world, bob, f"message {i}")
+        assert thread is not None, answer.text
+    refused, thread = await post_anonymously(world, bob, "un de trop")
+    assert thread is None and refused.text == t(
+        "soutien.error.rate", "fr", count=service.RATE_MAX, minutes=60
+    )
+    await world.advance(hours=1)
+    _, thread = await post_anonymously(world, bob, "de nouveau")
+    assert thread is not None
+
+
+# -- /ressources ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("region", ["FR", "QC", "BE", "CH"])
+async def test_resources_for_each_region(world: Harness, region: str) -> None:
+    reply = await world.guild.slash(world.bob, "ressources", region=region)
+    assert reply.ephemeral
+    lines = load_by_region()[region]
+    assert lines
+    for line in lines:
+        assert line.numero in reply.text and line.source in reply.text
+        marked = t("soutien.lines.unverified_name", "fr", name=f"{line.nom} — {line.numero}")
+        assert (marked in reply.text) is (not line.verifie)
+    assert len(reply.embeds[0]["fields"]) == len(lines)
+
+
+async def test_resources_default_to_the_configured_region(world: Harness) -> None:
+    await configure(world)
+    await world.guild.slash(world.alice, "soutien config region", region="QC")
+    reply = await world.guild.slash(world.carol, "ressources")
+    assert t("region.QC", "en") in reply.text
+    for line in load_by_region()["QC"]:
+        assert line.numero in reply.text
