@@ -123,3 +123,187 @@ async def test_edit_button_opens_a_modal_for_the_description(world: Harness) -> 
     [message] = world.guild.default_channel.messages
     assert message.embeds[0]["description"].startswith("On se retrouve")
     assert field(message, "Places") == "4 sur 4"
+
+
+# -- answers, waiting list, promotion, restart ----------------------------------------------------
+async def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order(
+    world: Harness,
+) -> None:
+    dave = await world.guild.add_member("dave")
+    erin = await world.guild.add_member("erin", dms_open=False)
+    message = await publish(world, world.alice, places=2)
+    thread = thread_of(world, message)
+
+    assert "vous venez" in (await message.click("Je viens", by=world.bob)).text
+    await message.click("Je viens", by=world.carol)
+    waiting = await message.click("Je viens", by=dave)
+    assert waiting.ephemeral and "position 1" in waiting.text
+    assert "position 2" in (await message.click("Je viens", by=erin)).text
+    again = await message.click("Je viens", by=dave)
+    assert "déjà sur la liste d'attente (position 1)" in again.text
+    assert field(message, "Places") == "0 sur 2"
+    assert field(message, "Liste d'attente") == f"1. {dave.mention}, 2. {erin.mention}"
+    assert {world.bob.id, world.carol.id} <= thread.member_ids and dave.id not in thread.member_ids
+
+    # bob withdraws: dave (first waiting) is promoted and told by DM
+    assert "retiré" in (await message.click("Je me retire", by=world.bob)).text
+    assert world.bob.mention not in field(message, "Je viens")
+    assert field(message, "Je viens") == f"{world.carol.mention}, {dave.mention}"
+    [dm] = dave.dms
+    assert "une place s'est libérée" in dm.content and "Café réseau ASS" in dm.content
+    assert dave.id in thread.member_ids
+
+    # carol moves to "maybe": erin is promoted; her DMs are closed, so she is mentioned in the thread
+    await message.click("Peut-être", by=world.carol)
+    assert field(message, "Peut-être") == world.carol.mention
+    assert erin.dms == []
+    [notice] = [m for m in thread.messages if erin.mention in m.content]
+    assert "liste d'attente" in notice.content
+    assert notice.allowed_mentions.get("parse") in (None, [])
+    assert [str(u) for u in notice.allowed_mentions["users"]] == [str(erin.id)]
+    assert "Liste d'attente" not in message.text  # the list is empty again
+
+
+async def test_buttons_work_after_a_restart(world: Harness) -> None:
+    message = await publish(world, world.alice)
+    await world.restart()
+    reply = await message.click("Je viens", by=world.bob)
+    assert reply.ephemeral and "vous venez" in reply.text
+    assert field(message, "Je viens") == world.bob.mention
+    assert world.bob.id in thread_of(world, message).member_ids
+
+
+async def test_published_event_list_is_paginated(world: Harness) -> None:
+    for n in range(12):
+        await publish(world, world.alice, titre=f"Rencontre {n:02d}", quand=f"{10 + n}/03 18h")
+    page = await world.guild.slash(world.bob, "rencontre liste")
+    assert page.ephemeral and "Rencontres à venir (12)" in page.text
+    assert "Rencontre 00" in page.text and "Rencontre 09" in page.text
+    assert "Rencontre 10" not in page.text and "Page 1 sur 2" in page.text
+    second = await page.click("Suivantes ▶", by=world.bob)
+    assert "Rencontre 11" in second.text and "Rencontre 00" not in second.text
+    assert "Page 2 sur 2" in second.text
+
+
+# -- reminders ------------------------------------------------------------------------------------
+async def test_reminders_in_the_thread_and_by_dm_with_closed_dm_fallback(world: Harness) -> None:
+    dave = await world.guild.add_member("dave", dms_open=False)
+    opted = await world.guild.slash(world.bob, "rappels", **{"messages-prives": "on"})
+    assert opted.ephemeral and "activés" in opted.text
+    await world.guild.slash(dave, "rappels", **{"messages-prives": "on"})
+    message = await publish(world, world.alice)
+    thread = thread_of(world, message)
+    for member in (world.bob, world.carol, dave):
+        await message.click("Je viens", by=member)
+
+    await world.advance(days=3, hours=7, minutes=59)  # Thursday 17:59 Paris: nothing yet
+    assert not [m for m in thread.messages if "Rappel" in m.content]
+    await world.advance(minutes=2)  # Thursday 18:01: the 24 h reminder
+    [day_before] = [m for m in thread.messages if "Rappel" in m.content]
+    for member in (world.bob, world.carol, dave):
+        assert member.mention in day_before.content
+    assert {str(u) for u in day_before.allowed_mentions["users"]} == {
+        str(world.bob.id),
+        str(world.carol.id),
+        str(dave.id),
+    }
+    assert day_before.allowed_mentions.get("parse") in (None, [])
+    [bob_dm] = world.bob.dms
+    assert "Café réseau ASS" in bob_dm.content and "Rappel" in bob_dm.content
+    assert world.carol.dms == []  # did not opt in
+    [fallback] = [m for m in thread.messages if "messages privés sont fermés" in m.content]
+    assert fallback.content.startswith(dave.mention)
+
+    await world.advance(hours=23)  # Friday 17:01: the 1 h reminder, once
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 2
+    assert len(world.bob.dms) == 2
+    await world.advance(minutes=30)
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 2
+
+
+async def test_server_reminder_offsets(world: Harness) -> None:
+    refused = await world.guild.slash(world.bob, "rencontre reglages", rappels="3h")
+    assert refused.ephemeral and "modération" in refused.text
+    bad = await world.guild.slash(world.alice, "rencontre reglages", rappels="bientôt")
+    assert "non compris" in bad.text
+    saved = await world.guild.slash(world.alice, "rencontre reglages", rappels="3h")
+    assert "3 h" in saved.text
+    message = await publish(world, world.alice)
+    thread = thread_of(world, message)
+    await world.advance(days=4, hours=4, minutes=59)  # Friday 14:59 Paris
+    assert not [m for m in thread.messages if m.content.startswith("⏰")]
+    await world.advance(minutes=2)  # 15:01, 3 h before
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 1
+
+
+# -- edit and cancel --------------------------------------------------------------------------
+async def test_edit_tells_attendees_moves_reminders_and_the_mirror(world: Harness) -> None:
+    message = await publish(world, world.alice, places=2)
+    thread = thread_of(world, message)
+    await message.click("Je viens", by=world.bob)
+    await message.click("Je viens", by=world.carol)
+    dave = await world.guild.add_member("dave")
+    await message.click("Je viens", by=dave)  # waiting
+
+    refused = await world.guild.slash(world.bob, "rencontre modifier", evenement="1", quand="samedi 11h")
+    assert refused.ephemeral and "organise" in refused.text
+    done = await world.guild.slash(
+        world.alice, "rencontre modifier", evenement="1", quand="samedi 11h", places=3
+    )
+    assert done.ephemeral and "date" in done.text and "places" in done.text, done.text
+    saturday = datetime(2026, 3, 7, 10, 0, tzinfo=UTC)
+    assert f"<t:{int(saturday.timestamp())}:F>" in field(message, "Quand")
+    [notice] = [m for m in thread.messages if m.content.startswith("✏️")]
+    for member in (world.bob, world.carol, dave):
+        assert member.mention in notice.content
+    assert dave.mention in field(message, "Je viens")  # the extra seat went to the waiting member
+    [mirror] = world.guild.events
+    assert datetime.fromisoformat(mirror.scheduled_start_time) == saturday
+
+    await world.advance(days=3, hours=8, minutes=5)  # Thursday 18:05: the old 24 h time
+    assert not [m for m in thread.messages if m.content.startswith("⏰")]
+    await world.advance(hours=17)  # Friday 11:05: 24 h before the new time
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 1
+
+
+async def test_cancel_tells_attendees_and_stops_everything(world: Harness) -> None:
+    message = await publish(world, world.alice)
+    thread = thread_of(world, message)
+    await message.click("Je viens", by=world.bob)
+
+    refused = await world.guild.slash(world.bob, "rencontre annuler", evenement="1")
+    assert refused.ephemeral and "organise" in refused.text
+    done = await world.guild.slash(
+        world.alice, "rencontre annuler", evenement="1", raison="Météo @everyone"
+    )
+    assert done.ephemeral and "annulée" in done.text
+    [notice] = [m for m in thread.messages if m.content.startswith("❌")]
+    assert world.bob.mention in notice.content
+    assert "@everyone" not in notice.content.replace("@\u200beveryone", "")
+    assert [str(u) for u in notice.allowed_mentions["users"]] == [str(world.bob.id)]
+    assert message.embeds[0]["title"].startswith("ANNULÉE")
+    assert message.buttons() == []
+    [mirror] = world.guild.events
+    assert mirror.status == 4  # canceled
+
+    again = await world.guild.slash(world.alice, "rencontre annuler", evenement="1")
+    assert "a été annulée" in again.text
+    await world.advance(days=5)
+    assert not [m for m in thread.messages if m.content.startswith("⏰")]
+    assert world.bob.dms == []
+
+
+async def test_ended_event_is_archived_and_takes_no_more_answers(world: Harness) -> None:
+    message = await publish(world, world.alice)
+    thread = thread_of(world, message)
+    await world.advance(days=4, hours=9, minutes=1)  # Friday 19:01 < end 20:00
+    assert message.buttons()
+    await world.advance(hours=1)  # 20:01: over
+    assert message.buttons() == []
+    assert message.embeds[0]["title"].startswith("Terminée")
+    assert any("terminée" in m.content for m in thread.messages)
+    seen = await world.guild.slash(world.bob, "rencontre voir", evenement="1")
+    assert seen.ephemeral and seen.message.buttons() == []
+    listed = await world.guild.slash(world.bob, "rencontre liste")
+    assert "Café réseau ASS" not in listed.text
+    assert await count_rows(world, "rencontres") == 1  # archived, not deleted
