@@ -13,9 +13,10 @@ from cogs.soutien.views import DYNAMIC_ITEMS
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
-# discord.py logs every request body and gateway event at DEBUG: support texts (modal values,
-# anonymous posts) must never reach a log, whatever LOG_LEVEL says.
-PAYLOAD_LOGGERS = ("discord.http", "discord.gateway", "discord.webhook.async_")
+# discord.py logs every request body and gateway event at DEBUG, aiosqlite every SQL parameter:
+# support texts (modal values, anonymous posts) and the author <-> pseudonym link must never
+# reach a log, whatever LOG_LEVEL says.
+PAYLOAD_LOGGERS = ("discord.http", "discord.gateway", "discord.webhook.async_", "aiosqlite")
 
 
 def _no_payloads(record: logging.LogRecord) -> bool:

@@ -46,7 +46,7 @@ class SoutienCog(Flows, commands.Cog):
         await self.store.secret()
         now = self.bot.clock.now()
         # Purge at start, after every post, and daily (the engine item below).
-        await self.store.purge_rate(now - service.RATE_WINDOW)
+        await self.forget(now)
         await self.schedule_purge(now)
 
     async def schedule_purge(self, now: datetime) -> None:

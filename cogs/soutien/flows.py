@@ -431,8 +431,14 @@ class Flows:
 
     # -- retention ------------------------------------------------------------------------------
     async def purge(self, now: datetime) -> None:
+        """The retention purge (`forget`), then archive the threads left inactive."""
+        await self.forget(now)
+        for thread_id in await self.store.inactive_threads(now - service.INACTIVE_AFTER):
+            await self._archive_inactive(thread_id, now)
+
+    async def forget(self, now: datetime) -> None:
         """Drop expired anonymity links (and their pending notices), old rate records and the
-        delivery records of reply notices; archive threads left inactive."""
+        delivery records of reply notices. Database only: also run at start, before login."""
         retention = await self.store.retention_by_guild()
         default = service.retention_cutoff(now, service.RETENTION_DEFAULT)
         cutoffs = {g: service.retention_cutoff(now, d) for g, d in retention.items()}
@@ -440,8 +446,6 @@ class Flows:
             await self.bot.reminders.cancel(REPLY_KIND, ref)
         await self.store.purge_rate(now - service.RATE_WINDOW)
         await self.store.purge_notice_ledger(REPLY_KIND, min([default, *cutoffs.values()]))
-        for thread_id in await self.store.inactive_threads(now - service.INACTIVE_AFTER):
-            await self._archive_inactive(thread_id, now)
 
     async def _archive_inactive(self, thread_id: int, now: datetime) -> None:
         try:

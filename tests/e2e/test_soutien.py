@@ -281,3 +281,105 @@ async def test_resources_default_to_the_configured_region(world: Harness) -> Non
     assert t("region.QC", "en") in reply.text
     for line in load_by_region()["QC"]:
         assert line.numero in reply.text
+
+
+# -- notices of replies, restart, retention ------------------------------------------------------
+async def test_reply_notice_by_dm_only_on_opt_in_and_buttons_survive_restart(
+    world: Harness,
+) -> None:
+    await configure(world)
+    bob, carol = world.bob, world.carol
+    answer, thread = await post_anonymously(world, bob, "Quelqu'un a déjà vécu ça ?")
+    await world.guild.post(carol, thread, "Oui, plusieurs fois.")
+    await world.advance(minutes=5)
+    assert bob.dms == []  # no opt-in, no DM
+    start = len(world.requests)
+    on = await answer.click("sout:notify:" + str(thread.id), by=bob)
+    assert on.text.endswith(t("soutien.notify.on", "fr"))
+    await world.restart()  # the buttons and the pending state live in SQLite
+    await world.guild.post(carol, thread, "Et toi, comment ça va ?")
+    await world.guild.post(world.alice, thread, "On est là.")
+    await world.advance(minutes=5)
+    assert len(bob.dms) == 1  # two replies, one notice
+    assert f"/{thread.id}" in bob.dms[0].content
+    # The only requests naming Bob are those opening his DM channel; the notice itself
+    # reveals nothing in the thread.
+    naming = [
+        r for r in world.requests[start:] if str(bob.id) in repr(r.json) or str(bob.id) in r.path
+    ]
+    assert naming and all(r.route == "POST /users/@me/channels" for r in naming)
+    # buttons posted before the restart still work
+    reply = await anon_posts(thread)[0].click("sout:reply", by=carol)
+    assert reply.modal is not None
+
+
+async def test_retention_purge_forgets_the_author(world: Harness) -> None:
+    conf = await configure(world)
+    await world.guild.slash(world.alice, "soutien config conservation", jours=2)
+    bob = world.bob
+    _, thread = await post_anonymously(world, bob, "Un message.")
+    cog = world.bot.get_cog("SoutienCog")
+    assert await cog.store.link(thread.id, bob.id) is not None
+    await world.advance(days=1)
+    assert await cog.store.link(thread.id, bob.id) is not None  # within the period
+    await world.advance(days=1, hours=1)  # the daily purge runs
+    assert await cog.store.link(thread.id, bob.id) is None
+    assert not await world.bot.db.fetchall(
+        "SELECT * FROM soutien_links WHERE author_id = ?", (bob.id,)
+    )
+    # moderators can still remove the post, but nobody can tell who wrote it any more
+    post = anon_posts(thread)[0]
+    await post.click("sout:report", by=world.carol)
+    alert = conf["alerts"].last_message
+    blocked = await alert.click(t("soutien.alert.block", "fr"), by=world.alice)
+    assert blocked.text == t("soutien.error.link_purged", "fr")
+
+
+async def test_purge_also_runs_at_start(world: Harness) -> None:
+    await configure(world)
+    _, thread = await post_anonymously(world, world.bob, "Un message.")
+    await world.bot.reminders.cancel("soutien.purge", "daily")  # only the start-up purge left
+    world.clock.advance(__import__("datetime").timedelta(days=31))
+    await world.restart()
+    assert await world.bot.get_cog("SoutienCog").store.link(thread.id, world.bob.id) is None
+
+
+# -- /mes-donnees ----------------------------------------------------------------------------------
+async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
+    import json
+
+    await configure(world)
+    bob = world.bob
+    nothing = await world.guild.slash(bob, "mes-donnees")
+    assert nothing.text == t("mes_donnees.nothing", "fr")
+    answer, thread = await post_anonymously(world, bob, "Un message.")
+    await answer.click("sout:notify:" + str(thread.id), by=bob)
+    shown = await world.guild.slash(bob, "mes-donnees")
+    assert shown.ephemeral and t("mes_donnees.section.soutien", "fr") in shown.text
+    export = json.loads(shown.attachments[0].text)
+    secret = await world.bot.get_cog("SoutienCog").store.secret()
+    link = export["soutien"]["anonymity_links"][0]
+    assert link["pseudonym"] == service.pseudonym(secret, bob.id, thread.id)
+    assert link["reply_notices"] is True and str(thread.id) in link["thread"]
+    ask = await shown.click(t("mes_donnees.erase.button", "fr"), by=bob)
+    done = await ask.click(t("mes_donnees.erase.confirm", "fr"), by=bob)
+    assert t("mes_donnees.erase.done", "fr", count=2) == done.text  # the link, the rate record
+    assert (await world.guild.slash(bob, "mes-donnees")).text == t("mes_donnees.nothing", "fr")
+    # with the link gone, the post stays, anonymous, and replies no longer reach Bob
+    await world.guild.post(world.carol, thread, "Réponse.")
+    await world.advance(minutes=5)
+    assert bob.dms == [] and anon_posts(thread)
+
+
+async def test_support_texts_never_reach_the_logs(world: Harness, caplog: Any) -> None:
+    import logging
+
+    await configure(world)
+    caplog.set_level(logging.DEBUG)
+    text = "Texte confidentiel 7f3a9c"
+    warned, _ = await post_anonymously(world, world.bob, text + " Mme Claire Martin")
+    await warned.click(t("soutien.guard.post", "fr"), by=world.bob)
+    assert caplog.records  # DEBUG logging was on while the bot worked
+    for record in caplog.records:
+        assert "7f3a9c" not in record.getMessage()
+        assert str(world.bob.id) not in record.getMessage()
