@@ -370,3 +370,24 @@ async def test_rate_limit_headers_and_raw_edge(probe: Harness) -> None:
     started = time.perf_counter()
     await probe.idle()
     assert time.perf_counter() - started < 0.5
+
+
+def test_missing_spec_fails_in_ci_and_warns_elsewhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    from discord_server import validation
+
+    saved = dict(validation._CACHE)
+    validation._CACHE.clear()
+    monkeypatch.setenv("DISCORD_OPENAPI_SPEC", str(tmp_path / "absent.json"))
+    try:
+        monkeypatch.setenv("CI", "true")
+        with pytest.raises(validation.SpecMissingError):
+            validation.load_spec()
+        monkeypatch.delenv("CI")
+        with pytest.warns(UserWarning, match="not validating"):
+            assert validation.load_spec() is None
+        assert validation.load_spec() is None  # warned once only
+    finally:
+        validation._CACHE.clear()
+        validation._CACHE.update(saved)
