@@ -307,3 +307,188 @@ async def test_ended_event_is_archived_and_takes_no_more_answers(world: Harness)
     listed = await world.guild.slash(world.bob, "rencontre liste")
     assert "Café réseau ASS" not in listed.text
     assert await count_rows(world, "rencontres") == 1  # archived, not deleted
+
+
+# -- the scheduled-event mirror without permission ------------------------------------------------
+async def test_without_manage_events_the_organiser_is_told_once_and_publishing_goes_on(
+    world: Harness,
+) -> None:
+    bot_role = world.guild.role("Passerelle")
+    no_events = ~(P.MANAGE_EVENTS | P.CREATE_EVENTS)
+    await world.set_role_permissions(bot_role, P.BOT_DEFAULT & no_events)
+    await world.set_role_permissions(world.guild.state.everyone, P.DEFAULT_EVERYONE & no_events)
+    preview = await create(world, world.bob)
+    done = await preview.click("Publier", by=world.bob)
+    assert "Gérer les événements" in done.text
+    assert len(world.guild.default_channel.messages) == 1
+    assert world.guild.events == []
+    second = await (await create(world, world.bob, quand="samedi 18h")).click("Publier", by=world.bob)
+    assert "https://discord.com/channels/" in second.text
+    assert "Gérer les événements" not in second.text  # said once
+    assert len(world.guild.default_channel.messages) == 2
+    # editing an event without a mirror works too
+    edited = await world.guild.slash(world.bob, "rencontre modifier", evenement="1", titre="Apéro")
+    assert "titre" in edited.text
+
+
+# -- calendars and attendee lists -----------------------------------------------------------------
+async def test_ics_files_parse_back_with_zone_place_link_and_description(world: Harness) -> None:
+    import icalendar
+
+    message = await publish(world, world.alice, places=3)
+    await world.guild.slash(
+        world.alice,
+        "rencontre creer",
+        titre="Visio Québec",
+        quand="samedi 14h",
+        format="visio",
+        lien="https://meet.example.org/qc",
+        zone="America/Montreal",
+    )
+    await world.guild.default_channel.messages[0].click("Je viens", by=world.bob)
+    visio = await (
+        await world.guild.slash(
+            world.bob,
+            "rencontre creer",
+            titre="Visio Québec",
+            quand="samedi 14h",
+            format="visio",
+            lien="https://meet.example.org/qc",
+            zone="America/Montreal",
+        )
+    ).click("Publier", by=world.bob)
+    assert "https://discord.com" in visio.text
+
+    one = await world.guild.slash(world.bob, "rencontre ics", evenement=str(1))
+    [attachment] = one.attachments
+    assert attachment.filename == "rencontre-1.ics"
+    cal = icalendar.Calendar.from_ical(attachment.data)
+    [event] = cal.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Café réseau ASS"
+    start = event.decoded("DTSTART")
+    assert str(start.tzinfo) == "Europe/Paris" and (start.hour, start.minute) == (18, 0)
+    assert start == FRIDAY_18H and event.decoded("DTEND") == FRIDAY_18H.replace(hour=19)
+    assert str(event["LOCATION"]) == "Café des Arts, 12 rue de la Paix, Lyon"
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Paris"]
+
+    every = await world.guild.slash(world.bob, "rencontre ics")
+    cal = icalendar.Calendar.from_ical(every.attachments[0].data)
+    events = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {"Café réseau ASS", "Visio Québec"}
+    qc = events["Visio Québec"]
+    start = qc.decoded("DTSTART")
+    assert str(start.tzinfo) == "America/Montreal" and start.hour == 14
+    assert str(qc["URL"]) == "https://meet.example.org/qc"
+    assert "https://meet.example.org/qc" in str(qc["DESCRIPTION"])
+    assert {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")} == {"Europe/Paris", "America/Montreal"}
+    assert message.id  # the first event stays published
+
+
+async def test_participants_list_and_csv_for_the_organiser_only(world: Harness) -> None:
+    message = await publish(world, world.alice, places=2)
+    for member in (world.bob, world.carol):
+        await message.click("Je viens", by=member)
+    dave = await world.guild.add_member("dave")
+    await message.click("Je viens", by=dave)
+    refused = await world.guild.slash(world.bob, "rencontre participants", evenement="1")
+    assert refused.ephemeral and refused.attachments == [] and "organise" in refused.text
+    reply = await world.guild.slash(world.alice, "rencontre participants", evenement="1")
+    assert reply.ephemeral and "3 réponse(s)" in reply.text
+    [csv_file] = reply.attachments
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
+    assert [(r["user_id"], r["status"]) for r in rows] == [
+        (str(world.bob.id), "going"),
+        (str(world.carol.id), "going"),
+        (str(dave.id), "waiting"),
+    ]
+
+
+# -- bad input: a clear ephemeral answer, nothing written -----------------------------------------
+async def test_bad_inputs_are_refused_and_nothing_is_written(world: Harness) -> None:
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"quand": "hier 18h"}, "Je n’ai pas compris"),
+        ({"quand": "2026-03-01 18:00"}, "déjà passé"),
+        ({"quand": "31/02 20h"}, "cette date n’existe pas"),
+        ({"quand": "vendredi 25h"}, "cette heure n’existe pas"),
+        ({"quand": "quand on pourra"}, "Essayez par exemple"),
+        ({"quand": "29/03 2h30"}, "changement d’heure"),
+        ({"format": "visio", "lien": "ftp://example.org/x"}, "http:// ou https://"),
+        ({"format": "visio", "lien": "javascript:alert(1)"}, "http:// ou https://"),
+        ({"format": "visio"}, "indiquez le lien"),
+        ({"lieu": "   "}, "indiquez le lieu"),
+        ({"places": 1}, "entre 2 et 500"),
+        ({"places": 501}, "entre 2 et 500"),
+        ({"titre": "x" * 101}, "101 caractères, 100 au plus"),
+        ({"duree": "toute la nuit"}, "Durée non comprise"),
+        ({"zone": "Mars/Olympus"}, "Mars/Olympus"),
+    ]
+    for options, expected in cases:
+        reply = await create(world, world.bob, **options)
+        assert reply.ephemeral, options
+        assert expected in reply.text, (options, reply.text)
+        assert reply.message.buttons() == [], options
+    assert await count_rows(world, "rencontres") == 0
+    assert world.guild.default_channel.messages == []
+
+    english = await create(world, world.carol, quand="yesterday")
+    assert english.ephemeral and "I didn’t understand the date" in english.text
+    assert "friday 6pm" in english.text  # English examples for an English member
+
+    for path, options in (
+        ("rencontre voir", {"evenement": "42"}),
+        ("rencontre modifier", {"evenement": "abc", "titre": "x"}),
+        ("rencontre annuler", {"evenement": "42"}),
+        ("rencontre ics", {"evenement": "42"}),
+    ):
+        reply = await world.guild.slash(world.bob, path, **options)
+        assert reply.ephemeral and "Je ne trouve pas cette rencontre" in reply.text, path
+
+
+async def test_bad_edits_change_nothing(world: Harness) -> None:
+    message = await publish(world, world.alice)
+    before = message.embeds
+    for options, expected in (
+        ({"quand": "31/02 20h"}, "n’existe pas"),
+        ({"places": 900}, "entre 2 et 500"),
+        ({"titre": "y" * 150}, "150 caractères"),
+        ({"lien": "https://x.org"}, "présentiel a un lieu"),
+    ):
+        reply = await world.guild.slash(world.alice, "rencontre modifier", evenement="1", **options)
+        assert reply.ephemeral and expected in reply.text, (options, reply.text)
+    assert message.embeds == before
+    assert [m for m in thread_of(world, message).messages if m.content.startswith("✏️")] == []
+    form = await world.guild.slash(world.alice, "rencontre modifier", evenement="1")
+    assert form.modal is not None
+    too_long = await form.submit_modal(
+        {
+            "Titre": "Café",
+            "Quand": "vendredi 18h",
+            "Lieu (adresse)": "Lyon",
+            "Places (vide : sans limite)": "dx",
+            "Description": "",
+        },
+        by=world.alice,
+    )
+    assert "doit être un nombre" in too_long.text
+    assert message.embeds == before
+
+
+async def test_user_text_never_pings_everyone_or_roles(world: Harness) -> None:
+    role = world.guild.role("Modération")
+    title = f"@everyone @here {role.mention} apéro"
+    message = await publish(world, world.bob, titre=title)
+    await message.click("Je viens", by=world.carol)
+    await world.guild.slash(world.bob, "rencontre modifier", evenement="1", titre=title + " !")
+    await world.advance(days=3, hours=8, minutes=1)  # the 24 h reminder
+    posts = world.requests_to("POST", r"^/channels/\d+/messages$")
+    assert posts
+    for post in posts:
+        allowed = post.json.get("allowed_mentions") or {}
+        assert "everyone" not in allowed.get("parse", []) and "roles" not in allowed.get("parse", [])
+        assert not allowed.get("roles")
+    for thread_message in thread_of(world, message).messages:
+        assert "@everyone" not in thread_message.content
+        assert role.mention not in thread_message.content
