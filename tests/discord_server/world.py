@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import permissions as perms
+from .components import flatten_text, iter_components
+from .events import ScheduledEvent
 
 DISCORD_EPOCH_MS = 1420070400000
 _counter = itertools.count(1)
@@ -327,44 +329,6 @@ class Channel:
 
 
 @dataclass(eq=False)
-class ScheduledEvent:
-    id: int
-    guild_id: int
-    creator: User
-    name: str
-    scheduled_start_time: str
-    scheduled_end_time: str | None = None
-    description: str | None = None
-    channel_id: int | None = None
-    entity_type: int = 3
-    location: str | None = None
-    privacy_level: int = 2
-    status: int = 1
-    deleted: bool = False
-
-    def payload(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id),
-            "guild_id": str(self.guild_id),
-            "channel_id": str(self.channel_id) if self.channel_id else None,
-            "creator_id": str(self.creator.id),
-            "creator": self.creator.payload(),
-            "name": self.name,
-            "description": self.description,
-            "scheduled_start_time": self.scheduled_start_time,
-            "scheduled_end_time": self.scheduled_end_time,
-            "privacy_level": self.privacy_level,
-            "status": self.status,
-            "entity_type": self.entity_type,
-            "entity_id": None,
-            "entity_metadata": {"location": self.location} if self.location else None,
-            "user_count": 0,
-            "image": None,
-            "recurrence_rule": None,
-        }
-
-
-@dataclass(eq=False)
 class Guild:
     id: int
     name: str
@@ -541,29 +505,3 @@ class World:
             return 0
         target = self.channels.get(channel.parent_id) if channel.is_thread else channel
         return perms.compute(guild, member, target or channel)
-
-
-def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every component, depth first (rows, containers, sections, labels)."""
-    out: list[dict[str, Any]] = []
-    for comp in components:
-        out.append(comp)
-        out.extend(iter_components(comp.get("components", [])))
-        if isinstance(comp.get("component"), dict):
-            out.extend(iter_components([comp["component"]]))
-        if isinstance(comp.get("accessory"), dict):
-            out.append(comp["accessory"])
-    return out
-
-
-def flatten_text(content: str, embeds: list[dict[str, Any]], components: list[Any]) -> str:
-    parts = [content or ""]
-    for e in embeds:
-        parts += [e.get("author", {}).get("name", ""), e.get("title", ""), e.get("description", "")]
-        for f in e.get("fields", []):
-            parts += [f.get("name", ""), f.get("value", "")]
-        parts.append(e.get("footer", {}).get("text", ""))
-    for c in iter_components(components):
-        if c.get("type") == 10:  # text display (components v2)
-            parts.append(c.get("content", ""))
-    return "\n".join(p for p in parts if p)
