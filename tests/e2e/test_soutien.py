@@ -52,7 +52,7 @@ def anon_posts(thread: Channel) -> list[Any]:
     return [
         m
         for m in thread.visible_messages()
-        if any("sout:reply" == b.get("custom_id") for b in m.buttons())
+        if any(b.get("custom_id") == "sout:reply" for b in m.buttons())
     ]
 
 
@@ -210,7 +210,7 @@ async def test_report_alert_removal_block(world: Harness) -> None:
     assert refused.text == t("soutien.error.blocked", "fr")
     assert len(world.guild.threads) == before
     # others still can
-    ok, new = await post_anonymously(world, carol, "Hello.")
+    _ok, new = await post_anonymously(world, carol, "Hello.")
     assert new is not None
 
 
