@@ -153,7 +153,7 @@ async def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order
     assert "une place s'est libérée" in dm.content and "Café réseau ASS" in dm.content
     assert dave.id in thread.member_ids
 
-    # carol moves to "maybe": erin is promoted; her DMs are closed, so she is mentioned in the thread
+    # carol moves to "maybe": erin is promoted; her DMs are closed: a mention in the thread
     await message.click("Peut-être", by=world.carol)
     assert field(message, "Peut-être") == world.carol.mention
     assert erin.dms == []
@@ -245,7 +245,9 @@ async def test_edit_tells_attendees_moves_reminders_and_the_mirror(world: Harnes
     dave = await world.guild.add_member("dave")
     await message.click("Je viens", by=dave)  # waiting
 
-    refused = await world.guild.slash(world.bob, "rencontre modifier", evenement="1", quand="samedi 11h")
+    refused = await world.guild.slash(
+        world.bob, "rencontre modifier", evenement="1", quand="samedi 11h"
+    )
     assert refused.ephemeral and "organise" in refused.text
     done = await world.guild.slash(
         world.alice, "rencontre modifier", evenement="1", quand="samedi 11h", places=3
@@ -322,7 +324,9 @@ async def test_without_manage_events_the_organiser_is_told_once_and_publishing_g
     assert "Gérer les événements" in done.text
     assert len(world.guild.default_channel.messages) == 1
     assert world.guild.events == []
-    second = await (await create(world, world.bob, quand="samedi 18h")).click("Publier", by=world.bob)
+    second = await (await create(world, world.bob, quand="samedi 18h")).click(
+        "Publier", by=world.bob
+    )
     assert "https://discord.com/channels/" in second.text
     assert "Gérer les événements" not in second.text  # said once
     assert len(world.guild.default_channel.messages) == 2
@@ -487,7 +491,9 @@ async def test_user_text_never_pings_everyone_or_roles(world: Harness) -> None:
     assert posts
     for post in posts:
         allowed = post.json.get("allowed_mentions") or {}
-        assert "everyone" not in allowed.get("parse", []) and "roles" not in allowed.get("parse", [])
+        assert "everyone" not in allowed.get("parse", []) and "roles" not in allowed.get(
+            "parse", []
+        )
         assert not allowed.get("roles")
     for thread_message in thread_of(world, message).messages:
         assert "@everyone" not in thread_message.content
