@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -219,3 +220,28 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
         assert placeholders(fr[key]) == placeholders(en[key]), key
         assert fr[key] and en[key], key
     assert catalogs()["fr"]["rencontre.button.go"] == "Je viens"
+
+
+async def test_personal_data_export_and_erase(tmp_path: Path) -> None:
+    from bot.db import Database
+    from cogs.rencontres.store import RencontreStore
+
+    db = await Database.open(tmp_path / "p.db")
+    try:
+        store = RencontreStore(db)
+        details = service.details_of(event())
+        published = await store.create_draft(1, 2, details, "fr", NOW)
+        await store.set_fields(published.id, NOW, status="published")
+        draft = await store.create_draft(1, 2, details, "fr", NOW)
+        await store.change_answers(published.id, lambda a: service.answer(a, 5, "go", None), NOW)
+        assert (await store.export(5))["answers"] == [
+            {"id": published.id, "title": "Café", "status": "going"}
+        ]
+        assert len((await store.export(2))["organised"]) == 2
+        assert await store.erase(5) == 1 and await store.export(5) == {}
+        assert await store.erase(2) == 2  # the draft goes, the published event loses its organiser
+        assert await store.get(draft.id) is None
+        kept = await store.get(published.id)
+        assert kept is not None and kept.organiser_id == 0
+    finally:
+        await db.close()
