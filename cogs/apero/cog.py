@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import moderator_only, require_guild
 from bot.discord_text import EMBED_DESCRIPTION_LIMIT, EMBED_FIELDS_MAX, escape, fit_list, truncate
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import format_datetime, t
@@ -16,6 +16,14 @@ from bot.i18n.commands import L, interaction_lang
 from bot.user_error import UserError
 from cogs.apero import recurrence as rec
 from cogs.apero import render
+from cogs.apero.choices import (
+    PREVIEW_COUNT,
+    REMINDER_SUGGESTIONS,
+    WEEKDAY_CHOICES,
+    Channelish,
+    check_channel,
+    date_choices,
+)
 from cogs.apero.model import Draft, Series
 from cogs.apero.service import AperoService, build_fields
 from cogs.apero.store import AperoStore
@@ -23,48 +31,6 @@ from cogs.apero.views import delete_view, draft_view
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
-
-POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
-PREVIEW_COUNT = 4
-Channelish = discord.VoiceChannel | discord.StageChannel
-WEEKDAY_CHOICES = [
-    app_commands.Choice(name=L(f"apero.weekday.{i}"), value=i) for i in range(len(rec.WEEKDAYS))
-]
-REMINDER_SUGGESTIONS = {
-    "fr": [
-        rec.DEFAULT_OFFSETS,
-        "15 min avant",
-        "1 h avant",
-        "la veille à 18h",
-        "le jour même à 9h, 15 min avant",
-        "2 jours avant à 10h, la veille à 18h, 15 min avant",
-    ],
-    "en": [
-        "the day before at 18:00, 15 min before",
-        "15 min before",
-        "1 h before",
-        "the day before at 18:00",
-        "same day at 9:00, 15 min before",
-    ],
-}
-
-
-def check_channel(
-    guild: discord.Guild, channel: discord.TextChannel, role: discord.Role | None
-) -> None:
-    """The bot must be able to post there, and to mention the role (named permission)."""
-    require_channel_permissions(channel, guild.me, *POST_PERMISSIONS)
-    if role is None:
-        return
-    if role.is_default():
-        raise UserError("apero.error.everyone_role")
-    if not role.mentionable and not channel.permissions_for(guild.me).mention_everyone:
-        raise UserError(
-            "apero.error.cannot_mention_role",
-            role=role.mention,
-            channel=channel.mention,
-            permission="mention_everyone",
-        )
 
 
 class AperoCog(commands.Cog):
@@ -250,40 +216,15 @@ class AperoCog(commands.Cog):
     create.autocomplete("rappels")(reminders_autocomplete)
     create.autocomplete("zone")(zone_autocomplete)
 
-    async def date_choices(
-        self, interaction: discord.Interaction[Passerelle], current: str, *, skipped: bool
-    ) -> list[app_commands.Choice[str]]:
-        guild_id = interaction.guild_id
-        try:
-            series = await self.service.series(guild_id or 0, interaction.namespace.serie)
-        except UserError:
-            return []
-        lang = interaction_lang(interaction)
-        now = self.bot.clock.now()
-        skips = await self.service.store.skips(series.id)
-        if skipped:
-            days = sorted(d for d in skips if rec.start_on(series.spec, d) > now)
-            occs = [rec.Occurrence(d, rec.start_on(series.spec, d)) for d in days]
-        else:
-            occs = rec.next_occurrences(series.spec, now, 25, skips)
-        words = [
-            (format_datetime(o.start, lang, series.spec.zone), o.day.isoformat()) for o in occs
-        ]
-        return [
-            app_commands.Choice(name=truncate(name, 100), value=value)
-            for name, value in words
-            if current.strip().lower() in (name.lower() + " " + value)
-        ][:25]
-
     async def occurrence_autocomplete(
         self, interaction: discord.Interaction[Passerelle], current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self.date_choices(interaction, current, skipped=False)
+        return await date_choices(self.service, interaction, current, skipped=False)
 
     async def skipped_autocomplete(
         self, interaction: discord.Interaction[Passerelle], current: str
     ) -> list[app_commands.Choice[str]]:
-        return await self.date_choices(interaction, current, skipped=True)
+        return await date_choices(self.service, interaction, current, skipped=True)
 
     # -- /apero modifier ------------------------------------------------------------------------
     @apero.command(name=L("cmd.apero.modifier.name"), description=L("cmd.apero.modifier.desc"))

@@ -83,7 +83,7 @@ async def test_several_series_and_upcoming_open_to_members(world: Harness) -> No
     reply = await world.guild.slash(world.bob, "apero prochaines", nombre=3)
     assert reply.ephemeral
     text = reply.text
-    # Thursday 5 March 17:00 Montréal (22:00 UTC) comes after Friday? No: Thursday is first.
+    # Thursday 5 March 17:00 Montréal (22:00 UTC) comes before Friday 6 March 18:00 Paris.
     first_5a7, first_vendredi = (
         text.index(stamp(utc(2026, 3, 5, 22))),
         text.index(stamp(utc(2026, 3, 6, 17))),
