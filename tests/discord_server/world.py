@@ -32,6 +32,7 @@ def iso_now() -> str:
 
 # Channel types (Discord's numbers)
 TEXT, DM, CATEGORY, ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 5, 11, 12, 15
+VOICE, STAGE = 2, 13
 THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
 EPHEMERAL = 1 << 6
 
@@ -304,6 +305,8 @@ class Channel:
         )
         if self.type in (TEXT, ANNOUNCEMENT, FORUM):
             data.update(topic=self.topic, last_message_id=None, default_auto_archive_duration=1440)
+        if self.type in (VOICE, STAGE):  # discord.py requires these for voice/stage channels
+            data.update(bitrate=64000, user_limit=0, rtc_region=None)
         if self.type == FORUM:
             data.update(available_tags=self.available_tags, default_reaction_emoji=None)
             data.update(default_sort_order=None, default_forum_layout=0)

@@ -15,6 +15,7 @@ async def create_series(world: Harness, channel: Channel, **options: Any) -> Any
     """/apero creer as Alice (moderator), then « Enregistrer » on the preview."""
     values: dict[str, Any] = {"nom": "Apéro du vendredi", "jour": "vendredi", "heure": "18h"}
     values |= {"salon": channel, "lien": LINK} | options
+    values = {k: v for k, v in values.items() if v is not None}
     preview = await world.guild.slash(world.alice, "apero creer", **values)
     assert preview.ephemeral and preview.components, preview.text
     saved = await preview.click("Enregistrer", by=world.alice)

@@ -227,3 +227,17 @@ async def test_skip_dates_must_be_occurrences(world: Harness) -> None:
         world.alice, "apero annuler-saut", serie=serie, date="2026-03-13"
     )
     assert "n'est pas sauté" in not_skipped.text
+
+
+async def test_voice_channel_instead_of_a_link(world: Harness) -> None:
+    salon_vocal = await world.add_channel("apéro-vocal", type=2)
+    await create_series(world, world.guild.channel("annonces"), lien=None, vocal=salon_vocal)
+    fields = await world.bot.db.fetchone("SELECT link, voice_channel_id FROM apero_series")
+    assert fields["link"] is None and fields["voice_channel_id"] == salon_vocal.id
+    reply = await world.guild.slash(world.bob, "apero prochaines", nombre=1)
+    assert salon_vocal.mention in reply.text
+    neither = await world.guild.slash(
+        world.alice, "apero creer", nom="Sans lieu", jour="lundi", heure="12h",
+        salon=world.guild.channel("annonces"),
+    )  # fmt: skip
+    assert neither.ephemeral and "lien visio ou un salon vocal" in neither.text
