@@ -115,8 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_commands(settings))
         if command == "sigles":
             from cogs.sigles.cli import main as sigles_main
+            from cogs.sigles.store import read_guild_entries
 
-            return sigles_main(list(args.rest), settings=settings)
+            return sigles_main(
+                list(args.rest),
+                guild_entries=lambda gid: read_guild_entries(settings.database_path, gid),
+            )
     except DatabaseTooNewError as error:
         print(error, file=sys.stderr)
         return 2

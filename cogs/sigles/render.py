@@ -1,0 +1,150 @@
+"""What members read: the answer embed, the suggestion card, within Discord's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import discord
+
+from bot.discord_text import (
+    EMBED_FIELD_NAME_LIMIT,
+    EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_MAX,
+    EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    escape,
+    fit_list,
+    truncate,
+)
+from bot.i18n import t
+from cogs.sigles.glossary import Entry, Glossary
+from cogs.sigles.service import Answer, Suggestion
+
+FLAGS = {"FR": "🇫🇷", "QC": "⚜️", "BE": "🇧🇪", "CH": "🇨🇭"}
+COLOUR = discord.Colour.teal()
+# Room kept for the closing "… more" field and the footer.
+_RESERVE = 400
+
+
+def text_of(entry: Entry, value: str) -> str:
+    """A server's entries were typed by members: no markdown tricks, no mention syntax."""
+    return escape(value) if entry.origin == "guild" else value
+
+
+def region_label(region: str, lang: str) -> str:
+    return f"{FLAGS.get(region, '')} {t(f'region.{region}', lang)}".strip()
+
+
+def _refs(glossary: Glossary, refs: tuple[str, ...], lang: str, *, long: bool) -> list[str]:
+    out: list[str] = []
+    for ref in refs:
+        targets = glossary.resolve(ref)
+        if not targets:
+            continue
+        target = targets[0]
+        label = f"**{text_of(target, target.sigle)}** ({region_label(target.region, lang)})"
+        if long:
+            label += " — " + "; ".join(text_of(x, x.developpe) for x in targets)
+        out.append(label)
+    return out
+
+
+def entry_value(
+    entry: Entry, glossary: Glossary, lang: str, contributor_id: int | None = None
+) -> str:
+    lines = [text_of(entry, entry.explication)]
+    if entry.historique:
+        replaced = _refs(glossary, entry.remplace_par, lang, long=False)
+        if replaced:
+            lines.append(t("sigles.show.replaced_by", lang, names=", ".join(replaced)))
+        else:
+            lines.append(t("sigles.show.historical", lang))
+    equivalents = _refs(glossary, entry.equivalents, lang, long=True)
+    if equivalents:
+        lines.append(t("sigles.show.equivalents", lang, names="\n".join(equivalents)))
+        if entry.equivalence_note:
+            lines.append(f"*{text_of(entry, entry.equivalence_note)}*")
+    see_also = _refs(glossary, entry.voir_aussi, lang, long=False)
+    if see_also:
+        lines.append(t("sigles.show.see_also", lang, names=", ".join(see_also)))
+    if entry.origin == "guild":
+        key = "sigles.show.server_credited" if contributor_id else "sigles.show.server_entry"
+        lines.append(t(key, lang, member=f"<@{contributor_id}>"))
+    source = f"[{t('sigles.show.source', lang)}](<{entry.source}>)"
+    body = "\n".join(lines)
+    # The source link goes last and is never cut in half.
+    return truncate(body, EMBED_FIELD_VALUE_LIMIT - len(source) - 1) + "\n" + source
+
+
+def answer_embed(
+    answer: Answer,
+    glossary: Glossary,
+    lang: str,
+    credits: Mapping[tuple[str, str, str], int | None],
+) -> discord.Embed:
+    if answer.kind == "reverse":
+        return reverse_embed(answer, lang)
+    sigles = list(dict.fromkeys(text_of(e, e.sigle) for e in answer.entries))
+    title = " / ".join(sigles)
+    embed = discord.Embed(title=truncate(title, EMBED_TITLE_LIMIT), colour=COLOUR)
+    if len(answer.entries) > 1:
+        embed.description = t("sigles.show.meanings", lang, n=len(answer.entries))
+    for shown, entry in enumerate(answer.entries):
+        name = f"{region_label(entry.region, lang)} — {text_of(entry, entry.developpe)}"
+        value = entry_value(entry, glossary, lang, credits.get(entry.identity))
+        name = truncate(name, EMBED_FIELD_NAME_LIMIT)
+        too_big = len(embed) + len(name) + len(value) > EMBED_TOTAL_LIMIT - _RESERVE
+        if shown == EMBED_FIELDS_MAX - 1 or too_big:
+            left = len(answer.entries) - shown
+            embed.add_field(name="…", value=t("sigles.show.more", lang, n=left), inline=False)
+            break
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def reverse_embed(answer: Answer, lang: str) -> discord.Embed:
+    lines = [
+        f"**{text_of(e, e.sigle)}** {FLAGS.get(e.region, '')} {e.region} — "
+        f"{text_of(e, e.developpe)}"
+        for e in answer.entries
+    ]
+    return discord.Embed(
+        title=truncate(t("sigles.reverse.title", lang, query=answer.query), EMBED_TITLE_LIMIT),
+        description=truncate("\n".join(lines), 4000) + "\n\n" + t("sigles.reverse.hint", lang),
+        colour=COLOUR,
+    )
+
+
+def not_found_text(answer: Answer, lang: str, *, can_propose: bool) -> str:
+    text = t("sigles.not_found", lang, query=escape(answer.query))
+    if answer.did_you_mean:
+        names = fit_list([f"**{s}**" for s in answer.did_you_mean], 300, "+{n}")
+        text += "\n" + t("sigles.did_you_mean", lang, names=names)
+    if can_propose:
+        text += "\n" + t("sigles.propose.hint", lang)
+    return truncate(text, 2000)
+
+
+def suggestion_embed(s: Suggestion, lang: str, *, status_line: str | None = None) -> discord.Embed:
+    """The moderators' card: every text the member wrote is escaped (never pings, no markdown)."""
+    embed = discord.Embed(
+        title=truncate(t("sigles.suggestion.title", lang, sigle=escape(s.sigle)), 256),
+        colour=COLOUR if s.status == "pending" else discord.Colour.dark_grey(),
+    )
+    rows = {
+        "sigles.suggestion.field.region": region_label(s.region, lang),
+        "sigles.suggestion.field.domaine": t(f"sigles.domaine.{s.domaine}", lang),
+        "sigles.suggestion.field.developpe": escape(s.developpe),
+        "sigles.suggestion.field.explication": escape(s.explication),
+        "sigles.suggestion.field.source": s.source or t("sigles.suggestion.no_source", lang),
+        "sigles.suggestion.field.author": f"<@{s.author_id}>",
+    }
+    for key, value in rows.items():
+        embed.add_field(
+            name=t(key, lang),
+            value=truncate(value, EMBED_FIELD_VALUE_LIMIT),
+            inline=len(value) < 40,
+        )
+    if status_line:
+        embed.add_field(name=t("sigles.suggestion.field.status", lang), value=status_line)
+    return embed

@@ -1,0 +1,320 @@
+"""The rules of Sigles: queries, server entries, the suggestion workflow, imports.
+
+Pure: imports nothing from discord; raises `UserError` for anything a member typed wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.user_error import UserError
+from cogs.sigles.export import MAX_IMPORT_ROWS, RowError, from_csv, from_json
+from cogs.sigles.glossary import (
+    DOMAINES,
+    MAX_DEVELOPPE,
+    MAX_EXPLICATION,
+    MAX_NOTE,
+    MAX_SIGLE,
+    REF_FIELDS,
+    REGIONS,
+    Entry,
+    Glossary,
+    check_refs,
+    entry_from_mapping,
+    normalise,
+    parse_ref,
+)
+from cogs.sigles.matcher import Matcher
+
+MAX_QUERY = 100
+MAX_SOURCE = 500
+MAX_IMPORT_BYTES = 1_000_000
+REVERSE_LIMIT = 10
+DID_YOU_MEAN = 5
+PENDING = "pending"
+APPROVED = "approved"
+REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class GuildEntry:
+    """A server's own entry, with what the store adds to the glossary entry."""
+
+    id: int
+    entry: Entry
+    contributor_id: int | None = None
+    created_by: int | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    guild_id: int
+    author_id: int
+    sigle: str
+    region: str
+    domaine: str
+    developpe: str
+    explication: str
+    created_at: datetime
+    lang: str = "fr"
+    channel_id: int | None = None
+    source: str | None = None
+    status: str = PENDING
+    mod_channel_id: int | None = None
+    mod_message_id: int | None = None
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    entry_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `/sigle` found: every meaning, entries by their words, or close sigles."""
+
+    query: str
+    kind: str  # "found", "reverse" or "not_found"
+    entries: tuple[Entry, ...] = ()
+    did_you_mean: tuple[str, ...] = ()
+
+    @property
+    def can_propose(self) -> bool:
+        return self.kind == "not_found" and len(self.query) <= MAX_SIGLE
+
+
+def ident(entry: Entry) -> str:
+    """The store's uniqueness key: one meaning of one sigle in one region."""
+    return "|".join(entry.identity)
+
+
+# -- queries ------------------------------------------------------------------------------------
+def clean_query(text: str) -> str:
+    query = " ".join(text.split())
+    if len(query) > MAX_QUERY:
+        raise UserError("sigles.error.query_too_long", max=MAX_QUERY, length=len(query))
+    if not normalise(query):
+        raise UserError("sigles.error.empty_query")
+    return query
+
+
+def answer(matcher: Matcher, text: str, region: str | None = None) -> Answer:
+    query = clean_query(text)
+    found = matcher.lookup(query, region)
+    if found:
+        return Answer(query, "found", tuple(found))
+    reverse = matcher.search_text(query, region=region, limit=REVERSE_LIMIT)
+    if reverse:
+        return Answer(query, "reverse", tuple(reverse))
+    return Answer(query, "not_found", did_you_mean=tuple(matcher.did_you_mean(query)))
+
+
+# -- entries ------------------------------------------------------------------------------------
+def split_list(text: str | None) -> list[str]:
+    """ "A.S.E.; ASE" → ["A.S.E.", "ASE"] (what members type in one option or field)."""
+    return [part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip()]
+
+
+def _check_text(name: str, value: str, maximum: int, *, required: bool = True) -> str:
+    value = value.strip()
+    if required and not value:
+        raise UserError("sigles.error.field_empty", field=name)
+    if len(value) > maximum:
+        raise UserError("sigles.error.field_too_long", field=name, max=maximum, length=len(value))
+    return value
+
+
+def check_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate what a member or moderator typed, field by field, with a precise message."""
+    out = dict(data)
+    sigle = _check_text("sigle", str(data.get("sigle", "")), MAX_SIGLE)
+    if not normalise(sigle):
+        raise UserError("sigles.error.no_letters", sigle=sigle)
+    out["sigle"] = sigle
+    region = str(data.get("region", "")).strip().upper()
+    if region not in REGIONS:
+        raise UserError("sigles.error.bad_region", region=region[:10], regions=", ".join(REGIONS))
+    out["region"] = region
+    domaine = str(data.get("domaine", "")).strip()
+    if domaine not in DOMAINES:
+        raise UserError("sigles.error.bad_domain", domaine=domaine[:40])
+    out["domaine"] = domaine
+    out["developpe"] = _check_text("developpe", str(data.get("developpe", "")), MAX_DEVELOPPE)
+    out["explication"] = _check_text(
+        "explication", str(data.get("explication", "")), MAX_EXPLICATION
+    )
+    if "equivalence_note" in data:
+        out["equivalence_note"] = _check_text(
+            "equivalence_note", str(data["equivalence_note"] or ""), MAX_NOTE, required=False
+        )
+    if "source" in data:
+        source = _check_text("source", str(data.get("source") or ""), MAX_SOURCE)
+        if not source.startswith("https://") or " " in source:
+            raise UserError("sigles.error.bad_source")
+        out["source"] = source
+    for name in REF_FIELDS:
+        for ref in data.get(name) or ():
+            if parse_ref(ref) is None:
+                raise UserError("sigles.error.bad_ref", ref=ref[:40], regions=", ".join(REGIONS))
+    return out
+
+
+def build_entry(data: Mapping[str, Any], *, guild_id: int, known: Glossary) -> Entry:
+    """A server entry from checked fields; references must name a sigle of the glossary."""
+    fields = check_fields(data)
+    entry, problems = entry_from_mapping(fields, origin="guild", guild_id=guild_id)
+    if entry is None:  # the loader's own net, for anything check_fields does not know of
+        raise UserError("sigles.error.invalid_entry", details="; ".join(problems)[:600])
+    missing = check_refs([entry], known)
+    if missing:
+        bad = next(
+            ref
+            for name in REF_FIELDS
+            for ref in getattr(entry, name)
+            if parse_ref(ref) not in {(e.region, e.key) for e in known}
+        )
+        raise UserError("sigles.error.unknown_ref", ref=bad)
+    return entry
+
+
+def entry_fields(entry: Entry) -> dict[str, Any]:
+    """The editable fields of an entry, as `build_entry` takes them."""
+    return {
+        "sigle": entry.sigle,
+        "region": entry.region,
+        "domaine": entry.domaine,
+        "developpe": entry.developpe,
+        "explication": entry.explication,
+        "source": entry.source,
+        "alias": list(entry.alias),
+        "equivalents": list(entry.equivalents),
+        "equivalence_note": entry.equivalence_note,
+        "historique": entry.historique,
+        "remplace_par": list(entry.remplace_par),
+        "voir_aussi": list(entry.voir_aussi),
+    }
+
+
+def require_new(entry: Entry, existing: Iterable[GuildEntry], *, except_id: int | None = None):
+    for row in existing:
+        if row.id != except_id and ident(row.entry) == ident(entry):
+            raise UserError("sigles.error.exists", sigle=entry.sigle, region=entry.region)
+
+
+def find(rows: Iterable[GuildEntry], entry_id: int) -> GuildEntry:
+    for row in rows:
+        if row.id == entry_id:
+            return row
+    raise UserError("sigles.error.unknown_entry")
+
+
+def parse_entry_id(value: str) -> int:
+    text = value.strip()
+    if not text.isdigit() or len(text) > 19:
+        raise UserError("sigles.error.unknown_entry")
+    return int(text)
+
+
+# -- suggestions --------------------------------------------------------------------------------
+def suggestion_fields(
+    sigle: str, region: str, domaine: str, developpe: str, explication: str
+) -> dict[str, Any]:
+    """A member's suggestion, checked like a moderator's entry (source is added later)."""
+    return check_fields(
+        {
+            "sigle": sigle,
+            "region": region,
+            "domaine": domaine,
+            "developpe": developpe,
+            "explication": explication,
+        }
+    )
+
+
+def require_pending(suggestion: Suggestion) -> None:
+    if suggestion.status != PENDING:
+        raise UserError(f"sigles.error.already_{suggestion.status}")
+
+
+def require_not_known(fields: Mapping[str, Any], glossary: Glossary) -> None:
+    """Refuse a suggestion that repeats an existing meaning (shipped or the server's)."""
+    wanted = (normalise(fields["sigle"]), fields["region"], normalise(fields["developpe"]))
+    for entry in glossary.lookup(fields["sigle"], fields["region"]):
+        if entry.identity == wanted:
+            raise UserError("sigles.error.exists", sigle=entry.sigle, region=entry.region)
+
+
+def require_no_duplicate(fields: Mapping[str, Any], pending: Iterable[Suggestion]) -> None:
+    wanted = (normalise(fields["sigle"]), fields["region"], normalise(fields["developpe"]))
+    for s in pending:
+        if (normalise(s.sigle), s.region, normalise(s.developpe)) == wanted:
+            raise UserError("sigles.error.already_suggested", sigle=s.sigle)
+
+
+def entry_from_suggestion(
+    suggestion: Suggestion, *, fallback_source: str, known: Glossary
+) -> Entry:
+    """The approved entry; without a source the suggestion message itself is the reference."""
+    data = {
+        "sigle": suggestion.sigle,
+        "region": suggestion.region,
+        "domaine": suggestion.domaine,
+        "developpe": suggestion.developpe,
+        "explication": suggestion.explication,
+        "source": suggestion.source or fallback_source,
+    }
+    return build_entry(data, guild_id=suggestion.guild_id, known=known)
+
+
+# -- import -------------------------------------------------------------------------------------
+def detect_format(filename: str, text: str) -> str:
+    name = filename.lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(".csv"):
+        return "csv"
+    if text.lstrip()[:1] in ("[", "{"):
+        return "json"
+    raise UserError("sigles.error.import_format")
+
+
+def format_row_errors(errors: list[RowError], limit: int = 12) -> str:
+    lines = [f"• {truncate_line(str(e))}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"• … (+{len(errors) - limit})")
+    return "\n".join(lines)
+
+
+def truncate_line(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_import(data: bytes, filename: str, *, guild_id: int, known: Glossary) -> list[Entry]:
+    """Every row valid, or nothing: the error lists the bad rows with their line numbers."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UserError("sigles.error.import_too_big", max=MAX_IMPORT_BYTES // 1000)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError("sigles.error.import_encoding") from None
+    if not text.strip():
+        raise UserError("sigles.error.import_empty")
+    kind = detect_format(filename, text)
+    parse = from_json if kind == "json" else from_csv
+    entries, errors = parse(text, origin="guild", guild_id=guild_id, known=list(known))
+    if errors:
+        raise UserError(
+            "sigles.error.import_rows", count=len(errors), rows=format_row_errors(errors)
+        )
+    if not entries:
+        raise UserError("sigles.error.import_empty")
+    if len(entries) > MAX_IMPORT_ROWS:
+        raise UserError("sigles.error.import_too_big", max=MAX_IMPORT_BYTES // 1000)
+    return entries
+
+
+def dump_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)

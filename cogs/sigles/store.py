@@ -1,0 +1,325 @@
+"""All the SQL of Sigles: a server's own entries and the members' suggestions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.db import Database, Tx
+from cogs.sigles.glossary import Entry
+from cogs.sigles.service import GuildEntry, Suggestion, dump_list, ident
+
+_ENTRY_COLUMNS = (
+    "sigle",
+    "region",
+    "developpe",
+    "explication",
+    "domaine",
+    "source",
+    "alias",
+    "equivalents",
+    "equivalence_note",
+    "historique",
+    "remplace_par",
+    "voir_aussi",
+)
+_LISTS = ("alias", "equivalents", "remplace_par", "voir_aussi")
+
+
+def _ts(instant: datetime) -> int:
+    return int(instant.astimezone(UTC).timestamp())
+
+
+def _dt(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _values(entry: Entry) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
+    for name in _LISTS:
+        values[name] = dump_list(values[name])
+    values["historique"] = int(entry.historique)
+    values["ident"] = ident(entry)
+    return values
+
+
+def _guild_entry(row: Any) -> GuildEntry:
+    entry = Entry(
+        sigle=row["sigle"],
+        region=row["region"],
+        developpe=row["developpe"],
+        explication=row["explication"],
+        domaine=row["domaine"],
+        source=row["source"],
+        alias=tuple(json.loads(row["alias"])),
+        equivalents=tuple(json.loads(row["equivalents"])),
+        equivalence_note=row["equivalence_note"],
+        historique=bool(row["historique"]),
+        remplace_par=tuple(json.loads(row["remplace_par"])),
+        voir_aussi=tuple(json.loads(row["voir_aussi"])),
+        origin="guild",
+        guild_id=row["guild_id"],
+    )
+    return GuildEntry(row["id"], entry, row["contributor_id"], row["created_by"])
+
+
+def _suggestion(row: Any) -> Suggestion:
+    return Suggestion(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        author_id=row["author_id"],
+        sigle=row["sigle"],
+        region=row["region"],
+        domaine=row["domaine"],
+        developpe=row["developpe"],
+        explication=row["explication"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        lang=row["lang"],
+        channel_id=row["channel_id"],
+        source=row["source"],
+        status=row["status"],
+        mod_channel_id=row["mod_channel_id"],
+        mod_message_id=row["mod_message_id"],
+        decided_by=row["decided_by"],
+        decided_at=_dt(row["decided_at"]),
+        entry_id=row["entry_id"],
+    )
+
+
+_INSERT = (
+    "INSERT INTO sigles_entries (guild_id, ident, "
+    + ", ".join(_ENTRY_COLUMNS)
+    + ", contributor_id, created_by, created_at, updated_at) VALUES (:guild_id, :ident, "
+    + ", ".join(f":{c}" for c in _ENTRY_COLUMNS)
+    + ", :contributor_id, :created_by, :now, :now)"
+)
+_UPDATE = (
+    "UPDATE sigles_entries SET ident = :ident, "
+    + ", ".join(f"{c} = :{c}" for c in _ENTRY_COLUMNS)
+    + ", updated_at = :now WHERE id = :id AND guild_id = :guild_id"
+)
+
+
+class SiglesStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- server entries -------------------------------------------------------------------------
+    async def entries(self, guild_id: int) -> list[GuildEntry]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM sigles_entries WHERE guild_id = ? ORDER BY sigle, region, id",
+            (guild_id,),
+        )
+        return [_guild_entry(r) for r in rows]
+
+    async def guilds_with_entries(self) -> set[int]:
+        rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM sigles_entries")
+        return {r[0] for r in rows}
+
+    @staticmethod
+    async def _insert(
+        tx: Tx,
+        guild_id: int,
+        entry: Entry,
+        now: datetime,
+        *,
+        created_by: int | None,
+        contributor_id: int | None = None,
+    ) -> int:
+        cur = await tx.execute(
+            _INSERT,
+            _values(entry)
+            | {
+                "guild_id": guild_id,
+                "contributor_id": contributor_id,
+                "created_by": created_by,
+                "now": _ts(now),
+            },
+        )
+        return int(cur.lastrowid or 0)
+
+    async def add(self, guild_id: int, entry: Entry, created_by: int, now: datetime) -> int:
+        async with self.db.transaction() as tx:
+            return await self._insert(tx, guild_id, entry, now, created_by=created_by)
+
+    async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> None:
+        await self.db.execute(
+            _UPDATE, _values(entry) | {"id": entry_id, "guild_id": guild_id, "now": _ts(now)}
+        )
+
+    async def delete(self, guild_id: int, entry_id: int) -> bool:
+        cur = await self.db.execute(
+            "DELETE FROM sigles_entries WHERE id = ? AND guild_id = ?", (entry_id, guild_id)
+        )
+        return cur.rowcount > 0
+
+    async def import_entries(
+        self, guild_id: int, entries: Iterable[Entry], created_by: int, now: datetime
+    ) -> tuple[int, int]:
+        """All in one transaction; an entry with the same meaning is replaced. (added, updated)"""
+        added = updated = 0
+        async with self.db.transaction() as tx:
+            for entry in entries:
+                row = await tx.fetchone(
+                    "SELECT id FROM sigles_entries WHERE guild_id = ? AND ident = ?",
+                    (guild_id, ident(entry)),
+                )
+                if row is None:
+                    await self._insert(tx, guild_id, entry, now, created_by=created_by)
+                    added += 1
+                else:
+                    await tx.execute(
+                        _UPDATE,
+                        _values(entry) | {"id": row[0], "guild_id": guild_id, "now": _ts(now)},
+                    )
+                    updated += 1
+        return added, updated
+
+    # -- suggestions ----------------------------------------------------------------------------
+    async def add_suggestion(
+        self,
+        guild_id: int,
+        author_id: int,
+        channel_id: int | None,
+        lang: str,
+        fields: dict[str, Any],
+        now: datetime,
+    ) -> int:
+        cur = await self.db.execute(
+            "INSERT INTO sigles_suggestions (guild_id, author_id, channel_id, lang, sigle, region,"
+            " domaine, developpe, explication, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                author_id,
+                channel_id,
+                lang,
+                fields["sigle"],
+                fields["region"],
+                fields["domaine"],
+                fields["developpe"],
+                fields["explication"],
+                _ts(now),
+            ),
+        )
+        return int(cur.lastrowid or 0)
+
+    async def drop_suggestion(self, suggestion_id: int) -> None:
+        await self.db.execute("DELETE FROM sigles_suggestions WHERE id = ?", (suggestion_id,))
+
+    async def set_mod_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE sigles_suggestions SET mod_channel_id = ?, mod_message_id = ? WHERE id = ?",
+            (channel_id, message_id, suggestion_id),
+        )
+
+    async def suggestion(self, suggestion_id: int) -> Suggestion | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM sigles_suggestions WHERE id = ?", (suggestion_id,)
+        )
+        return None if row is None else _suggestion(row)
+
+    async def pending(self, guild_id: int) -> list[Suggestion]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM sigles_suggestions WHERE guild_id = ? AND status = 'pending'",
+            (guild_id,),
+        )
+        return [_suggestion(r) for r in rows]
+
+    async def edit_suggestion(self, suggestion_id: int, fields: dict[str, Any]) -> None:
+        await self.db.execute(
+            "UPDATE sigles_suggestions SET sigle = ?, domaine = ?, developpe = ?, explication = ?,"
+            " source = ? WHERE id = ? AND status = 'pending'",
+            (
+                fields["sigle"],
+                fields["domaine"],
+                fields["developpe"],
+                fields["explication"],
+                fields.get("source"),
+                suggestion_id,
+            ),
+        )
+
+    async def approve(
+        self, suggestion: Suggestion, entry: Entry, moderator_id: int, now: datetime
+    ) -> int:
+        """The entry (credited to the author) and the decision, together or not at all."""
+        async with self.db.transaction() as tx:
+            entry_id = await self._insert(
+                tx,
+                suggestion.guild_id,
+                entry,
+                now,
+                created_by=moderator_id,
+                contributor_id=suggestion.author_id,
+            )
+            await tx.execute(
+                "UPDATE sigles_suggestions SET status = 'approved', decided_by = ?,"
+                " decided_at = ?, entry_id = ?, source = ? WHERE id = ?",
+                (moderator_id, _ts(now), entry_id, entry.source, suggestion.id),
+            )
+        return entry_id
+
+    async def reject(self, suggestion_id: int, moderator_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE sigles_suggestions SET status = 'rejected', decided_by = ?, decided_at = ?"
+            " WHERE id = ? AND status = 'pending'",
+            (moderator_id, _ts(now), suggestion_id),
+        )
+
+    # -- personal data --------------------------------------------------------------------------
+    async def suggestions_by(self, user_id: int) -> list[Suggestion]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM sigles_suggestions WHERE author_id = ? ORDER BY id", (user_id,)
+        )
+        return [_suggestion(r) for r in rows]
+
+    async def credited_to(self, user_id: int) -> list[GuildEntry]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM sigles_entries WHERE contributor_id = ? ORDER BY id", (user_id,)
+        )
+        return [_guild_entry(r) for r in rows]
+
+    async def created_by(self, user_id: int) -> list[GuildEntry]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM sigles_entries WHERE created_by = ? ORDER BY id", (user_id,)
+        )
+        return [_guild_entry(r) for r in rows]
+
+    async def erase_member(self, user_id: int) -> tuple[int, set[int]]:
+        """Their suggestions go; the server's entries stay, without their name.
+
+        Returns how many records changed and the servers whose entries changed.
+        """
+        async with self.db.transaction() as tx:
+            rows = await tx.fetchall(
+                "SELECT DISTINCT guild_id FROM sigles_entries"
+                " WHERE contributor_id = ? OR created_by = ?",
+                (user_id, user_id),
+            )
+            guilds = {r[0] for r in rows}
+            gone = await tx.execute(
+                "DELETE FROM sigles_suggestions WHERE author_id = ?", (user_id,)
+            )
+            credits = await tx.execute(
+                "UPDATE sigles_entries SET contributor_id = NULL WHERE contributor_id = ?",
+                (user_id,),
+            )
+            made = await tx.execute(
+                "UPDATE sigles_entries SET created_by = NULL WHERE created_by = ?", (user_id,)
+            )
+            decided = await tx.execute(
+                "UPDATE sigles_suggestions SET decided_by = NULL WHERE decided_by = ?", (user_id,)
+            )
+        total = gone.rowcount + credits.rowcount + made.rowcount + decided.rowcount
+        return total, guilds
+
+
+async def read_guild_entries(path: Any, guild_id: int) -> list[Entry]:
+    """For `python -m bot sigles export --guild ID`: one server's entries, from the bot's file."""
+    db = await Database.open(path)
+    try:
+        return [row.entry for row in await SiglesStore(db).entries(guild_id)]
+    finally:
+        await db.close()
