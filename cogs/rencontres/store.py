@@ -179,17 +179,18 @@ class RencontreStore:
             )
             result = decide(Attendance([Answer(r["user_id"], r["status"], r["seq"]) for r in rows]))
             for change in getattr(result, "changes", result):
-                if isinstance(change, Answer):
+                # (user id, None) removes an answer; anything else is an Answer to write.
+                if isinstance(change, tuple):
+                    await tx.execute(
+                        "DELETE FROM rencontre_rsvps WHERE rencontre_id = ? AND user_id = ?",
+                        (event_id, change[0]),
+                    )
+                else:
                     await tx.execute(
                         "INSERT INTO rencontre_rsvps (rencontre_id, user_id, status, seq, at)"
                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(rencontre_id, user_id) DO UPDATE"
                         " SET status = excluded.status, seq = excluded.seq, at = excluded.at",
                         (event_id, change.user_id, change.status, change.seq, _ts(now)),
-                    )
-                else:
-                    await tx.execute(
-                        "DELETE FROM rencontre_rsvps WHERE rencontre_id = ? AND user_id = ?",
-                        (event_id, change[0]),
                     )
         return result
 
