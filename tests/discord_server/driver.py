@@ -469,6 +469,12 @@ class Harness:
         await self.idle()
         return channel
 
+    async def delete_channel(self, channel: Channel) -> None:
+        """A moderator deletes the channel: it and its messages are gone (404 10003 after)."""
+        del self.state.channels[channel.id]
+        self.server.gateway.dispatch("CHANNEL_DELETE", channel.payload())
+        await self.idle()
+
     async def set_overwrites(self, channel: Channel, overwrites: list[dict[str, Any]]) -> None:
         channel.overwrites = overwrites
         self.server.gateway.dispatch("CHANNEL_UPDATE", channel.payload())

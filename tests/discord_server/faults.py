@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+LOST = 0  # a pseudo-status: the request is carried out, the answer never arrives
+
 
 @dataclass
 class HttpFault:
@@ -50,6 +52,14 @@ class Faults:
         """Answer 429 (with Discord's body and headers) to the next `times` matching requests."""
         pattern = re.compile(route) if route else None
         self.pending.append(HttpFault(429, times, pattern, method, retry_after, is_global))
+
+    def lose_response(
+        self, *, times: int = 1, route: str | None = None, method: str | None = None
+    ) -> None:
+        """Carry out the next `times` matching requests, then cut the connection before the
+        answer: Discord accepted, the bot never learns it (what a crash at that instant does)."""
+        pattern = re.compile(route) if route else None
+        self.pending.append(HttpFault(LOST, times, pattern, method))
 
     def take(self, method: str, path: str) -> HttpFault | None:
         for fault in self.pending:

@@ -6,6 +6,7 @@ against the OpenAPI description, inject faults, apply rate limits, then run the 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from . import validation
-from .faults import Faults
+from .faults import LOST, Faults
 from .ratelimit import RateLimits
 from .world import Attachment, World, snowflake
 
@@ -165,6 +166,12 @@ class DiscordServer:
         template = f"{request.method} {resource.canonical if resource else path}"
         record.route = template.replace(API, "")
         fault = self.faults.take(request.method, path)
+        if fault is not None and fault.status == LOST:
+            await handler(request)  # carried out …
+            if request.transport is not None:  # … but the answer is lost on the way
+                request.transport.abort()
+            record.status = LOST
+            raise asyncio.CancelledError
         if fault is not None and fault.status != 429:
             record.status = fault.status
             return web.Response(status=fault.status, text="upstream error", headers={"Via": "1.1"})
