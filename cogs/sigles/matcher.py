@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .glossary import REGIONS, Entry, Glossary, normalise
 
@@ -174,7 +175,8 @@ class Matcher:
                 score_cutoff=FUZZY_CUTOFF,
             ):
                 if not key.startswith(q) and key != q:
-                    add(FUZZY, float(score), key)
+                    # Indel ratio scores a swap ("clcs") like any two edits: OSA counts it once.
+                    add(FUZZY, (score + 100.0 * OSA.normalized_similarity(q, key)) / 2, key)
         if len(found) < limit and len(q) >= 3:
             for score, index in self._text_fast(query, limit * 2, region_first):
                 if index not in found:
