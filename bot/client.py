@@ -61,6 +61,9 @@ class Passerelle(commands.Bot):
             tree_cls=PasserelleTree,
             allowed_mentions=SAFE_MENTIONS,
             chunk_guilds_at_startup=False,
+            # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
+            # nothing here waits for ready, and late guilds still arrive as guild_available.
+            guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
             **options,
         )
         self.settings = settings
@@ -116,6 +119,10 @@ class Passerelle(commands.Bot):
             await self.tree.sync(guild=guild)
             await meta.put(self.db, key, digest)
             log.info("synced %d commands (%s)", len(payload), key)
+
+    async def on_ready(self) -> None:
+        # One line operators (and the start-up benchmark) can wait for.
+        log.info("Passerelle ready: %d servers", len(self.guilds))
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
