@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 Interaction = discord.Interaction["Passerelle"]
 REGION_CHOICES = [app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
 DOMAIN_CHOICES = [app_commands.Choice(name=L(f"sigles.domaine.{d}"), value=d) for d in DOMAINES]
-FORMAT_CHOICES = [app_commands.Choice(name=f, value=f) for f in ("csv", "json")]
+FORMAT_CHOICES = [
+    app_commands.Choice(name=L(f"sigles.format.{f}"), value=f) for f in ("csv", "json")
+]
 
 
 @dataclass
