@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.i18n import has, t
 from bot.user_error import UserError
 
 if TYPE_CHECKING:
@@ -53,12 +54,19 @@ def require_guild(interaction: discord.Interaction[Any]) -> discord.Guild:
     return interaction.guild
 
 
+class PermissionNames(tuple[str, ...]):
+    """discord.py permission names, worded in the member's language when shown."""
+
+    def render(self, lang: str) -> str:
+        return ", ".join(t(f"perm.{name}", lang) if has(f"perm.{name}") else name for name in self)
+
+
 def missing_channel_permissions(
     channel: discord.abc.GuildChannel | discord.Thread, me: discord.Member, *needed: str
-) -> list[str]:
-    """The permission names (discord.py attribute names) the bot lacks in `channel`."""
+) -> PermissionNames:
+    """The permissions (discord.py attribute names) the bot lacks in `channel`."""
     perms = channel.permissions_for(me)
-    return [name for name in needed if not getattr(perms, name)]
+    return PermissionNames(name for name in needed if not getattr(perms, name))
 
 
 def require_channel_permissions(
@@ -69,5 +77,5 @@ def require_channel_permissions(
         raise UserError(
             "errors.bot_missing_permissions",
             channel=channel.mention,
-            permissions=", ".join(missing),
+            permissions=missing,
         )

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.checks import NotModerator
+from bot.checks import NotModerator, PermissionNames
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.user_error import UserError
@@ -22,7 +22,7 @@ def describe(error: BaseException, lang: str) -> tuple[str, bool]:
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         error = error.__cause__ or getattr(error, "original", error)
     if isinstance(error, UserError):
-        return t(error.key, lang, **error.params), False
+        return t(error.key, lang, **error.params_in(lang)), False
     if isinstance(error, NotModerator):
         return t("errors.not_moderator", lang), False
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -30,7 +30,7 @@ def describe(error: BaseException, lang: str) -> tuple[str, bool]:
     if isinstance(error, app_commands.NoPrivateMessage):
         return t("errors.guild_only", lang), False
     if isinstance(error, app_commands.MissingPermissions | app_commands.BotMissingPermissions):
-        names = ", ".join(error.missing_permissions)
+        names = PermissionNames(error.missing_permissions).render(lang)
         key = (
             "errors.member_missing_permissions"
             if isinstance(error, app_commands.MissingPermissions)

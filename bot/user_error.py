@@ -6,7 +6,14 @@ error handler (``bot.errors``) translates it into the member's language and answ
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Localised(Protocol):
+    """A parameter that can only be worded once the member's language is known."""
+
+    def render(self, lang: str) -> str: ...
 
 
 class UserError(Exception):
@@ -16,6 +23,10 @@ class UserError(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
+
+    def params_in(self, lang: str) -> dict[str, Any]:
+        params = self.params.items()
+        return {k: v.render(lang) if isinstance(v, Localised) else v for k, v in params}
 
     def __repr__(self) -> str:  # params may hold user text: keep them out of reprs and logs
         return f"{type(self).__name__}({self.key!r})"

@@ -236,8 +236,8 @@ class ReminderEngine:
                 return False
             if isinstance(error, Permanent):
                 await self.store.record(item, out.target, "failed", now, error=error.code)
-                await self._report(item, out, error.code, now)
-                await handler.on_permanent_failure(item, out.target, error.code)
+                if not await handler.on_permanent_failure(item, out.target, error.code):
+                    await self._report(item, out, error.code, now)
                 return True
             raise
         await self.store.record(item, out.target, status, now, message_id=message.id)

@@ -89,10 +89,24 @@ class ReminderHandler(Protocol):
         """After an occurrence is settled: the next one (recurring items), or None to finish."""
         ...
 
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
-        """A target failed for good (channel deleted, permission lost)."""
+    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
+        """A target failed for good (channel deleted, permission lost). True when the feature
+        told the server's moderators itself; otherwise the engine tells them, once."""
         ...
 
     async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
         """A message was delivered (e.g. remember its id)."""
         ...
+
+
+class OneShotHandler:
+    """Defaults for handlers of items that happen once and need no bookkeeping."""
+
+    async def next_schedule(self, item: DueItem) -> Schedule | None:
+        return None
+
+    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
+        return False
+
+    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
+        return None

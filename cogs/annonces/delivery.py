@@ -8,7 +8,7 @@ import discord
 
 from bot.discord_text import truncate
 from bot.i18n import t
-from bot.reminders import DueItem, Outgoing, Schedule
+from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.annonces.service import id_from_ref
 from cogs.annonces.store import AnnouncementStore
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from bot.client import Passerelle
 
 
-class AnnouncementDelivery:
+class AnnouncementDelivery(OneShotHandler):
     def __init__(self, bot: Passerelle, store: AnnouncementStore) -> None:
         self.bot = bot
         self.store = store
@@ -33,14 +33,12 @@ class AnnouncementDelivery:
             text = f"{text}\n\n-# {t('reminders.late_note', lang)}"
         return [Outgoing(target=f"channel:{announcement.channel_id}", content=truncate(text, 2000))]
 
-    async def next_schedule(self, item: DueItem) -> Schedule | None:
-        return None
-
     async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
         await self.store.set_status(id_from_ref(item.ref), "sent")
 
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
+    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
         await self.store.set_status(id_from_ref(item.ref), "failed")
+        return False  # the engine's own report to moderators says it well
 
 
 class AnnouncementData:

@@ -64,11 +64,12 @@ class AperoReminders:
     async def next_schedule(self, item: DueItem) -> Schedule | None:
         return await self.service.following(item)
 
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
+    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
         series_id, _ = parse_ref(item.ref)
         series = await self.service.failed(series_id, code)
         if series is not None:  # only the first failure pauses the series and tells moderators
             await self._tell_moderators(series, code)
+        return True  # moderators hear it from the series, naming it: no second, generic report
 
     async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
         return None

@@ -86,7 +86,7 @@ class Actions:
             raise UserError(
                 "errors.bot_missing_permissions",
                 channel=channel.mention,
-                permissions=", ".join(missing),
+                permissions=missing,
             )
         return channel
 

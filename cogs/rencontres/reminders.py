@@ -9,7 +9,7 @@ import discord
 
 from bot.discord_text import CONTENT_LIMIT, escape, truncate, ts
 from bot.i18n import t
-from bot.reminders import DueItem, Outgoing, Schedule
+from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.rencontres import render
 from cogs.rencontres.actions import Actions
 
@@ -25,7 +25,7 @@ def _users(user_ids: list[int]) -> discord.AllowedMentions:
     )
 
 
-class _Base:
+class _Base(OneShotHandler):  # every Rencontres item happens once
     def __init__(self, bot: Passerelle, actions: Actions) -> None:
         self.bot = bot
         self.actions = actions
@@ -36,14 +36,9 @@ class _Base:
             return ""
         return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
-    async def next_schedule(self, item: DueItem) -> Schedule | None:
-        return None  # every Rencontres item happens once
-
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
+    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
         log.warning("rencontre %s: %s failed for good (%s)", item.ref, target, code)
-
-    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
-        return None
+        return False
 
 
 class ReminderHandler(_Base):

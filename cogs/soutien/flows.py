@@ -88,7 +88,7 @@ class Flows:
         missing = missing_channel_permissions(channel, me, *needed)
         if missing:
             raise UserError(
-                "soutien.error.permissions", channel=channel.mention, permissions=", ".join(missing)
+                "soutien.error.permissions", channel=channel.mention, permissions=missing
             )
 
     async def support_channel(

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import discord
-
 from bot.i18n import t
-from bot.reminders import DueItem, Outgoing, Schedule
+from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from cogs.soutien import service
 
 if TYPE_CHECKING:
     from cogs.soutien.cog import SoutienCog
 
 
-class ReplyNotice:
+class ReplyNotice(OneShotHandler):
     """ "A new reply in your thread", by DM, to anonymous authors who asked for it.
 
     The item's ref is an opaque token: the recipient is looked up at send time, so a link
@@ -34,17 +32,8 @@ class ReplyNotice:
         url = f"https://discord.com/channels/{item.guild_id}/{thread_id}"
         return [Outgoing(target=f"dm:{author_id}", content=t("soutien.notify.dm", lang, url=url))]
 
-    async def next_schedule(self, item: DueItem) -> Schedule | None:
-        return None
 
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
-        return None
-
-    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
-        return None
-
-
-class DailyPurge:
+class DailyPurge(OneShotHandler):
     """The retention purge, once a day (also run at start and after every post)."""
 
     def __init__(self, cog: SoutienCog) -> None:
@@ -57,12 +46,6 @@ class DailyPurge:
     async def next_schedule(self, item: DueItem) -> Schedule | None:
         due = self.cog.bot.clock.now() + service.PURGE_EVERY
         return Schedule(occurrence=due.isoformat(), due_at=due)
-
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
-        return None
-
-    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
-        return None
 
 
 class SoutienData:

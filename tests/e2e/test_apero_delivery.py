@@ -217,7 +217,7 @@ async def test_permission_loss_pauses_and_tells_moderators_once(world: Harness) 
     assert "salon inutilisable" in listing.text
     [choice] = await world.guild.autocomplete(world.alice, "apero reprendre", serie="")
     refused = await world.guild.slash(world.alice, "apero reprendre", serie=choice["value"])
-    assert "send_messages" in refused.text  # still broken: resuming is refused, named
+    assert "Envoyer des messages" in refused.text  # still broken: resuming is refused, named
     await world.set_overwrites(annonces, [])
     resumed = await world.guild.slash(world.alice, "apero reprendre", serie=choice["value"])
     assert "repris" in resumed.text

@@ -159,7 +159,7 @@ async def test_channel_where_the_bot_cannot_post_is_named(world: Harness) -> Non
         world.alice, "apero creer", nom="Apéro", jour="vendredi", heure="18h", salon=closed,
         lien=LINK,
     )  # fmt: skip
-    assert reply.ephemeral and "send_messages" in reply.text and closed.mention in reply.text
+    assert reply.ephemeral and "Envoyer des messages" in reply.text and closed.mention in reply.text
     await _nothing_written(world)
 
 

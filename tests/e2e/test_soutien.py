@@ -71,7 +71,7 @@ async def test_configuration_names_the_missing_permission(world: Harness) -> Non
     )
     reply = await world.guild.slash(world.alice, "soutien config salon", salon=locked)
     assert reply.ephemeral
-    assert "create_private_threads" in reply.text and "manage_threads" in reply.text
+    assert "Créer des fils privés" in reply.text and "Gérer les fils" in reply.text
     config = await world.bot.get_cog("SoutienCog").store.config(world.guild.id)
     assert config.channel_id is None  # nothing written
     member = await world.guild.slash(world.bob, "soutien config salon", salon=locked)
