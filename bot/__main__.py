@@ -10,7 +10,6 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 
 import discord
 
@@ -18,7 +17,8 @@ from bot.client import Passerelle
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
 from bot.endpoints import use_endpoints
-from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("bot")
 
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     # check/commands/sigles print results on stdout: keep the log to warnings there.
-    configure_logging(settings if command == "run" else replace(settings, log_level="WARNING"))
+    configure_logging(settings.log_level if command == "run" else "WARNING")
     try:
         if command == "run":
             return asyncio.run(_serve(settings))

@@ -21,6 +21,7 @@ from bot.errors import answer_error
 from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
+from bot.logs import silence_payload_loggers
 from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
 from bot.settings import Settings
@@ -67,6 +68,7 @@ class Passerelle(commands.Bot):
             **options,
         )
         self.settings = settings
+        silence_payload_loggers()
         self.clock: Clock = clock or SystemClock()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -123,11 +122,4 @@ def load_settings(
         default_locale=locale,
         dev_guild_ids=guild_ids,
         log_level=level,
-    )
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level),
-        format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
     )

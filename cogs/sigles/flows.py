@@ -11,7 +11,7 @@ from bot.checks import require_channel_permissions, require_guild, require_moder
 from bot.discord_text import escape
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.reminders import DueItem, Outgoing, Schedule
+from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from bot.user_error import UserError
 from cogs.sigles import render, service
 from cogs.sigles.service import APPROVED, REJECTED, Suggestion
@@ -144,7 +144,7 @@ class SuggestionFlows:
         )
 
 
-class DecisionNotice:
+class DecisionNotice(OneShotHandler):
     """ "Your suggestion was approved/rejected", by DM, or in the channel it came from."""
 
     def __init__(self, flows: SuggestionFlows) -> None:
@@ -163,15 +163,6 @@ class DecisionNotice:
                 fallback_content=f"<@{s.author_id}> {text}",
             )
         ]
-
-    async def next_schedule(self, item: DueItem) -> None:
-        return None
-
-    async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> None:
-        return None
-
-    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
-        return None
 
 
 def notice_text(s: Suggestion) -> str:
