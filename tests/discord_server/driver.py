@@ -296,6 +296,9 @@ class Harness:
         """The process dies: tasks cancelled mid-flight, socket cut, no shutdown hooks; then a
         new bot starts on the same database and server."""
         bot = self.bot
+        ws = getattr(bot, "ws", None)
+        if ws is not None and ws._keep_alive is not None:
+            ws._keep_alive.stop()  # the heartbeat thread dies with the process, too
         for task in list(self.tracker.parents):
             if not task.done():
                 task.cancel()
