@@ -84,7 +84,14 @@ def main(
         print(f"domaines : {domains}", file=out)
         return 0
 
-    # export
+    # export: the shipped glossary, plus (with --guild) that server's own entries on top
+    try:
+        glossary = load_glossary(args.dir)
+    except GlossaryError as exc:
+        for problem in exc.problems:
+            print(problem, file=err)
+        return 1
+    entries = list(glossary)
     if args.guild is not None:
         if guild_entries is None:
             print(
@@ -95,17 +102,11 @@ def main(
             )
             return 2
         try:
-            entries = _guild_entries(guild_entries, args.guild)
+            own = _guild_entries(guild_entries, args.guild)
         except Exception as exc:  # the hook is foreign code: report, don't trace back
             print(f"erreur : lecture des sigles du serveur {args.guild} : {exc}", file=err)
             return 1
-    else:
-        try:
-            entries = list(load_glossary(args.dir))
-        except GlossaryError as exc:
-            for problem in exc.problems:
-                print(problem, file=err)
-            return 1
+        entries = list(glossary.with_extra(own))
     text = to_csv(entries) if args.format == "csv" else to_json(entries)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
