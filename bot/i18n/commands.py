@@ -21,6 +21,26 @@ def L(key: str) -> app_commands.locale_str:
     return app_commands.locale_str(t(key, "fr"), key=key)
 
 
+def options(prefix: str, *params: str, **keys: str) -> Any:
+    """Rename and describe a command's parameters from the catalogs, in one decorator.
+
+    `@options("cmd.rencontre.creer", "titre", "quand", channel="salon")` localises the parameter
+    `titre` with `cmd.rencontre.creer.opt.titre.name` / `.desc`, and the parameter `channel`
+    with the keys of option `salon`.
+    """
+    mapping = {p: p for p in params} | keys
+
+    def decorate(func: Any) -> Any:
+        func = app_commands.describe(
+            **{p: L(f"{prefix}.opt.{k}.desc") for p, k in mapping.items()}
+        )(func)
+        return app_commands.rename(**{p: L(f"{prefix}.opt.{k}.name") for p, k in mapping.items()})(
+            func
+        )
+
+    return decorate
+
+
 class CatalogTranslator(app_commands.Translator):
     async def translate(
         self,

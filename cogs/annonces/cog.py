@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_channel_permissions, require_guild
 from bot.discord_text import truncate, ts
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.annonces.service import KIND, USEFUL_FOR, ref_for, understand_when, validate_text
@@ -33,16 +33,7 @@ class AnnoncesCog(commands.Cog):
     @annonce.command(
         name=L("cmd.annonce.programmer.name"), description=L("cmd.annonce.programmer.desc")
     )
-    @app_commands.rename(
-        channel=L("cmd.annonce.programmer.opt.salon.name"),
-        when=L("cmd.annonce.programmer.opt.quand.name"),
-        text=L("cmd.annonce.programmer.opt.texte.name"),
-    )
-    @app_commands.describe(
-        channel=L("cmd.annonce.programmer.opt.salon.desc"),
-        when=L("cmd.annonce.programmer.opt.quand.desc"),
-        text=L("cmd.annonce.programmer.opt.texte.desc"),
-    )
+    @options("cmd.annonce.programmer", channel="salon", when="quand", text="texte")
     @moderator_only()
     async def schedule(
         self,
@@ -104,8 +95,7 @@ class AnnoncesCog(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @annonce.command(name=L("cmd.annonce.annuler.name"), description=L("cmd.annonce.annuler.desc"))
-    @app_commands.rename(number=L("cmd.annonce.annuler.opt.numero.name"))
-    @app_commands.describe(number=L("cmd.annonce.annuler.opt.numero.desc"))
+    @options("cmd.annonce.annuler", number="numero")
     @moderator_only()
     async def cancel(self, interaction: discord.Interaction[Passerelle], number: int) -> None:
         guild = require_guild(interaction)
