@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import signal
-import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from discord_server import DiscordServer
+from discord_server.process import spawn_bot
 
 from bot.db import Database
 from bot.reminders import Schedule
@@ -55,28 +54,6 @@ async def _seed(db_path: Path, guild_id: int, channels: list[int]) -> None:
         await db.close()
 
 
-async def _spawn(server: DiscordServer, db_path: Path) -> asyncio.subprocess.Process:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")},
-        "DISCORD_TOKEN": server.world.token,
-        "DATABASE_PATH": str(db_path),
-        "DISCORD_API_BASE": server.api_base,
-        "DISCORD_GATEWAY_URL": server.gateway_url,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=db_path.parent,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 def _delivered(server: DiscordServer, channels: list[int]) -> list[str]:
     return [m.content for c in channels for m in server.world.channels[c].all_messages]
 
@@ -99,7 +76,7 @@ async def test_sigkill_while_sending_then_restart_delivers_each_item_once(tmp_pa
     started = time.monotonic()
     first = second = None
     try:
-        first = await _spawn(server, db_path)
+        first = await spawn_bot(server, db_path)
         # Kill the process in the middle of the fan-out.
         await _wait_for(lambda: len(_delivered(server, channels)) >= ITEMS // 3, 30)
         first.send_signal(signal.SIGKILL)
@@ -107,7 +84,7 @@ async def test_sigkill_while_sending_then_restart_delivers_each_item_once(tmp_pa
         killed_at = len(_delivered(server, channels))
         assert killed_at < ITEMS, "the drill must kill the bot before it is done"
 
-        second = await _spawn(server, db_path)
+        second = await spawn_bot(server, db_path)
         await _wait_for(lambda: len(_delivered(server, channels)) >= ITEMS, BOUND_SECONDS)
         # Let any straggler (a duplicate, if there were one) arrive before counting.
         await asyncio.sleep(1.0)
