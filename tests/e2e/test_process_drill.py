@@ -90,6 +90,10 @@ async def test_sigkill_while_sending_then_restart_delivers_each_item_once(tmp_pa
         await asyncio.sleep(1.0)
         second.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(second.wait(), 15) == 0
+        assert second.stderr is not None
+        stderr = (await second.stderr.read()).decode()
+        # A clean shutdown on SIGTERM: no traceback, no "Task was destroyed but it is pending".
+        assert "Traceback" not in stderr and "destroyed" not in stderr, stderr
     finally:
         for proc in (first, second):
             if proc is not None and proc.returncode is None:
