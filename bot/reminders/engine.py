@@ -209,7 +209,12 @@ class ReminderEngine:
         except Exception:
             log.exception("reminder %s %s could not be handled", item.kind, item.ref)
             attempts = item.attempts + 1
-            await self.store.retry_later(item, now + backoff(attempts))
+            if not gives_up(attempts):
+                await self.store.retry_later(item, now + backoff(attempts))
+                return
+            # A bug, not Discord: record it and move on rather than retry for ever.
+            await self.store.record(item, "*", "failed", now, error="internal")
+            await self.store.settle(item, None)
 
     async def _deliver_once(
         self,
