@@ -214,7 +214,12 @@ class ReminderEngine:
                 return
             # A bug, not Discord: record it and move on rather than retry for ever.
             await self.store.record(item, "*", "failed", now, error="internal")
-            await self.store.settle(item, None)
+            try:  # a recurring item goes on with its next occurrence, if that can be computed
+                following = await handler.next_schedule(item)
+            except Exception:
+                log.exception("reminder %s %s: no next occurrence either", item.kind, item.ref)
+                following = None
+            await self.store.settle(item, following)
 
     async def _deliver_once(
         self,
