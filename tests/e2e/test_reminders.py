@@ -166,3 +166,39 @@ async def test_bad_announcements_are_refused_and_nothing_is_written(world: Harne
     assert english.ephemeral and "moderators" in english.text
     assert await world.bot.db.fetchval("SELECT COUNT(*) FROM announcements") == 0
     assert await _pending(world) == 0
+
+
+async def test_a_handler_that_keeps_failing_is_retried_a_bounded_number_of_times(
+    world: Harness,
+) -> None:
+    from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
+    from bot.reminders.policy import MAX_TRANSIENT_ATTEMPTS
+
+    calls: list[int] = []
+
+    class Broken(OneShotHandler):
+        async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
+            calls.append(item.attempts)
+            raise RuntimeError("a bug in a feature")
+
+    engine = world.bot.reminders
+    engine.register("test.broken", Broken())
+    due = world.clock.now() + timedelta(minutes=1)
+    await world.in_bot(
+        lambda: engine.schedule(
+            "test.broken", "x", world.guild.id, Schedule(occurrence="1", due_at=due)
+        )
+    )
+    for _ in range(12):
+        await world.advance(hours=1)
+    assert calls == list(range(MAX_TRANSIENT_ATTEMPTS))
+    row = await world.bot.db.fetchone(
+        "SELECT status, error FROM reminder_ledger WHERE kind = 'test.broken'"
+    )
+    assert (row["status"], row["error"]) == ("failed", "internal")
+    left = await world.bot.db.fetchval(
+        "SELECT COUNT(*) FROM reminder_items WHERE kind = 'test.broken'"
+    )
+    assert left == 0
+    assert len(world.bot_errors) >= MAX_TRANSIENT_ATTEMPTS  # each failure was logged
+    world.bot_errors.clear()
