@@ -12,7 +12,7 @@ from bot.checks import moderator_only, require_guild
 from bot.discord_text import EMBED_DESCRIPTION_LIMIT, EMBED_FIELDS_MAX, escape, fit_list, truncate
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import format_datetime, t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
 from cogs.apero import recurrence as rec
 from cogs.apero import render
@@ -47,27 +47,8 @@ class AperoCog(commands.Cog):
 
     # -- /apero creer ---------------------------------------------------------------------------
     @apero.command(name=L("cmd.apero.creer.name"), description=L("cmd.apero.creer.desc"))
-    @app_commands.rename(
-        nom=L("cmd.apero.opt.nom.name"),
-        jour=L("cmd.apero.opt.jour.name"),
-        heure=L("cmd.apero.opt.heure.name"),
-        salon=L("cmd.apero.opt.salon.name"),
-        lien=L("cmd.apero.opt.lien.name"),
-        vocal=L("cmd.apero.opt.vocal.name"),
-        role=L("cmd.apero.opt.role.name"),
-        rappels=L("cmd.apero.opt.rappels.name"),
-        zone=L("cmd.apero.opt.zone.name"),
-    )
-    @app_commands.describe(
-        nom=L("cmd.apero.opt.nom.desc"),
-        jour=L("cmd.apero.opt.jour.desc"),
-        heure=L("cmd.apero.opt.heure.desc"),
-        salon=L("cmd.apero.opt.salon.desc"),
-        lien=L("cmd.apero.opt.lien.desc"),
-        vocal=L("cmd.apero.opt.vocal.desc"),
-        role=L("cmd.apero.opt.role.desc"),
-        rappels=L("cmd.apero.opt.rappels.desc"),
-        zone=L("cmd.apero.opt.zone.desc"),
+    @options(
+        "cmd.apero", "nom", "jour", "heure", "salon", "lien", "vocal", "role", "rappels", "zone"
     )
     @app_commands.choices(jour=WEEKDAY_CHOICES)
     @moderator_only()
@@ -163,8 +144,7 @@ class AperoCog(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @apero.command(name=L("cmd.apero.prochaines.name"), description=L("cmd.apero.prochaines.desc"))
-    @app_commands.rename(nombre=L("cmd.apero.prochaines.opt.nombre.name"))
-    @app_commands.describe(nombre=L("cmd.apero.prochaines.opt.nombre.desc"))
+    @options("cmd.apero.prochaines", "nombre")
     async def upcoming(
         self,
         interaction: discord.Interaction[Passerelle],
@@ -228,33 +208,20 @@ class AperoCog(commands.Cog):
 
     # -- /apero modifier ------------------------------------------------------------------------
     @apero.command(name=L("cmd.apero.modifier.name"), description=L("cmd.apero.modifier.desc"))
-    @app_commands.rename(
-        serie=L("cmd.apero.opt.serie.name"),
-        nom=L("cmd.apero.opt.nom.name"),
-        jour=L("cmd.apero.opt.jour.name"),
-        heure=L("cmd.apero.opt.heure.name"),
-        salon=L("cmd.apero.opt.salon.name"),
-        lien=L("cmd.apero.opt.lien.name"),
-        vocal=L("cmd.apero.opt.vocal.name"),
-        role=L("cmd.apero.opt.role.name"),
-        rappels=L("cmd.apero.opt.rappels.name"),
-        zone=L("cmd.apero.opt.zone.name"),
-        accueil=L("cmd.apero.opt.accueil.name"),
-        sans_role=L("cmd.apero.opt.sans_role.name"),
-    )
-    @app_commands.describe(
-        serie=L("cmd.apero.opt.serie.desc"),
-        nom=L("cmd.apero.opt.nom.desc"),
-        jour=L("cmd.apero.opt.jour.desc"),
-        heure=L("cmd.apero.opt.heure.desc"),
-        salon=L("cmd.apero.opt.salon.desc"),
-        lien=L("cmd.apero.opt.lien.desc"),
-        vocal=L("cmd.apero.opt.vocal.desc"),
-        role=L("cmd.apero.opt.role.desc"),
-        rappels=L("cmd.apero.opt.rappels.desc"),
-        zone=L("cmd.apero.opt.zone.desc"),
-        accueil=L("cmd.apero.opt.accueil.desc"),
-        sans_role=L("cmd.apero.opt.sans_role.desc"),
+    @options(
+        "cmd.apero",
+        "serie",
+        "nom",
+        "jour",
+        "heure",
+        "salon",
+        "lien",
+        "vocal",
+        "role",
+        "rappels",
+        "zone",
+        "accueil",
+        "sans_role",
     )
     @app_commands.choices(jour=WEEKDAY_CHOICES)
     @moderator_only()
@@ -314,8 +281,7 @@ class AperoCog(commands.Cog):
 
     # -- pause, resume, skip, delete ------------------------------------------------------------
     @apero.command(name=L("cmd.apero.pause.name"), description=L("cmd.apero.pause.desc"))
-    @app_commands.rename(serie=L("cmd.apero.opt.serie.name"))
-    @app_commands.describe(serie=L("cmd.apero.opt.serie.desc"))
+    @options("cmd.apero", "serie")
     @moderator_only()
     async def pause(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
         guild = require_guild(interaction)
@@ -328,8 +294,7 @@ class AperoCog(commands.Cog):
         )
 
     @apero.command(name=L("cmd.apero.reprendre.name"), description=L("cmd.apero.reprendre.desc"))
-    @app_commands.rename(serie=L("cmd.apero.opt.serie.name"))
-    @app_commands.describe(serie=L("cmd.apero.opt.serie.desc"))
+    @options("cmd.apero", "serie")
     @moderator_only()
     async def resume(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
         guild = require_guild(interaction)
@@ -353,8 +318,7 @@ class AperoCog(commands.Cog):
         )
 
     @apero.command(name=L("cmd.apero.sauter.name"), description=L("cmd.apero.sauter.desc"))
-    @app_commands.rename(serie=L("cmd.apero.opt.serie.name"), date=L("cmd.apero.opt.date.name"))
-    @app_commands.describe(serie=L("cmd.apero.opt.serie.desc"), date=L("cmd.apero.opt.date.desc"))
+    @options("cmd.apero", "serie", "date")
     @moderator_only()
     async def skip(
         self, interaction: discord.Interaction[Passerelle], serie: str, date: str
@@ -371,8 +335,7 @@ class AperoCog(commands.Cog):
     @apero.command(
         name=L("cmd.apero.annuler-saut.name"), description=L("cmd.apero.annuler-saut.desc")
     )
-    @app_commands.rename(serie=L("cmd.apero.opt.serie.name"), date=L("cmd.apero.opt.date.name"))
-    @app_commands.describe(serie=L("cmd.apero.opt.serie.desc"), date=L("cmd.apero.opt.date.desc"))
+    @options("cmd.apero", "serie", "date")
     @moderator_only()
     async def unskip(
         self, interaction: discord.Interaction[Passerelle], serie: str, date: str
@@ -387,8 +350,7 @@ class AperoCog(commands.Cog):
         )
 
     @apero.command(name=L("cmd.apero.supprimer.name"), description=L("cmd.apero.supprimer.desc"))
-    @app_commands.rename(serie=L("cmd.apero.opt.serie.name"))
-    @app_commands.describe(serie=L("cmd.apero.opt.serie.desc"))
+    @options("cmd.apero", "serie")
     @moderator_only()
     async def delete(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
         guild = require_guild(interaction)

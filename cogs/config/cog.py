@@ -13,7 +13,7 @@ from bot.discord_text import ts
 from bot.guild_settings import REGIONS
 from bot.guild_settings.model import validate_zone, zone_suggestions
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
 
 if TYPE_CHECKING:
@@ -73,8 +73,7 @@ class ConfigCog(commands.Cog):
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @config.command(name=L("cmd.config.langue.name"), description=L("cmd.config.langue.desc"))
-    @app_commands.rename(language=L("cmd.config.langue.opt.langue.name"))
-    @app_commands.describe(language=L("cmd.config.langue.opt.langue.desc"))
+    @options("cmd.config.langue", language="langue")
     @app_commands.choices(
         language=[
             app_commands.Choice(name=L("config.language.fr"), value="fr"),
@@ -92,8 +91,7 @@ class ConfigCog(commands.Cog):
         )
 
     @config.command(name=L("cmd.config.fuseau.name"), description=L("cmd.config.fuseau.desc"))
-    @app_commands.rename(zone=L("cmd.config.fuseau.opt.zone.name"))
-    @app_commands.describe(zone=L("cmd.config.fuseau.opt.zone.desc"))
+    @options("cmd.config.fuseau", "zone")
     @moderator_only()
     async def timezone(self, interaction: discord.Interaction[Passerelle], zone: str) -> None:
         settings = self._settings(interaction)
@@ -108,8 +106,7 @@ class ConfigCog(commands.Cog):
         return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
 
     @config.command(name=L("cmd.config.region.name"), description=L("cmd.config.region.desc"))
-    @app_commands.rename(region=L("cmd.config.region.opt.region.name"))
-    @app_commands.describe(region=L("cmd.config.region.opt.region.desc"))
+    @options("cmd.config.region", "region")
     @app_commands.choices(
         region=[app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
     )
@@ -124,8 +121,7 @@ class ConfigCog(commands.Cog):
         )
 
     @config.command(name=L("cmd.config.role.name"), description=L("cmd.config.role.desc"))
-    @app_commands.rename(role=L("cmd.config.role.opt.role.name"))
-    @app_commands.describe(role=L("cmd.config.role.opt.role.desc"))
+    @options("cmd.config.role", "role")
     @moderator_only()
     async def moderator_role(
         self, interaction: discord.Interaction[Passerelle], role: discord.Role
@@ -137,8 +133,7 @@ class ConfigCog(commands.Cog):
         await self._saved(interaction, "moderator_role", role.mention)
 
     @config.command(name=L("cmd.config.annonces.name"), description=L("cmd.config.annonces.desc"))
-    @app_commands.rename(channel=L("cmd.config.opt.salon.name"))
-    @app_commands.describe(channel=L("cmd.config.opt.salon.desc"))
+    @options("cmd.config", channel="salon")
     @moderator_only()
     async def announce_channel(
         self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
@@ -152,8 +147,7 @@ class ConfigCog(commands.Cog):
     @config.command(
         name=L("cmd.config.moderation.name"), description=L("cmd.config.moderation.desc")
     )
-    @app_commands.rename(channel=L("cmd.config.opt.salon.name"))
-    @app_commands.describe(channel=L("cmd.config.opt.salon.desc"))
+    @options("cmd.config", channel="salon")
     @moderator_only()
     async def mod_channel(
         self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel

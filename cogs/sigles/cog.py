@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_guild
 from bot.discord_text import CHOICES_MAX, escape, truncate
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
 from cogs.sigles import render, service
 from cogs.sigles.export import to_csv, to_json
@@ -84,10 +84,7 @@ class SiglesCog(commands.Cog):
 
     # -- /sigle ---------------------------------------------------------------------------------
     @app_commands.command(name=L("cmd.sigle.name"), description=L("cmd.sigle.desc"))
-    @app_commands.rename(terme=L("cmd.sigle.opt.terme.name"), region=L("cmd.sigle.opt.region.name"))
-    @app_commands.describe(
-        terme=L("cmd.sigle.opt.terme.desc"), region=L("cmd.sigle.opt.region.desc")
-    )
+    @options("cmd.sigle", "terme", "region")
     @app_commands.choices(region=REGION_CHOICES)
     async def sigle(
         self,
@@ -125,27 +122,17 @@ class SiglesCog(commands.Cog):
     @glossaire.command(
         name=L("cmd.glossaire.ajouter.name"), description=L("cmd.glossaire.ajouter.desc")
     )
-    @app_commands.rename(
-        sigle=L("cmd.glossaire.opt.sigle.name"),
-        region=L("cmd.glossaire.opt.region.name"),
-        domaine=L("cmd.glossaire.opt.domaine.name"),
-        developpe=L("cmd.glossaire.opt.developpe.name"),
-        explication=L("cmd.glossaire.opt.explication.name"),
-        source=L("cmd.glossaire.opt.source.name"),
-        alias=L("cmd.glossaire.opt.alias.name"),
-        equivalents=L("cmd.glossaire.opt.equivalents.name"),
-        historique=L("cmd.glossaire.opt.historique.name"),
-    )
-    @app_commands.describe(
-        sigle=L("cmd.glossaire.opt.sigle.desc"),
-        region=L("cmd.glossaire.opt.region.desc"),
-        domaine=L("cmd.glossaire.opt.domaine.desc"),
-        developpe=L("cmd.glossaire.opt.developpe.desc"),
-        explication=L("cmd.glossaire.opt.explication.desc"),
-        source=L("cmd.glossaire.opt.source.desc"),
-        alias=L("cmd.glossaire.opt.alias.desc"),
-        equivalents=L("cmd.glossaire.opt.equivalents.desc"),
-        historique=L("cmd.glossaire.opt.historique.desc"),
+    @options(
+        "cmd.glossaire",
+        "sigle",
+        "region",
+        "domaine",
+        "developpe",
+        "explication",
+        "source",
+        "alias",
+        "equivalents",
+        "historique",
     )
     @app_commands.choices(region=REGION_CHOICES, domaine=DOMAIN_CHOICES)
     @moderator_only()
@@ -184,27 +171,17 @@ class SiglesCog(commands.Cog):
     @glossaire.command(
         name=L("cmd.glossaire.modifier.name"), description=L("cmd.glossaire.modifier.desc")
     )
-    @app_commands.rename(
-        entree=L("cmd.glossaire.opt.entree.name"),
-        sigle=L("cmd.glossaire.opt.sigle.name"),
-        region=L("cmd.glossaire.opt.region.name"),
-        domaine=L("cmd.glossaire.opt.domaine.name"),
-        developpe=L("cmd.glossaire.opt.developpe.name"),
-        explication=L("cmd.glossaire.opt.explication.name"),
-        source=L("cmd.glossaire.opt.source.name"),
-        alias=L("cmd.glossaire.opt.alias.name"),
-        equivalents=L("cmd.glossaire.opt.equivalents.name"),
-    )
-    @app_commands.describe(
-        entree=L("cmd.glossaire.opt.entree.desc"),
-        sigle=L("cmd.glossaire.opt.sigle.desc"),
-        region=L("cmd.glossaire.opt.region.desc"),
-        domaine=L("cmd.glossaire.opt.domaine.desc"),
-        developpe=L("cmd.glossaire.opt.developpe.desc"),
-        explication=L("cmd.glossaire.opt.explication.desc"),
-        source=L("cmd.glossaire.opt.source.desc"),
-        alias=L("cmd.glossaire.opt.alias.desc"),
-        equivalents=L("cmd.glossaire.opt.equivalents.desc"),
+    @options(
+        "cmd.glossaire",
+        "entree",
+        "sigle",
+        "region",
+        "domaine",
+        "developpe",
+        "explication",
+        "source",
+        "alias",
+        "equivalents",
     )
     @app_commands.choices(region=REGION_CHOICES, domaine=DOMAIN_CHOICES)
     @moderator_only()
@@ -244,8 +221,7 @@ class SiglesCog(commands.Cog):
     @glossaire.command(
         name=L("cmd.glossaire.supprimer.name"), description=L("cmd.glossaire.supprimer.desc")
     )
-    @app_commands.rename(entree=L("cmd.glossaire.opt.entree.name"))
-    @app_commands.describe(entree=L("cmd.glossaire.opt.entree.desc"))
+    @options("cmd.glossaire", "entree")
     @moderator_only()
     async def remove(self, interaction: Interaction, entree: str) -> None:
         guild = require_guild(interaction)
@@ -273,8 +249,7 @@ class SiglesCog(commands.Cog):
     @glossaire.command(
         name=L("cmd.glossaire.importer.name"), description=L("cmd.glossaire.importer.desc")
     )
-    @app_commands.rename(fichier=L("cmd.glossaire.opt.fichier.name"))
-    @app_commands.describe(fichier=L("cmd.glossaire.opt.fichier.desc"))
+    @options("cmd.glossaire", "fichier")
     @moderator_only()
     async def import_(self, interaction: Interaction, fichier: discord.Attachment) -> None:
         guild = require_guild(interaction)
@@ -301,8 +276,7 @@ class SiglesCog(commands.Cog):
     @glossaire.command(
         name=L("cmd.glossaire.exporter.name"), description=L("cmd.glossaire.exporter.desc")
     )
-    @app_commands.rename(format=L("cmd.glossaire.opt.format.name"))
-    @app_commands.describe(format=L("cmd.glossaire.opt.format.desc"))
+    @options("cmd.glossaire", "format")
     @app_commands.choices(format=FORMAT_CHOICES)
     @moderator_only()
     async def export(self, interaction: Interaction, format: app_commands.Choice[str]) -> None:

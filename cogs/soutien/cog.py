@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.checks import moderator_only, require_guild
 from bot.guild_settings import REGIONS
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.soutien import render, service
@@ -70,8 +70,7 @@ class SoutienCog(Flows, commands.Cog):
         await self.close(interaction)
 
     @app_commands.command(name=L("cmd.ressources.name"), description=L("cmd.ressources.desc"))
-    @app_commands.rename(region=L("cmd.ressources.opt.region.name"))
-    @app_commands.describe(region=L("cmd.ressources.opt.region.desc"))
+    @options("cmd.ressources", "region")
     @app_commands.choices(region=REGION_CHOICES)
     async def resources(
         self,
@@ -110,8 +109,7 @@ class SoutienCog(Flows, commands.Cog):
     @config.command(
         name=L("cmd.soutien.config.salon.name"), description=L("cmd.soutien.config.salon.desc")
     )
-    @app_commands.rename(channel=L("cmd.soutien.config.opt.salon.name"))
-    @app_commands.describe(channel=L("cmd.soutien.config.opt.salon.desc"))
+    @options("cmd.soutien.config", channel="salon")
     @moderator_only()
     async def set_channel(
         self,
@@ -124,8 +122,7 @@ class SoutienCog(Flows, commands.Cog):
     @config.command(
         name=L("cmd.soutien.config.role.name"), description=L("cmd.soutien.config.role.desc")
     )
-    @app_commands.rename(role=L("cmd.soutien.config.opt.role.name"))
-    @app_commands.describe(role=L("cmd.soutien.config.opt.role.desc"))
+    @options("cmd.soutien.config", "role")
     @moderator_only()
     async def set_role(
         self, interaction: discord.Interaction[Passerelle], role: discord.Role
@@ -137,8 +134,7 @@ class SoutienCog(Flows, commands.Cog):
     @config.command(
         name=L("cmd.soutien.config.alertes.name"), description=L("cmd.soutien.config.alertes.desc")
     )
-    @app_commands.rename(channel=L("cmd.soutien.config.opt.salon.name"))
-    @app_commands.describe(channel=L("cmd.soutien.config.opt.alertes.desc"))
+    @options("cmd.soutien.config", channel="alertes")
     @moderator_only()
     async def set_alerts(
         self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
@@ -154,8 +150,7 @@ class SoutienCog(Flows, commands.Cog):
     @config.command(
         name=L("cmd.soutien.config.region.name"), description=L("cmd.soutien.config.region.desc")
     )
-    @app_commands.rename(region=L("cmd.soutien.config.opt.region.name"))
-    @app_commands.describe(region=L("cmd.soutien.config.opt.region.desc"))
+    @options("cmd.soutien.config", "region")
     @app_commands.choices(region=REGION_CHOICES)
     @moderator_only()
     async def set_region(
@@ -169,8 +164,7 @@ class SoutienCog(Flows, commands.Cog):
         name=L("cmd.soutien.config.conservation.name"),
         description=L("cmd.soutien.config.conservation.desc"),
     )
-    @app_commands.rename(days=L("cmd.soutien.config.opt.jours.name"))
-    @app_commands.describe(days=L("cmd.soutien.config.opt.jours.desc"))
+    @options("cmd.soutien.config", days="jours")
     @moderator_only()
     async def set_retention(self, interaction: discord.Interaction[Passerelle], days: int) -> None:
         value = service.validate_retention(days)
