@@ -275,19 +275,15 @@ class RencontresCog(commands.Cog):
         )
 
     # -- autocomplete ---------------------------------------------------------------------------
-    @modifier.autocomplete("evenement")
-    @annuler.autocomplete("evenement")
-    @voir.autocomplete("evenement")
-    @participants.autocomplete("evenement")
-    @calendrier.autocomplete("evenement")
-    async def _event_autocomplete(
-        self, interaction: Interaction, current: str
+    async def _event_choices(
+        self, interaction: Interaction, current: str, *, managed: bool
     ) -> list[app_commands.Choice[str]]:
+        """Upcoming published events of this server (cancelled and ended ones never), best match
+        first; for commands that manage an event, only those the member may manage."""
         if interaction.guild_id is None:
             return []
-        events = await self.store.upcoming(
-            interaction.guild_id, self.bot.clock.now(), CHOICES_MAX, search=current.strip()[:50]
-        )
+        events = await self.store.upcoming(interaction.guild_id, self.bot.clock.now(), limit=500)
+        manager = None if not managed or is_moderator(interaction) else interaction.user.id
         return [
             app_commands.Choice(
                 name=truncate(
@@ -295,8 +291,23 @@ class RencontresCog(commands.Cog):
                 ),
                 value=str(e.id),
             )
-            for e in events
+            for e in service.pick_events(events, current, CHOICES_MAX, may_manage=manager)
         ]
+
+    @modifier.autocomplete("evenement")
+    @annuler.autocomplete("evenement")
+    @participants.autocomplete("evenement")
+    async def _managed_event_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._event_choices(interaction, current, managed=True)
+
+    @voir.autocomplete("evenement")
+    @calendrier.autocomplete("evenement")
+    async def _event_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._event_choices(interaction, current, managed=False)
 
     # -- /rencontre reglages (moderators) -------------------------------------------------------
     @rencontre.command(

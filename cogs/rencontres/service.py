@@ -6,6 +6,7 @@ Time is always passed in (`now`, aware); instants are stored as UTC unix seconds
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -272,6 +273,51 @@ def require_open(event: Rencontre | None, now: datetime) -> Rencontre:
 def require_manager(event: Rencontre, user_id: int, moderator: bool) -> None:
     if event.organiser_id != user_id and not moderator:
         raise UserError("rencontre.error.not_organiser")
+
+
+# -- choosing an event (autocomplete) -------------------------------------------------------------
+def fold(text: str) -> str:
+    """Lower case without accents, spaces collapsed: "  Café  RÉSEAU" → "cafe reseau"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def match_rank(event: Rencontre, typed: str) -> int | None:
+    """How well `event` matches what the member typed (lower is better), None: no match.
+
+    0 its number ("12", "#12"), 1 the title starts with the text, 2 a word of the title does,
+    3 the text is somewhere in the title; accents and case never matter.
+    """
+    typed = fold(typed)
+    if not typed:
+        return 3
+    number = typed.lstrip("#").strip()
+    if number.isdigit() and int(number) == event.id:
+        return 0
+    title = fold(event.title)
+    if title.startswith(typed):
+        return 1
+    if f" {typed}" in f" {title}" or any(w.startswith(typed) for w in re.split(r"\W+", title)):
+        return 2
+    return 3 if typed in title else None
+
+
+def pick_events(
+    events: Sequence[Rencontre], typed: str, limit: int, *, may_manage: int | None = None
+) -> list[Rencontre]:
+    """The events to offer for what the member typed: best match first, then soonest.
+
+    `may_manage` (a user id) keeps only events that member organises (moderators pass None).
+    """
+    ranked = []
+    for event in events:
+        if may_manage is not None and event.organiser_id != may_manage:
+            continue
+        rank = match_rank(event, typed.strip()[:100])
+        if rank is not None:
+            ranked.append((rank, event.starts_at, event.id, event))
+    ranked.sort(key=lambda r: r[:3])
+    return [r[3] for r in ranked[:limit]]
 
 
 # -- RSVP ----------------------------------------------------------------------------------------

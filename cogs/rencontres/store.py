@@ -131,14 +131,14 @@ class RencontreStore:
         )
 
     async def upcoming(
-        self, guild_id: int, now: datetime, limit: int = 25, offset: int = 0, search: str = ""
+        self, guild_id: int, now: datetime, limit: int = 25, offset: int = 0
     ) -> list[Rencontre]:
         """Published events not yet ended, soonest first."""
         rows = await self.db.fetchall(
             "SELECT * FROM rencontres WHERE guild_id = ? AND status = 'published'"
-            " AND starts_at + duration_min * 60 > ? AND instr(lower(title), lower(?)) > 0"
+            " AND starts_at + duration_min * 60 > ?"
             " ORDER BY starts_at, id LIMIT ? OFFSET ?",
-            (guild_id, _ts(now), search, limit, offset),
+            (guild_id, _ts(now), limit, offset),
         )
         return [_event(r) for r in rows]
 

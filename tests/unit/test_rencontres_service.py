@@ -50,6 +50,36 @@ def apply(att: Attendance, user: int, choice: str, cap: int | None) -> service.R
     return outcome
 
 
+@pytest.mark.parametrize(
+    ("typed", "rank"),
+    [
+        ("", 3),
+        ("12", 0),
+        ("#12", 0),
+        (" CAFÉ ", 1),
+        ("cafe res", 1),
+        ("reseau", 2),
+        ("l'ASS", 2),
+        ("seau", 3),
+        ("pique-nique", None),
+        ("13", None),
+    ],
+)
+def test_match_rank_ignores_case_and_accents(typed: str, rank: int | None) -> None:
+    assert service.match_rank(event(id=12, title="Café réseau l'ASS"), typed) == rank
+
+
+def test_pick_events_best_match_then_soonest_within_the_limit() -> None:
+    later = event(id=1, title="Réseau jeunes", starts_at=NOW + timedelta(days=9))
+    sooner = event(id=2, title="Café réseau", starts_at=NOW + timedelta(days=1))
+    other = event(id=3, title="Atelier", starts_at=NOW + timedelta(days=2), organiser_id=5)
+    events = [later, sooner, other]
+    assert service.pick_events(events, "", 25) == [sooner, other, later]
+    assert service.pick_events(events, "réseau", 25) == [later, sooner]
+    assert service.pick_events(events, "", 2) == [sooner, other]
+    assert service.pick_events(events, "", 25, may_manage=5) == [other]
+
+
 def test_waiting_list_is_first_come_first_served() -> None:
     att = Attendance()
     assert apply(att, 1, "go", 2).status == "going"
