@@ -13,6 +13,7 @@ from bot.i18n import format_datetime
 from bot.i18n.commands import L, interaction_lang
 from bot.user_error import UserError
 from cogs.apero import recurrence as rec
+from cogs.apero.model import SeriesFields
 from cogs.apero.service import AperoService
 
 if TYPE_CHECKING:
@@ -59,6 +60,16 @@ def check_channel(
             channel=channel.mention,
             permission="mention_everyone",
         )
+
+
+def still_postable(guild: discord.Guild, fields: SeriesFields) -> discord.TextChannel:
+    """The series' channel, if it still exists and the bot can still post (and ping) there."""
+    channel = guild.get_channel(fields.channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        raise UserError("apero.error.channel_gone", channel=f"<#{fields.channel_id}>")
+    role = guild.get_role(fields.role_id) if fields.role_id else None
+    check_channel(guild, channel, role)
+    return channel
 
 
 async def date_choices(

@@ -23,6 +23,7 @@ from cogs.apero.choices import (
     Channelish,
     check_channel,
     date_choices,
+    still_postable,
 )
 from cogs.apero.model import Draft, Series
 from cogs.apero.service import AperoService, build_fields
@@ -104,11 +105,7 @@ class AperoCog(commands.Cog):
         now = self.bot.clock.now()
         draft = await self.service.get_draft(guild.id, draft_id)
         # The channel or the bot's rights may have changed since the preview.
-        channel = guild.get_channel(draft.fields.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("apero.error.channel_gone", channel=f"<#{draft.fields.channel_id}>")
-        role = guild.get_role(draft.fields.role_id) if draft.fields.role_id else None
-        check_channel(guild, channel, role)
+        channel = still_postable(guild, draft.fields)
         series = await self.service.confirm(guild.id, draft_id, interaction.user.id, now)
         await self.bot.reminders.store.clear_reports(guild.id, channel.id)
         await interaction.response.edit_message(
@@ -302,11 +299,7 @@ class AperoCog(commands.Cog):
         if not series.paused:
             raise UserError("apero.error.not_paused", name=series.name)
         # A series paused by a delivery failure resumes only once the bot can post again.
-        channel = guild.get_channel(series.fields.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("apero.error.channel_gone", channel=f"<#{series.fields.channel_id}>")
-        role = guild.get_role(series.fields.role_id) if series.fields.role_id else None
-        check_channel(guild, channel, role)
+        channel = still_postable(guild, series.fields)
         resumed = await self.service.resume(series, self.bot.clock.now())
         await self.bot.reminders.store.clear_reports(guild.id, channel.id)
         lang = interaction_lang(interaction)

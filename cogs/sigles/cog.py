@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -19,7 +19,7 @@ from bot.user_error import UserError
 from cogs.sigles import render, service
 from cogs.sigles.export import to_csv, to_json
 from cogs.sigles.flows import SuggestionFlows
-from cogs.sigles.glossary import DOMAINES, REGIONS, Glossary, normalise
+from cogs.sigles.glossary import DOMAINES, REGIONS, Entry, Glossary, normalise
 from cogs.sigles.matcher import Matcher
 from cogs.sigles.store import SiglesStore
 from cogs.sigles.views import propose_view
@@ -33,6 +33,30 @@ DOMAIN_CHOICES = [app_commands.Choice(name=L(f"sigles.domaine.{d}"), value=d) fo
 FORMAT_CHOICES = [
     app_commands.Choice(name=L(f"sigles.format.{f}"), value=f) for f in ("csv", "json")
 ]
+
+
+def typed_fields(
+    sigle: str | None,
+    region: app_commands.Choice[str] | None,
+    domaine: app_commands.Choice[str] | None,
+    developpe: str | None,
+    explication: str | None,
+    source: str | None,
+    alias: str | None,
+    equivalents: str | None,
+) -> dict[str, Any]:
+    """What a moderator typed in `/glossaire ajouter` or `modifier`; options left out are absent."""
+    typed = {
+        "sigle": sigle,
+        "region": region.value if region else None,
+        "domaine": domaine.value if domaine else None,
+        "developpe": developpe,
+        "explication": explication,
+        "source": source,
+        "alias": service.split_list(alias) if alias is not None else None,
+        "equivalents": service.split_list(equivalents) if equivalents is not None else None,
+    }
+    return {k: v for k, v in typed.items() if v is not None}
 
 
 @dataclass
@@ -74,6 +98,14 @@ class SiglesCog(commands.Cog):
                 cached = self.shipped_library
             self._libraries[guild_id] = cached
         return cached
+
+    def _checked_entry(
+        self, guild_id: int, library: Library, data: dict[str, Any], *, except_id: int | None = None
+    ) -> Entry:
+        """A server entry from a moderator's fields, valid and not already in the server's list."""
+        entry = service.build_entry(data, guild_id=guild_id, known=library.matcher.glossary)
+        service.require_new(entry, library.rows, except_id=except_id)
+        return entry
 
     def invalidate(self, guild_id: int) -> None:
         self._libraries.pop(guild_id, None)
@@ -151,19 +183,10 @@ class SiglesCog(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         library = await self.library(guild.id)
-        data = {
-            "sigle": sigle,
-            "region": region.value,
-            "domaine": domaine.value,
-            "developpe": developpe,
-            "explication": explication,
-            "source": source,
-            "alias": service.split_list(alias),
-            "equivalents": service.split_list(equivalents),
-            "historique": historique,
-        }
-        entry = service.build_entry(data, guild_id=guild.id, known=library.matcher.glossary)
-        service.require_new(entry, library.rows)
+        data = typed_fields(
+            sigle, region, domaine, developpe, explication, source, alias, equivalents
+        ) | {"historique": historique}
+        entry = self._checked_entry(guild.id, library, data)
         await self.store.add(guild.id, entry, interaction.user.id, self.bot.clock.now())
         self.invalidate(guild.id)
         await self._done(interaction, "sigles.admin.added", entry.sigle, entry.region)
@@ -201,19 +224,10 @@ class SiglesCog(commands.Cog):
         guild = require_guild(interaction)
         library = await self.library(guild.id)
         row = service.find(library.rows, service.parse_entry_id(entree))
-        changes = {
-            "sigle": sigle,
-            "region": region.value if region else None,
-            "domaine": domaine.value if domaine else None,
-            "developpe": developpe,
-            "explication": explication,
-            "source": source,
-            "alias": service.split_list(alias) if alias is not None else None,
-            "equivalents": service.split_list(equivalents) if equivalents is not None else None,
-        }
-        data = service.entry_fields(row.entry) | {k: v for k, v in changes.items() if v is not None}
-        entry = service.build_entry(data, guild_id=guild.id, known=library.matcher.glossary)
-        service.require_new(entry, library.rows, except_id=row.id)
+        data = service.entry_fields(row.entry) | typed_fields(
+            sigle, region, domaine, developpe, explication, source, alias, equivalents
+        )
+        entry = self._checked_entry(guild.id, library, data, except_id=row.id)
         await self.store.update(guild.id, row.id, entry, self.bot.clock.now())
         self.invalidate(guild.id)
         await self._done(interaction, "sigles.admin.edited", entry.sigle, entry.region)

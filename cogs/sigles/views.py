@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_text import BUTTON_LABEL_LIMIT, MODAL_TITLE_LIMIT, truncate
+from bot.discord_text import MODAL_TITLE_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
+from bot.ui import button
 from bot.user_error import UserError
 from cogs.sigles.glossary import DOMAINES, MAX_DEVELOPPE, MAX_EXPLICATION, MAX_SIGLE, REGIONS
 from cogs.sigles.service import MAX_SOURCE, Suggestion
@@ -125,12 +126,7 @@ class ProposeButton(
 
     def __init__(self, query: str, label: str = "…") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=truncate(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.primary,
-                custom_id=f"sigles:propose:{query[:40]}",
-                emoji="✍️",
-            )
+            button(label, f"sigles:propose:{query[:40]}", discord.ButtonStyle.primary, "✍️")
         )
         self.query = query
 
@@ -153,13 +149,7 @@ class DecisionButton(
             "edit": discord.ButtonStyle.primary,
             "reject": discord.ButtonStyle.danger,
         }[action]
-        super().__init__(
-            discord.ui.Button(
-                label=truncate(label, BUTTON_LABEL_LIMIT),
-                style=style,
-                custom_id=f"sigles:sug:{suggestion_id}:{action}",
-            )
-        )
+        super().__init__(button(label, f"sigles:sug:{suggestion_id}:{action}", style))
         self.suggestion_id, self.action = suggestion_id, action
 
     @classmethod

@@ -17,7 +17,7 @@ from bot.i18n.commands import L, interaction_lang, options
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.soutien import render, service
-from cogs.soutien.flows import ALERT_PERMS, PURGE_KIND, Draft, Flows
+from cogs.soutien.flows import ALERT_PERMS, PURGE_KIND, Draft, Flows, require_permissions
 from cogs.soutien.store import SoutienStore
 from cogs.soutien.views import choice_view
 
@@ -139,12 +139,7 @@ class SoutienCog(Flows, commands.Cog):
     async def set_alerts(
         self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
     ) -> None:
-        me = require_guild(interaction).me
-        missing = [p for p in ALERT_PERMS if not getattr(channel.permissions_for(me), p)]
-        if missing:
-            raise UserError(
-                "soutien.error.permissions", channel=channel.mention, permissions=", ".join(missing)
-            )
+        require_permissions(channel, require_guild(interaction).me, *ALERT_PERMS)
         await self._save(interaction, "alerts", channel.mention, alert_channel_id=channel.id)
 
     @config.command(

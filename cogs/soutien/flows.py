@@ -51,6 +51,15 @@ FORUM_PERMS = ("view_channel", "send_messages", "send_messages_in_threads", "man
 ALERT_PERMS = ("view_channel", "send_messages", "embed_links")
 
 
+def require_permissions(
+    channel: discord.abc.GuildChannel, me: discord.Member, *needed: str
+) -> None:
+    """The bot must hold `needed` in a channel the support space uses, else say which it lacks."""
+    missing = missing_channel_permissions(channel, me, *needed)
+    if missing:
+        raise UserError("soutien.error.permissions", channel=channel.mention, permissions=missing)
+
+
 @dataclass(frozen=True)
 class Draft:
     """A text the guard questioned. Kept in memory only: unpublished support texts never reach
@@ -85,11 +94,7 @@ class Flows:
             needed = TEXT_PERMS
         else:
             raise UserError("soutien.error.channel_type")
-        missing = missing_channel_permissions(channel, me, *needed)
-        if missing:
-            raise UserError(
-                "soutien.error.permissions", channel=channel.mention, permissions=missing
-            )
+        require_permissions(channel, me, *needed)
 
     async def support_channel(
         self, guild: discord.Guild, config: SoutienConfig

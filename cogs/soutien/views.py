@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.discord_text import BUTTON_LABEL_LIMIT, MODAL_TITLE_LIMIT, truncate
+from bot.discord_text import MODAL_TITLE_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
+from bot.ui import button
 from bot.user_error import UserError
 
 if TYPE_CHECKING:
@@ -28,12 +29,6 @@ def flows(interaction: Interaction) -> SoutienCog:
     if cog is None:  # the feature failed to load: say so rather than fail silently
         raise UserError("soutien.error.unavailable")
     return cast("SoutienCog", cog)
-
-
-def _button(label: str, custom_id: str, style: discord.ButtonStyle, emoji: str | None = None):
-    return discord.ui.Button(
-        label=truncate(label, BUTTON_LABEL_LIMIT), custom_id=custom_id, style=style, emoji=emoji
-    )
 
 
 class AnonModal(ErrorHandlingModal):
@@ -64,7 +59,7 @@ class OpenButton(
 ):
     def __init__(self, what: str, label: str = "…") -> None:
         style = discord.ButtonStyle.primary if what == "private" else discord.ButtonStyle.secondary
-        super().__init__(_button(label, f"sout:open:{what}", style))
+        super().__init__(button(label, f"sout:open:{what}", style))
         self.what = what
 
     @classmethod
@@ -83,7 +78,7 @@ class ReplyButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
     """On every anonymous post; the thread is the one the button sits in."""
 
     def __init__(self, label: str = "…") -> None:
-        super().__init__(_button(label, "sout:reply", discord.ButtonStyle.primary, "✉️"))
+        super().__init__(button(label, "sout:reply", discord.ButtonStyle.primary, "✉️"))
 
     @classmethod
     async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
@@ -99,7 +94,7 @@ class ReplyButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
 
 class ReportButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=r"sout:report"):
     def __init__(self, label: str = "…") -> None:
-        super().__init__(_button(label, "sout:report", discord.ButtonStyle.secondary, "🚩"))
+        super().__init__(button(label, "sout:report", discord.ButtonStyle.secondary, "🚩"))
 
     @classmethod
     async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
@@ -124,7 +119,7 @@ class DraftButton(
             "post": discord.ButtonStyle.danger,
             "cancel": discord.ButtonStyle.secondary,
         }[action]
-        super().__init__(_button(label, f"sout:draft:{token}:{action}", style))
+        super().__init__(button(label, f"sout:draft:{token}:{action}", style))
         self.token, self.action = token, action
 
     @classmethod
@@ -150,7 +145,7 @@ class NotifyButton(
 ):
     def __init__(self, thread_id: int, label: str = "…") -> None:
         super().__init__(
-            _button(label, f"sout:notify:{thread_id}", discord.ButtonStyle.secondary, "🔔")
+            button(label, f"sout:notify:{thread_id}", discord.ButtonStyle.secondary, "🔔")
         )
         self.thread_id = thread_id
 
@@ -174,7 +169,7 @@ class ModButton(
 ):
     def __init__(self, message_id: int, action: str, label: str = "…") -> None:
         style = discord.ButtonStyle.danger if action == "block" else discord.ButtonStyle.secondary
-        super().__init__(_button(label, f"sout:mod:{message_id}:{action}", style))
+        super().__init__(button(label, f"sout:mod:{message_id}:{action}", style))
         self.message_id, self.action = message_id, action
 
     @classmethod
