@@ -1,8 +1,10 @@
 """CSV and JSON export/import of glossary entries (moderators' import goes through here).
 
 Parsers validate every row and return ``(entries, errors)``; errors carry the row number
-(CSV: the line of the file, header = 1; JSON: the 1-based position in the list). Whether one
-bad row rejects the whole import is the caller's decision. Imports nothing from discord.
+(CSV: the line of the file, header = 1; JSON: the 1-based position in the list; 0: the whole
+file) and a catalog key with its parameters, worded in the reader's language by
+:meth:`RowError.render`. Whether one bad row rejects the whole import is the caller's decision.
+Imports nothing from discord.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from bot.i18n import t
 
 from .glossary import Entry, Problem, check_duplicates, check_refs, entry_from_mapping
 
@@ -47,13 +52,97 @@ JSON_FIELDS: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One problem in an imported row."""
+    """One problem in an imported row: a ``sigles.import.error.*`` key and its parameters."""
 
     row: int
-    message: str
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict, repr=False)  # may hold user text
+
+    def problem(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+    def render(self, lang: str) -> str:
+        """``line 3: …`` in `lang` (the whole file: the problem alone)."""
+        if not self.row:
+            return self.problem(lang)
+        return t("sigles.import.row", lang, row=self.row, problem=self.problem(lang))
+
+    @property
+    def message(self) -> str:
+        """The problem in French (operators' tools and logs)."""
+        return self.problem("fr")
 
     def __str__(self) -> str:
-        return f"ligne {self.row} : {self.message}"
+        return self.render("fr")
+
+
+class RowErrors(str):
+    """Row errors as bullet lines: the French text, re-worded by ``render(lang)`` once the
+    reader's language is known (a ``bot.user_error.Localised`` parameter of a ``UserError``)."""
+
+    errors: tuple[RowError, ...]
+    limit: int
+
+    def __new__(cls, errors: Iterable[RowError], limit: int = 12) -> RowErrors:
+        errors = tuple(errors)
+        self = super().__new__(cls, _bullets(errors, limit, "fr"))
+        self.errors, self.limit = errors, limit
+        return self
+
+    def render(self, lang: str) -> str:
+        return _bullets(self.errors, self.limit, lang)
+
+
+def _bullets(errors: tuple[RowError, ...], limit: int, lang: str) -> str:
+    lines = [f"• {_shorten(e.render(lang))}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"• … (+{len(errors) - limit})")
+    return "\n".join(lines)
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# The validator of entries (glossary.py, shared with `sigles check` on the shipped TOML) words
+# its problems in French; an import gives each its key. Field names and codes stay as typed.
+_Q = r"« (?P<{}>.*?) »"
+_GLOSSARY_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern.format(f=_Q.format("field"), v=_Q.format("value")) + "$", re.S), key)
+    for pattern, key in (
+        (r"champ {f} : texte attendu", "not_text"),
+        (r"champ obligatoire {f} manquant ou vide", "required"),
+        (r"champ {f} trop long \((?P<length>\d+) > (?P<limit>\d+) caractères\)", "too_long"),
+        (r"champ {f} : liste de textes attendue", "not_list"),
+        (r"champ {f} : trop d'éléments \((?P<count>\d+) > (?P<limit>\d+)\)", "too_many"),
+        (r"champ {f} : référence trop longue {v}", "ref_too_long"),
+        (r"champ « alias » : alias trop long « (?P<value>.*?)… »", "alias_too_long"),
+        (r"champ {f} : référence {v} mal formée \(.*\)", "bad_ref"),
+        (r"champ « historique » : booléen attendu \(true/false\)", "bad_bool"),
+        (r"champ\(s\) inconnu\(s\) : (?P<fields>.*)", "unknown_fields"),
+        (r"sigle {v} sans lettre ni chiffre", "no_letter"),
+        (r"région inconnue {v} \(attendu : (?P<expected>.*)\)", "bad_region"),
+        (r"domaine inconnu {v} \(attendu : (?P<expected>.*)\)", "bad_domain"),
+        (r"source {v} : URL https:// attendue", "bad_source"),
+        (r"entrée : table attendue", "not_object"),
+        (r"(?P<entry>\S+) : référence {v} \((?P<field>\w+)\) introuvable", "ref_missing"),
+        (r"(?P<entry>\S+) : se référence lui-même", "self_ref"),
+        (r"doublon de (?P<entry>\S+) {v} \(déjà en (?:import:)?(?P<first>.*)\)", "duplicate"),
+    )
+)
+
+
+def keyed(row: int, message: str) -> RowError:
+    """A validator's French problem as a keyed error (``other`` keeps the text if unknown)."""
+    for pattern, key in _GLOSSARY_PROBLEMS:
+        match = pattern.match(message)
+        if match:
+            return RowError(row, f"sigles.import.error.{key}", match.groupdict())
+    return RowError(row, "sigles.import.error.other", {"detail": message})
+
+
+def _err(row: int, key: str, **params: Any) -> RowError:
+    return RowError(row, f"sigles.import.error.{key}", params)
 
 
 def _csv_safe(value: str) -> str:
@@ -121,7 +210,7 @@ def _finish(
 ) -> tuple[list[Entry], list[RowError]]:
     entries = [e for _, e in rows]
     problems: list[Problem] = [*check_duplicates(entries), *check_refs(entries, known)]
-    errors.extend(RowError(p.line, p.message) for p in problems)
+    errors.extend(keyed(p.line, p.message) for p in problems)
     errors.sort(key=lambda err: err.row)
     return entries, errors
 
@@ -132,7 +221,7 @@ def _build(
     entry, messages = entry_from_mapping(
         data, origin=origin, guild_id=guild_id, file="import", line=row
     )
-    return entry, [RowError(row, m) for m in messages]
+    return entry, [keyed(row, m) for m in messages]
 
 
 def from_csv(
@@ -153,13 +242,13 @@ def from_csv(
     try:
         header = next(reader)
     except StopIteration:
-        return [], [RowError(1, "fichier vide")]
+        return [], [_err(1, "empty")]
     except csv.Error as exc:
-        return [], [RowError(1, f"CSV illisible : {exc}")]
+        return [], [_err(1, "csv", detail=str(exc))]
     header = [h.strip().casefold() for h in header]
     missing = [h for h in CSV_HEADER if h not in header]
     if missing:
-        return [], [RowError(1, f"colonne(s) manquante(s) : {', '.join(missing)}")]
+        return [], [_err(1, "missing_columns", columns=", ".join(missing))]
     rows: list[tuple[int, Entry]] = []
     errors: list[RowError] = []
     count = 0
@@ -169,17 +258,17 @@ def from_csv(
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(reader.line_num, f"CSV illisible : {exc}"))
+            errors.append(_err(reader.line_num, "csv", detail=str(exc)))
             break
         row = reader.line_num
         if not any(v.strip() for v in values):
             continue
         count += 1
         if count > MAX_IMPORT_ROWS:
-            errors.append(RowError(row, f"plus de {MAX_IMPORT_ROWS} lignes"))
+            errors.append(_err(row, "too_many_rows", limit=MAX_IMPORT_ROWS))
             break
         if len(values) != len(header):
-            errors.append(RowError(row, f"{len(values)} colonne(s) au lieu de {len(header)}"))
+            errors.append(_err(row, "columns", count=len(values), expected=len(header)))
             continue
         cells = dict(zip(header, values, strict=True))
         data: dict[str, Any] = {
@@ -208,22 +297,22 @@ def from_json(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return [], [RowError(exc.lineno, f"JSON invalide : {exc.msg}")]
+        return [], [_err(exc.lineno, "json", detail=exc.msg)]
     if isinstance(data, dict) and isinstance(data.get("sigles"), list):
         data = data["sigles"]
     if not isinstance(data, list):
-        return [], [RowError(0, "une liste d'objets est attendue")]
+        return [], [_err(0, "not_a_list")]
     if len(data) > MAX_IMPORT_ROWS:
-        return [], [RowError(0, f"plus de {MAX_IMPORT_ROWS} entrées")]
+        return [], [_err(0, "too_many_rows", limit=MAX_IMPORT_ROWS)]
     rows: list[tuple[int, Entry]] = []
     errors: list[RowError] = []
     for row, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            errors.append(RowError(row, "objet attendu"))
+            errors.append(_err(row, "not_object"))
             continue
         unknown = sorted(set(item) - set(JSON_FIELDS))
         if unknown:
-            errors.append(RowError(row, f"champ(s) inconnu(s) : {', '.join(unknown)}"))
+            errors.append(_err(row, "unknown_fields", fields=", ".join(unknown)))
             continue
         entry, row_errors = _build(item, row, origin, guild_id)
         errors.extend(row_errors)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.user_error import UserError
-from cogs.sigles.export import MAX_IMPORT_ROWS, RowError, from_csv, from_json
+from cogs.sigles.export import MAX_IMPORT_ROWS, RowError, RowErrors, from_csv, from_json
 from cogs.sigles.glossary import (
     DOMAINES,
     MAX_DEVELOPPE,
@@ -281,11 +281,9 @@ def detect_format(filename: str, text: str) -> str:
     raise UserError("sigles.error.import_format")
 
 
-def format_row_errors(errors: list[RowError], limit: int = 12) -> str:
-    lines = [f"• {truncate_line(str(e))}" for e in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"• … (+{len(errors) - limit})")
-    return "\n".join(lines)
+def format_row_errors(errors: list[RowError], limit: int = 12) -> RowErrors:
+    """The bullet lines, in French until the error handler words them for the moderator."""
+    return RowErrors(errors, limit)
 
 
 def truncate_line(text: str, limit: int = 110) -> str:

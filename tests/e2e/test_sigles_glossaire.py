@@ -184,6 +184,47 @@ async def test_malformed_imports_report_every_bad_row_and_import_nothing(world: 
     assert await rows(world) == 0
 
 
+async def test_an_english_moderator_reads_the_bad_rows_in_english(world: Harness) -> None:
+    role = world.guild.role("Modération")
+    await world.guild.slash(world.alice, "config role-moderation", role=role)
+    # carol (en-US) gets the moderators' role on the test server
+    world.state.member(world.guild.id, world.carol).role_ids.append(role.id)
+    cells = ["MRC", "QC", "Municipalité régionale de comté", "Texte.", "institutions", "", ""]
+    good = ",".join([*cells, "false", "https://www.quebec.ca"])
+    bad_region = good.replace(",QC,", ",XX,")
+    bad_ref = good.replace("MRC,", "CLSC,", 1).replace(",,,false,", ",,FR:NOPE,false,")
+    bad_bool = good.replace("MRC,", "DPJ,", 1).replace(",false,", ",peut-être,")
+    short = "ABC,FR,Trop court"
+    lines = [",".join(CSV_HEADER), good, bad_region, bad_ref, bad_bool, short]
+    text = "\n".join(lines) + "\n"
+    reply = await world.guild.slash(
+        world.carol, "glossaire importer", fichier=("sigles.csv", text.encode())
+    )
+    assert reply.ephemeral
+    assert reply.text.startswith("Nothing was imported: 4 problem(s) in the file."), reply.text
+    for line in (
+        "• line 3: unknown region “XX” (expected: FR, QC, BE, CH)",
+        "• line 4: QC:CLSC: reference “FR:NOPE” (equivalents) not found",
+        "• line 5: field “historique”: true or false expected",
+        "• line 6: 3 column(s) instead of 9",
+    ):
+        assert line in reply.text, reply.text
+    assert "ligne" not in reply.text and "inconnue" not in reply.text
+    assert await rows(world) == 0
+    # the same file from a French moderator: French lines
+    french = await world.guild.slash(
+        world.alice, "glossaire importer", fichier=("sigles.csv", text.encode())
+    )
+    assert "• ligne 3 : région inconnue « XX »" in french.text, french.text
+    assert await rows(world) == 0
+    broken = await world.guild.slash(
+        world.carol, "glossaire importer", fichier=("sigles.json", b'[{"sigle": "A"}, 3]')
+    )
+    assert "• line 1: required field “region” missing or empty" in broken.text, broken.text
+    assert "• line 2: an object is expected" in broken.text
+    assert await rows(world) == 0
+
+
 async def test_cli_exports_a_servers_entries_from_the_bots_database(
     world: Harness, tmp_path: Path
 ) -> None:

@@ -8,8 +8,17 @@ import json
 
 import pytest
 
+from bot.i18n import catalogs, placeholders
 from cogs.sigles.cli import main
-from cogs.sigles.export import CSV_HEADER, from_csv, from_json, to_csv, to_json
+from cogs.sigles.export import (
+    CSV_HEADER,
+    RowError,
+    RowErrors,
+    from_csv,
+    from_json,
+    to_csv,
+    to_json,
+)
 from cogs.sigles.glossary import Entry, load_glossary
 
 
@@ -132,6 +141,74 @@ def test_json_errors_have_row_numbers():
     assert sorted({err.row for err in errors}) == [2, 3, 4]
     _, errors = from_json("{not json")
     assert errors and errors[0].row == 1
+
+
+BASE = {
+    "sigle": "ZZA",
+    "region": "FR",
+    "developpe": "Un sigle",
+    "explication": "Une explication.",
+    "domaine": "institutions",
+    "source": "https://a.org",
+}
+# one item per problem the validator can find in an imported entry
+BAD_ITEMS = [
+    BASE | {"sigle": 3},
+    BASE | {"explication": ""},
+    BASE | {"developpe": "x" * 500},
+    BASE | {"alias": 3},
+    BASE | {"alias": [f"a{n}" for n in range(30)]},
+    BASE | {"equivalents": ["QC:" + "X" * 60]},
+    BASE | {"alias": ["x" * 500]},
+    BASE | {"equivalents": ["DPJ"]},
+    BASE | {"historique": "peut-être"},
+    BASE | {"sigle": "..."},
+    BASE | {"region": "US"},
+    BASE | {"domaine": "santé"},
+    BASE | {"source": "http://a.org"},
+    BASE | {"sigle": "ZZB", "equivalents": ["QC:NOPE"]},
+    BASE | {"sigle": "ZZC", "remplace_par": ["FR:ZZC"]},
+    BASE | {"sigle": "ZZD"},
+    BASE | {"sigle": "ZZD"},
+    "pas un objet",
+    BASE | {"inconnu": 1},
+]
+
+
+def test_every_import_problem_has_its_own_key_in_both_languages():
+    _, errors = from_json(json.dumps(BAD_ITEMS))
+    rows = sorted({e.row for e in errors})
+    assert rows == [n for n in range(1, len(BAD_ITEMS) + 1) if n != 16]  # 16: the first ZZD
+    assert [e.row for e in errors if e.key.endswith(".other")] == []
+    keys = {e.key for e in errors}
+    assert len(keys) == 18  # every kind, told apart
+    for error in errors:
+        for lang in ("fr", "en"):
+            assert placeholders(catalogs()[lang][error.key]) == set(error.params), error.key
+    for rows in (
+        from_csv("")[1],
+        from_csv("sigle,region\nA,FR\n")[1],
+        from_json("{not json")[1],
+        from_json("{}")[1],
+    ):
+        assert rows and not any(e.key.endswith(".other") for e in rows)
+
+
+def test_row_errors_are_worded_in_the_readers_language():
+    text = "\n".join([",".join(CSV_HEADER), "ZZB,US,A,B,institutions,,,false,https://a.org"])
+    _, [error] = from_csv(text)
+    assert error == RowError(3 - 1, "sigles.import.error.bad_region", error.params)
+    assert error.render("en") == "line 2: unknown region “US” (expected: FR, QC, BE, CH)"
+    assert str(error) == "ligne 2 : région inconnue « US » (attendu : FR, QC, BE, CH)"
+    assert error.message == "région inconnue « US » (attendu : FR, QC, BE, CH)"
+    whole = RowErrors([RowError(0, "sigles.import.error.not_a_list"), error] * 7)
+    assert whole.startswith("• une liste d'objets est attendue\n• ligne 2 : région inconnue")
+    assert whole.render("en").splitlines()[:2] == [
+        "• a list of objects is expected",
+        "• line 2: unknown region “US” (expected: FR, QC, BE, CH)",
+    ]
+    assert whole.render("en").splitlines()[-1] == "• … (+2)"
+    assert "ligne 2" in whole  # French text until worded for someone
 
 
 def test_cli_check_ok(capsys):
