@@ -17,7 +17,8 @@ from bot.i18n.commands import L, interaction_lang, options
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.soutien import render, service
-from cogs.soutien.flows import ALERT_PERMS, PURGE_KIND, Draft, Flows, require_permissions
+from cogs.soutien.flows import ALERT_PERMS, PURGE_KIND, Draft, require_permissions
+from cogs.soutien.moderation import Moderation
 from cogs.soutien.store import SoutienStore
 from cogs.soutien.views import choice_view
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 REGION_CHOICES = [app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
 
 
-class SoutienCog(Flows, commands.Cog):
+class SoutienCog(Moderation, commands.Cog):
     soutien = app_commands.Group(
         name=L("cmd.soutien.name"), description=L("cmd.soutien.desc"), guild_only=True
     )

@@ -1,4 +1,6 @@
-"""The support space's Discord side: threads, anonymous posts, reports, purge.
+"""The support space's Discord side: threads, anonymous posts, closing, purge.
+
+Reports, removal and blocks are in `moderation.py`, under the same rules.
 
 Anonymity rules kept here (tested end to end):
 - the author's id goes into no request to Discord: no mention, no custom_id (buttons carry the
@@ -10,7 +12,6 @@ Anonymity rules kept here (tested end to end):
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.checks import is_moderator, missing_channel_permissions, require_guild, require_moderator
+from bot.checks import is_moderator, missing_channel_permissions, require_guild
 from bot.discord_text import NO_MENTIONS
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
@@ -348,68 +349,6 @@ class Flows:
             await self.bot.reminders.cancel(REPLY_KIND, link.notify_ref)
         await self.store.set_notify(thread_id, interaction.user.id, on, ref)
         return on
-
-    # -- moderation -----------------------------------------------------------------------------
-    async def report(self, interaction: discord.Interaction[Passerelle], message_id: int) -> None:
-        from cogs.soutien.views import alert_view
-
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        post = await self.store.post(message_id)
-        if post is None or post.removed:
-            raise UserError("soutien.error.unknown_post")
-        config = await self.store.config(guild.id)
-        channel = guild.get_channel(config.alert_channel_id) if config.alert_channel_id else None
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("soutien.error.no_alert_channel")
-        glang = self.guild_lang(guild.id)
-        url = f"https://discord.com/channels/{guild.id}/{post.thread_id}/{post.message_id}"
-        # The reporter is not named either: reporting must feel safe too.
-        await channel.send(
-            embed=render.alert_embed(post.pseudonym, url, glang),
-            view=alert_view(post.message_id, glang),
-            allowed_mentions=NO_MENTIONS,
-        )
-        await self._answer(interaction, t("soutien.report.sent", lang))
-
-    async def remove_post(
-        self, interaction: discord.Interaction[Passerelle], message_id: int
-    ) -> None:
-        require_moderator(interaction)
-        guild = require_guild(interaction)
-        post = await self.store.post(message_id)
-        if post is None:
-            raise UserError("soutien.error.unknown_post")
-        if post.removed:
-            raise UserError("soutien.error.already_removed")
-        glang = self.guild_lang(guild.id)
-        thread = await self._fetch_thread(guild, post.thread_id)
-        with contextlib.suppress(discord.NotFound):  # deleted by hand: still record it removed
-            await thread.get_partial_message(message_id).edit(
-                embed=render.removed_embed(glang), view=None
-            )
-        await self.store.mark_removed(message_id)
-        await self._answer(interaction, t("soutien.mod.removed", interaction_lang(interaction)))
-
-    async def block_author(
-        self, interaction: discord.Interaction[Passerelle], message_id: int
-    ) -> None:
-        require_moderator(interaction)
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        post = await self.store.post(message_id)
-        if post is None:
-            raise UserError("soutien.error.unknown_post")
-        author = await self.store.link_author(post.thread_id, post.pseudonym)
-        if author is None:
-            raise UserError("soutien.error.link_purged")
-        key = service.author_key(await self.store.secret(), author)
-        new = await self.store.block(guild.id, key, post.pseudonym, self.bot.clock.now())
-        pseudo = render.pseudo_label(post.pseudonym, lang)
-        await self._answer(
-            interaction,
-            t("soutien.mod.blocked" if new else "soutien.mod.already", lang, pseudo=pseudo),
-        )
 
     # -- closing --------------------------------------------------------------------------------
     async def close(self, interaction: discord.Interaction[Passerelle]) -> None:
