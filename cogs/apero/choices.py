@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot import recurrence as weekly
 from bot.checks import require_channel_permissions
 from bot.discord_text import truncate
 from bot.i18n import format_datetime
@@ -23,7 +24,7 @@ POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 PREVIEW_COUNT = 4
 Channelish = discord.VoiceChannel | discord.StageChannel
 WEEKDAY_CHOICES = [
-    app_commands.Choice(name=L(f"apero.weekday.{i}"), value=i) for i in range(len(rec.WEEKDAYS))
+    app_commands.Choice(name=L(f"weekday.{i}"), value=i) for i in range(len(weekly.WEEKDAYS))
 ]
 REMINDER_SUGGESTIONS = {
     "fr": [
@@ -88,10 +89,10 @@ async def date_choices(
     now = interaction.client.clock.now()
     skips = await service.store.skips(series.id)
     if skipped:
-        days = sorted(d for d in skips if rec.start_on(series.spec, d) > now)
-        occs = [rec.Occurrence(d, rec.start_on(series.spec, d)) for d in days]
+        days = sorted(d for d in skips if weekly.start_on(series.spec, d) > now)
+        occs = [weekly.Occurrence(d, weekly.start_on(series.spec, d)) for d in days]
     else:
-        occs = rec.next_occurrences(series.spec, now, 25, skips)
+        occs = weekly.next_occurrences(series.spec, now, 25, skips)
     words = [(format_datetime(o.start, lang, series.spec.zone), o.day.isoformat()) for o in occs]
     return [
         app_commands.Choice(name=truncate(name, 100), value=value)

@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import recurrence as weekly
 from bot.checks import moderator_only, require_guild
 from bot.discord_text import EMBED_DESCRIPTION_LIMIT, EMBED_FIELDS_MAX, escape, fit_list, truncate
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import format_datetime, t
 from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
-from cogs.apero import recurrence as rec
 from cogs.apero import render
 from cogs.apero.choices import (
     PREVIEW_COUNT,
@@ -89,7 +89,7 @@ class AperoCog(commands.Cog):
         self, interaction: discord.Interaction[Passerelle], draft: Draft, *, edit: bool
     ) -> None:
         lang = interaction_lang(interaction)
-        upcoming = rec.next_occurrences(draft.fields.spec, self.bot.clock.now(), PREVIEW_COUNT)
+        upcoming = weekly.next_occurrences(draft.fields.spec, self.bot.clock.now(), PREVIEW_COUNT)
         embed = render.describe(draft.fields, lang, upcoming, title=t("apero.preview.title", lang))
         content = t("apero.preview.intro", lang)
         view = draft_view(draft.id, lang)
@@ -115,7 +115,7 @@ class AperoCog(commands.Cog):
         )
 
     def _describe(self, series: Series, lang: str, skips: set[Any] | None = None) -> discord.Embed:
-        upcoming = rec.next_occurrences(
+        upcoming = weekly.next_occurrences(
             series.spec, self.bot.clock.now(), PREVIEW_COUNT, skips or ()
         )
         return render.describe(series.fields, lang, upcoming, title=series.name)
@@ -130,7 +130,7 @@ class AperoCog(commands.Cog):
         lines = []
         for series in await self.service.store.for_guild(guild.id):
             skips = await self.service.store.skips(series.id)
-            nxt = rec.next_occurrences(series.spec, now, 1, skips)
+            nxt = weekly.next_occurrences(series.spec, now, 1, skips)
             lines.append(render.series_line(series, lang, nxt[0] if nxt else None))
         embed = discord.Embed(title=t("apero.list.title", lang), colour=render.COLOUR)
         embed.description = (

@@ -10,10 +10,10 @@ import discord
 
 from bot.discord_text import NO_MENTIONS
 from bot.i18n import t
+from bot.recurrence import Occurrence
 from bot.reminders import DueItem, Outgoing, Schedule
 from bot.reminders.engine import KNOWN_CODES
 from cogs.apero.model import Series
-from cogs.apero.recurrence import Occurrence
 from cogs.apero.render import reminder_embed
 from cogs.apero.service import AperoService, parse_ref
 from cogs.apero.views import go_label, go_view

@@ -8,7 +8,8 @@ from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from cogs.apero.recurrence import Offset, SeriesSpec
+from bot.recurrence import WeeklySpec
+from cogs.apero.recurrence import Offset
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,8 @@ class SeriesFields:
     welcome: str | None = None
 
     @property
-    def spec(self) -> SeriesSpec:
-        return SeriesSpec(self.weekday, time.fromisoformat(self.at_time), ZoneInfo(self.zone))
+    def spec(self) -> WeeklySpec:
+        return WeeklySpec(self.weekday, time.fromisoformat(self.at_time), ZoneInfo(self.zone))
 
     @property
     def offset_values(self) -> list[Offset]:
@@ -61,7 +62,7 @@ class Series:
         return self.fields.name
 
     @property
-    def spec(self) -> SeriesSpec:
+    def spec(self) -> WeeklySpec:
         return self.fields.spec
 
 

@@ -1,12 +1,8 @@
-"""Weekly occurrences and reminder offsets, as pure functions (no Discord, no SQL, no clock).
+"""Reminder offsets of a weekly apéro, and what moderators type, as pure functions.
 
-Decisions:
+The weekly occurrences themselves (wall-clock time in the series' zone, DST gap and repeat) are
+the core's: `bot.recurrence`. Decisions here:
 
-* An occurrence is a wall-clock time in the series' own zone ("vendredi 18:00 Europe/Paris"), so
-  18:00 Paris stays 18:00 Paris across DST and Montréal sees 12:00 or 13:00 depending on the week.
-* A wall time that does not exist that day (spring-forward gap, e.g. 02:30) is taken with the
-  offset in force before the change, i.e. one hour later on the clock (03:30); a repeated wall
-  time (fall-back) is its first instance. Apéros are rarely at 2 a.m.; the rule is just stable.
 * Offsets are either a duration before the start ("15 min avant": exact, DST-proof) or a wall
   time some days before ("la veille à 18h": in the series' zone, that day's own UTC offset).
   A reminder is never due after the start it announces.
@@ -15,33 +11,25 @@ Decisions:
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from bot.recurrence import (
+    SEARCH_WEEKS,
+    Occurrence,
+    WeeklySpec,
+    fold,
+    occurrences,
+    parse_wall_time,
+)
+from bot.recurrence import parse_weekday as weekday_of
 from bot.user_error import UserError
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 MAX_OFFSETS = 5
 MAX_DAYS_BEFORE = 6  # a weekly series: a reminder a week ahead would announce the previous one
 MAX_MINUTES_BEFORE = MAX_DAYS_BEFORE * 24 * 60
 DEFAULT_OFFSETS = "la veille à 18h, 15 min avant"
-SEARCH_WEEKS = 60  # how far to look for the next non-skipped occurrence
-
-
-@dataclass(frozen=True)
-class SeriesSpec:
-    weekday: int  # 0 = lundi … 6 = dimanche (Python's weekday())
-    at: time
-    zone: ZoneInfo
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    day: date  # the series' local date: the occurrence's identity (skips, attendance)
-    start: datetime  # aware, UTC
 
 
 @dataclass(frozen=True, order=True)
@@ -68,34 +56,12 @@ class Offset:
 
 
 # -- reading what moderators type ------------------------------------------------------------
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text.replace("\u202f", " "))
-
-
-_HOUR = re.compile(
-    r"^(?P<h>\d{1,2})\s*(?:(?:h|:)\s*(?P<m>\d{2})?)?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
-)
-
-
 def parse_hour(text: str) -> time:
     """'18h', '18h30', '18 h 30', '18:30', '6pm', '6:30 pm', 'midi' → a wall time."""
-    folded = _fold(text)
-    if folded in ("midi", "noon"):
-        return time(12, 0)
-    match = _HOUR.match(folded)
-    if not match:
+    at = parse_wall_time(text)
+    if at is None:
         raise UserError("apero.error.bad_hour", text=text.strip()[:40])
-    hour, minute = int(match["h"]), int(match["m"] or 0)
-    ampm = (match["ampm"] or "").replace(".", "")
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise UserError("apero.error.bad_hour", text=text.strip()[:40])
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    if hour > 23 or minute > 59:
-        raise UserError("apero.error.bad_hour", text=text.strip()[:40])
-    return time(hour, minute)
+    return at
 
 
 _RELATIVE = re.compile(
@@ -111,7 +77,7 @@ _DAYS = re.compile(
 
 
 def parse_offset(text: str) -> Offset:
-    folded = _fold(text)
+    folded = fold(text)
     shown = text.strip()[:40]
     match = _RELATIVE.match(folded)
     if match:
@@ -168,48 +134,14 @@ def lead_minutes(offset: Offset, start: time) -> int:
 
 
 def parse_weekday(text: str) -> int:
-    folded = _fold(text)
-    english = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    for names in (WEEKDAYS, english):
-        if folded in names:
-            return names.index(folded)
-    raise UserError("apero.error.bad_day", text=text.strip()[:40])
+    weekday = weekday_of(text)
+    if weekday is None:
+        raise UserError("apero.error.bad_day", text=text.strip()[:40])
+    return weekday
 
 
 # -- computing ------------------------------------------------------------------------------
-def start_on(spec: SeriesSpec, day: date) -> datetime:
-    """The UTC instant of the series' wall time on `day` (see the DST decisions above)."""
-    return datetime.combine(day, spec.at, tzinfo=spec.zone).astimezone(UTC)
-
-
-def is_occurrence_day(spec: SeriesSpec, day: date) -> bool:
-    return day.weekday() == spec.weekday
-
-
-def occurrences(spec: SeriesSpec, after: datetime) -> Iterator[Occurrence]:
-    """Every occurrence starting strictly after `after`, in order (unbounded)."""
-    local_day = after.astimezone(spec.zone).date() - timedelta(days=1)
-    day = local_day + timedelta(days=(spec.weekday - local_day.weekday()) % 7)
-    while True:
-        start = start_on(spec, day)
-        if start > after:
-            yield Occurrence(day, start)
-        day += timedelta(days=7)
-
-
-def next_occurrences(
-    spec: SeriesSpec, after: datetime, count: int, skips: Collection[date] = ()
-) -> list[Occurrence]:
-    found: list[Occurrence] = []
-    for index, occ in enumerate(occurrences(spec, after)):
-        if index >= SEARCH_WEEKS + count or len(found) >= count:
-            break
-        if occ.day not in skips:
-            found.append(occ)
-    return found
-
-
-def due_at(spec: SeriesSpec, occ: Occurrence, offset: Offset) -> datetime:
+def due_at(spec: WeeklySpec, occ: Occurrence, offset: Offset) -> datetime:
     """When the reminder `offset` of occurrence `occ` is due (UTC), never after the start."""
     if offset.minutes is not None:
         return occ.start - timedelta(minutes=offset.minutes)
@@ -220,7 +152,7 @@ def due_at(spec: SeriesSpec, occ: Occurrence, offset: Offset) -> datetime:
 
 
 def next_reminder(
-    spec: SeriesSpec, offset: Offset, after: datetime, skips: Collection[date] = ()
+    spec: WeeklySpec, offset: Offset, after: datetime, skips: Collection[date] = ()
 ) -> tuple[Occurrence, datetime] | None:
     """The first (occurrence, due instant) of `offset` due strictly after `after`, skips left out.
 

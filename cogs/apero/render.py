@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot import recurrence as weekly
 from bot.discord_text import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
@@ -26,7 +27,7 @@ COLOUR = discord.Colour.from_rgb(230, 126, 34)
 
 
 def weekday_name(weekday: int, lang: str) -> str:
-    return t(f"apero.weekday.{weekday}", lang)
+    return t(f"weekday.{weekday}", lang)
 
 
 def offset_label(offset: rec.Offset, lang: str) -> str:
@@ -82,12 +83,12 @@ def rhythm(fields: SeriesFields, lang: str) -> str:
     )
 
 
-def occurrence_line(occ: rec.Occurrence, lang: str, zone: ZoneInfo) -> str:
+def occurrence_line(occ: weekly.Occurrence, lang: str, zone: ZoneInfo) -> str:
     return f"{ts(occ.start, 'F')} ({ts(occ.start, 'R')})\n{in_words(occ.start, lang, zone)}"
 
 
 def describe(
-    fields: SeriesFields, lang: str, upcoming: list[rec.Occurrence], *, title: str
+    fields: SeriesFields, lang: str, upcoming: list[weekly.Occurrence], *, title: str
 ) -> discord.Embed:
     """A series and its next occurrences (the preview, /apero modifier's answer)."""
     embed = discord.Embed(
@@ -118,7 +119,7 @@ def describe(
     return embed
 
 
-def series_line(series: Series, lang: str, nxt: rec.Occurrence | None) -> str:
+def series_line(series: Series, lang: str, nxt: weekly.Occurrence | None) -> str:
     state = (
         t("apero.state.paused_failure", lang)
         if series.paused and (series.pause_reason or "").startswith("failure")
@@ -138,7 +139,9 @@ def series_line(series: Series, lang: str, nxt: rec.Occurrence | None) -> str:
     )
 
 
-def reminder_embed(series: Series, occ: rec.Occurrence, lang: str, *, late: bool) -> discord.Embed:
+def reminder_embed(
+    series: Series, occ: weekly.Occurrence, lang: str, *, late: bool
+) -> discord.Embed:
     fields = series.fields
     embed = discord.Embed(
         title=truncate(t("apero.reminder.title", lang, name=fields.name), EMBED_TITLE_LIMIT),

@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from bot import recurrence as weekly
 from bot.guild_settings.model import validate_zone
 from bot.reminders.model import DueItem, Schedule
 from bot.user_error import UserError
@@ -42,7 +43,7 @@ def parse_ref(ref: str) -> tuple[int, rec.Offset]:
     return int(series_id), rec.Offset.from_code(code)
 
 
-def schedule_for(occ: rec.Occurrence, due: datetime) -> Schedule:
+def schedule_for(occ: weekly.Occurrence, due: datetime) -> Schedule:
     # A reminder is still worth sending late until the apéro starts, not after.
     return Schedule(
         occurrence=occ.start.isoformat(),
@@ -160,14 +161,14 @@ class AperoService:
 
     async def upcoming(
         self, guild_id: int, now: datetime, count: int
-    ) -> list[tuple[Series, rec.Occurrence]]:
+    ) -> list[tuple[Series, weekly.Occurrence]]:
         """The next `count` occurrences across the guild's active series, soonest first."""
-        found: list[tuple[Series, rec.Occurrence]] = []
+        found: list[tuple[Series, weekly.Occurrence]] = []
         for series in await self.store.for_guild(guild_id):
             if series.paused:
                 continue
             skips = await self.store.skips(series.id)
-            found += [(series, o) for o in rec.next_occurrences(series.spec, now, count, skips)]
+            found += [(series, o) for o in weekly.next_occurrences(series.spec, now, count, skips)]
         found.sort(key=lambda pair: (pair[1].start, pair[0].name))
         return found[:count]
 
@@ -234,14 +235,14 @@ class AperoService:
         await self.reschedule(resumed, now)
         return resumed
 
-    async def skip(self, series: Series, text: str, now: datetime) -> rec.Occurrence:
+    async def skip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
         occ = await self._occurrence_named(series, text, now)
         if not await self.store.add_skip(series.id, occ.day):
             raise UserError("apero.error.already_skipped", date=occ.day.isoformat())
         await self.reschedule(series, now)
         return occ
 
-    async def unskip(self, series: Series, text: str, now: datetime) -> rec.Occurrence:
+    async def unskip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
         occ = await self._occurrence_named(series, text, now)
         if not await self.store.remove_skip(series.id, occ.day):
             raise UserError("apero.error.not_skipped", date=occ.day.isoformat())
@@ -252,20 +253,22 @@ class AperoService:
         await self.engine.cancel_prefix(KIND, f"{series.id}:")
         await self.store.delete(series.id)
 
-    async def _occurrence_named(self, series: Series, text: str, now: datetime) -> rec.Occurrence:
+    async def _occurrence_named(
+        self, series: Series, text: str, now: datetime
+    ) -> weekly.Occurrence:
         spec = series.spec
         day = parse_day(text, spec.zone, now)
-        if not rec.is_occurrence_day(spec, day):
+        if not weekly.is_occurrence_day(spec, day):
             raise UserError(
                 "apero.error.not_occurrence",
                 date=day.isoformat(),
                 name=series.name,
-                weekday=rec.WEEKDAYS[spec.weekday],
+                weekday=weekly.WEEKDAYS[spec.weekday],
             )
-        start = rec.start_on(spec, day)
+        start = weekly.start_on(spec, day)
         if start <= now:
             raise UserError("apero.error.past_date", date=day.isoformat())
-        return rec.Occurrence(day, start)
+        return weekly.Occurrence(day, start)
 
     # -- the engine -----------------------------------------------------------------------------
     async def reschedule(self, series: Series, now: datetime) -> None:
@@ -302,10 +305,10 @@ class AperoService:
         # From the end of that day: the next week's reminder even if it is due earlier.
         after = datetime.combine(day, series.spec.at, tzinfo=series.spec.zone).astimezone(UTC)
         skips = await self.store.skips(series.id)
-        for occ in rec.occurrences(series.spec, after):
+        for occ in weekly.occurrences(series.spec, after):
             if occ.day > day and occ.day not in skips:
                 return schedule_for(occ, rec.due_at(series.spec, occ, offset))
-            if (occ.day - day).days > 7 * rec.SEARCH_WEEKS:
+            if (occ.day - day).days > 7 * weekly.SEARCH_WEEKS:
                 return None
         return None  # pragma: no cover
 
@@ -321,7 +324,7 @@ class AperoService:
         self, guild_id: int, series_id: int, day: date, user_id: int, now: datetime
     ) -> tuple[Series, bool, int]:
         series = await self.series(guild_id, series_id)
-        start = rec.start_on(series.spec, day)
+        start = weekly.start_on(series.spec, day)
         if now > start + ATTENDANCE_GRACE:
             raise UserError("apero.error.occurrence_over")
         attending, count = await self.store.toggle_attendance(series.id, day, user_id, now)

@@ -1,4 +1,6 @@
-"""Apéro recurrence: weekly wall-clock occurrences, reminder offsets, skips, DST in both countries.
+"""Apéro recurrence: reminder offsets across DST, skips, what moderators type.
+
+The weekly occurrences themselves are tested in test_recurrence.py (bot.recurrence).
 
 2026 transitions: Montréal springs forward on Sunday 8 March and falls back on Sunday 1 November;
 Paris springs forward on Sunday 29 March and falls back on Sunday 25 October. The expected instants
@@ -7,14 +9,12 @@ below are written from those UTC offsets (Paris +1/+2, Montréal −5/−4), not
 
 from __future__ import annotations
 
-import itertools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from bot.recurrence import Occurrence, WeeklySpec, start_on
 from bot.user_error import UserError
 from cogs.apero import recurrence as rec
 from cogs.apero.service import build_fields, clean_link, parse_day
@@ -28,90 +28,10 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-# -- occurrences across DST ----------------------------------------------------------------------
-def test_paris_friday_1800_across_both_march_changes() -> None:
-    spec = rec.SeriesSpec(FRIDAY, time(18, 0), PARIS)
-    got = rec.next_occurrences(spec, utc(2026, 3, 1), 5)
-    assert [o.day for o in got] == [date(2026, 3, d) for d in (6, 13, 20, 27)] + [date(2026, 4, 3)]
-    # Paris is +1 until 29 March, +2 after: 17:00 UTC then 16:00 UTC.
-    assert [o.start for o in got] == [
-        utc(2026, 3, 6, 17),
-        utc(2026, 3, 13, 17),
-        utc(2026, 3, 20, 17),
-        utc(2026, 3, 27, 17),
-        utc(2026, 4, 3, 16),
-    ]
-    # What Montréal sees: 12:00 (both on winter time), then 13:00 for the three weeks when only
-    # Montréal has changed, then 12:00 again.
-    montreal_hours = [o.start.astimezone(MONTREAL).hour for o in got]
-    assert montreal_hours == [12, 13, 13, 13, 12]
-
-
-def test_paris_friday_1800_across_october_and_november_changes() -> None:
-    spec = rec.SeriesSpec(FRIDAY, time(18, 0), PARIS)
-    got = rec.next_occurrences(spec, utc(2026, 10, 20), 4)
-    assert [o.start for o in got] == [
-        utc(2026, 10, 23, 16),  # CEST
-        utc(2026, 10, 30, 17),  # CET since 25 October
-        utc(2026, 11, 6, 17),
-        utc(2026, 11, 13, 17),
-    ]
-    assert [o.start.astimezone(MONTREAL).hour for o in got] == [12, 13, 12, 12]
-
-
-def test_montreal_thursday_1700_cinq_a_sept() -> None:
-    spec = rec.SeriesSpec(THURSDAY, time(17, 0), MONTREAL)
-    march = rec.next_occurrences(spec, utc(2026, 3, 1), 5)
-    assert [o.start for o in march] == [
-        utc(2026, 3, 5, 22),  # EST −5
-        utc(2026, 3, 12, 21),  # EDT −4 since 8 March
-        utc(2026, 3, 19, 21),
-        utc(2026, 3, 26, 21),
-        utc(2026, 4, 2, 21),
-    ]
-    assert [o.start.astimezone(PARIS).hour for o in march] == [23, 22, 22, 22, 23]
-    autumn = rec.next_occurrences(spec, utc(2026, 10, 20), 4)
-    assert [o.start for o in autumn] == [
-        utc(2026, 10, 22, 21),
-        utc(2026, 10, 29, 21),
-        utc(2026, 11, 5, 22),  # EST since 1 November
-        utc(2026, 11, 12, 22),
-    ]
-
-
-def test_occurrence_on_the_day_of_the_change_itself() -> None:
-    paris_sunday = rec.SeriesSpec(SUNDAY, time(11, 0), PARIS)
-    (occ,) = rec.next_occurrences(paris_sunday, utc(2026, 3, 28), 1)
-    assert occ.start == utc(2026, 3, 29, 9)
-    montreal_sunday = rec.SeriesSpec(SUNDAY, time(10, 0), MONTREAL)
-    (occ,) = rec.next_occurrences(montreal_sunday, utc(2026, 10, 31), 1)
-    assert occ.start == utc(2026, 11, 1, 15)
-
-
-def test_gap_and_repeated_wall_times() -> None:
-    # 02:30 does not exist in Paris on 29 March: taken with the winter offset (= 03:30 CEST).
-    gap = rec.SeriesSpec(SUNDAY, time(2, 30), PARIS)
-    (occ,) = rec.next_occurrences(gap, utc(2026, 3, 28), 1)
-    assert occ.start == utc(2026, 3, 29, 1, 30)
-    assert occ.start.astimezone(PARIS).time() == time(3, 30)
-    # 02:30 happens twice on 25 October: the first one (CEST, +2).
-    twice = rec.SeriesSpec(SUNDAY, time(2, 30), PARIS)
-    (occ,) = rec.next_occurrences(twice, utc(2026, 10, 24), 1)
-    assert occ.start == utc(2026, 10, 25, 0, 30)
-
-
-def test_after_is_strict_and_skips_are_left_out() -> None:
-    spec = rec.SeriesSpec(FRIDAY, time(18, 0), PARIS)
-    first = rec.next_occurrences(spec, utc(2026, 3, 6, 17), 1)
-    assert first[0].day == date(2026, 3, 13)  # the one starting exactly at `after` is not next
-    skipped = rec.next_occurrences(spec, utc(2026, 3, 1), 3, skips={date(2026, 3, 13)})
-    assert [o.day for o in skipped] == [date(2026, 3, 6), date(2026, 3, 20), date(2026, 3, 27)]
-
-
 # -- reminders -----------------------------------------------------------------------------------
 def test_day_before_at_1800_uses_that_days_offset() -> None:
     """Sunday 29 March 11:00 Paris: the eve is still winter time, the apéro summer time."""
-    spec = rec.SeriesSpec(SUNDAY, time(11, 0), PARIS)
+    spec = WeeklySpec(SUNDAY, time(11, 0), PARIS)
     veille = rec.Offset(days=1, at=time(18, 0))
     occ, due = rec.next_reminder(spec, veille, utc(2026, 3, 27), ()) or (None, None)
     assert occ is not None and occ.start == utc(2026, 3, 29, 9)
@@ -122,7 +42,7 @@ def test_day_before_at_1800_uses_that_days_offset() -> None:
 
 
 def test_montreal_eve_before_november_change() -> None:
-    spec = rec.SeriesSpec(SUNDAY, time(10, 0), MONTREAL)
+    spec = WeeklySpec(SUNDAY, time(10, 0), MONTREAL)
     found = rec.next_reminder(spec, rec.Offset(days=1, at=time(18, 0)), utc(2026, 10, 30), ())
     assert found is not None
     assert found[0].start == utc(2026, 11, 1, 15)  # 10:00 EST
@@ -130,7 +50,7 @@ def test_montreal_eve_before_november_change() -> None:
 
 
 def test_next_reminder_moves_on_once_due_has_passed() -> None:
-    spec = rec.SeriesSpec(FRIDAY, time(18, 0), PARIS)
+    spec = WeeklySpec(FRIDAY, time(18, 0), PARIS)
     veille = rec.Offset(days=1, at=time(18, 0))
     # Thursday 5 March 18:00 CET = 17:00 UTC is the eve of 6 March: just after it, next week.
     found = rec.next_reminder(spec, veille, utc(2026, 3, 5, 17), ())
@@ -142,37 +62,10 @@ def test_next_reminder_moves_on_once_due_has_passed() -> None:
 
 
 def test_reminder_is_never_after_its_start() -> None:
-    spec = rec.SeriesSpec(SUNDAY, time(3, 0), PARIS)
+    spec = WeeklySpec(SUNDAY, time(3, 0), PARIS)
     same_day = rec.Offset(days=0, at=time(2, 30))  # falls in the gap on 29 March → 03:30 CEST
-    occ = rec.Occurrence(date(2026, 3, 29), rec.start_on(spec, date(2026, 3, 29)))
+    occ = Occurrence(date(2026, 3, 29), start_on(spec, date(2026, 3, 29)))
     assert rec.due_at(spec, occ, same_day) == occ.start
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    weekday=st.integers(0, 6),
-    hour=st.integers(0, 23),
-    minute=st.sampled_from([0, 15, 30, 45]),
-    zone=st.sampled_from([PARIS, MONTREAL]),
-    after=st.datetimes(datetime(2025, 1, 1), datetime(2028, 12, 31)),
-)
-def test_occurrences_are_weekly_on_the_wall_clock(
-    weekday: int, hour: int, minute: int, zone: ZoneInfo, after: datetime
-) -> None:
-    spec = rec.SeriesSpec(weekday, time(hour, minute), zone)
-    start = after.replace(tzinfo=UTC)
-    got = rec.next_occurrences(spec, start, 6)
-    assert got[0].start > start and got[0].start - start <= timedelta(days=7, hours=1)
-    for previous, occ in itertools.pairwise(got):
-        assert occ.day - previous.day == timedelta(days=7)
-        assert abs((occ.start - previous.start) - timedelta(days=7)) <= timedelta(hours=1)
-    for occ in got:
-        assert occ.day.weekday() == weekday
-        local = occ.start.astimezone(zone)
-        # The wall time is kept, except in a spring-forward gap where it moves one hour on.
-        shifted = (datetime.combine(occ.day, spec.at) + timedelta(hours=1)).time()
-        assert local.time() in (spec.at, shifted)
-        assert local.time() == spec.at or local.dst() != (local - timedelta(hours=2)).dst()
 
 
 # -- what moderators type ------------------------------------------------------------------------
