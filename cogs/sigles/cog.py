@@ -11,18 +11,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_guild
-from bot.discord_text import CHOICES_MAX, escape, truncate
+from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.discord_text import CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
-from cogs.sigles import render, service
+from cogs.sigles import render, rotation, service
 from cogs.sigles.export import to_csv, to_json
 from cogs.sigles.flows import SuggestionFlows
 from cogs.sigles.glossary import DOMAINES, REGIONS, Entry, Glossary, normalise
 from cogs.sigles.matcher import Matcher
 from cogs.sigles.store import SiglesStore
 from cogs.sigles.views import propose_view
+from cogs.sigles.weekly import POST_PERMISSIONS, WeeklySigle
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 Interaction = discord.Interaction["Passerelle"]
 REGION_CHOICES = [app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
 DOMAIN_CHOICES = [app_commands.Choice(name=L(f"sigles.domaine.{d}"), value=d) for d in DOMAINES]
+WEEKDAY_CHOICES = [app_commands.Choice(name=L(f"weekday.{i}"), value=i) for i in range(7)]
 FORMAT_CHOICES = [
     app_commands.Choice(name=L(f"sigles.format.{f}"), value=f) for f in ("csv", "json")
 ]
@@ -83,6 +85,7 @@ class SiglesCog(commands.Cog):
         self._libraries: dict[int, Library] = {}
         self.store = SiglesStore(bot.db)
         self.flows = SuggestionFlows(self)
+        self.weekly = WeeklySigle(self)
 
     # -- the per-server glossary, built once and rebuilt on change -------------------------------
     async def library(self, guild_id: int | None) -> Library:
@@ -304,6 +307,52 @@ class SiglesCog(commands.Cog):
         )
         await interaction.response.send_message(
             t("sigles.admin.exported", lang, n=len(entries)), file=upload, ephemeral=True
+        )
+
+    # -- /glossaire semaine, /glossaire semaine-arreter ------------------------------------------
+    @glossaire.command(
+        name=L("cmd.glossaire.semaine.name"), description=L("cmd.glossaire.semaine.desc")
+    )
+    @options("cmd.glossaire", "salon", "jour", "heure")
+    @app_commands.choices(jour=WEEKDAY_CHOICES)
+    @moderator_only()
+    async def weekly_start(
+        self,
+        interaction: Interaction,
+        salon: discord.TextChannel,
+        jour: app_commands.Choice[int],
+        heure: str,
+    ) -> None:
+        guild = require_guild(interaction)
+        at = rotation.parse_hour(heure)
+        require_channel_permissions(salon, guild.me, *POST_PERMISSIONS)
+        settings = rotation.WeeklySettings(guild.id, salon.id, jour.value, at)
+        occ = await self.weekly.start(settings, self.bot.clock.now())
+        lang = interaction_lang(interaction)
+        text = t(
+            "sigles.semaine.started",
+            lang,
+            channel=salon.mention,
+            weekday=t(f"weekday.{jour.value}", lang),
+            time=f"{at:%H:%M}",
+            zone=self.weekly.zone(guild.id).key,
+            next=ts(occ.start, "F"),
+            relative=ts(occ.start, "R"),
+        )
+        rule = t("sigles.semaine.rule", lang)
+        await interaction.response.send_message(f"{text}\n{rule}", ephemeral=True)
+
+    @glossaire.command(
+        name=L("cmd.glossaire.semaine-arreter.name"),
+        description=L("cmd.glossaire.semaine-arreter.desc"),
+    )
+    @moderator_only()
+    async def weekly_stop(self, interaction: Interaction) -> None:
+        guild = require_guild(interaction)
+        stopped = await self.weekly.stop(guild.id)
+        key = "sigles.semaine.stopped" if stopped else "sigles.semaine.not_started"
+        await interaction.response.send_message(
+            t(key, interaction_lang(interaction)), ephemeral=True
         )
 
     async def _done(self, interaction: Interaction, key: str, sigle: str, region: str) -> None:

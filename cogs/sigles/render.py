@@ -148,3 +148,19 @@ def suggestion_embed(s: Suggestion, lang: str, *, status_line: str | None = None
     if status_line:
         embed.add_field(name=t("sigles.suggestion.field.status", lang), value=status_line)
     return embed
+
+
+def weekly_embed(
+    entry: Entry, glossary: Glossary, lang: str, contributor_id: int | None = None
+) -> discord.Embed:
+    """The sigle of the week: expansion, explanation, region, equivalents on the other side."""
+    title = t("sigles.semaine.title", lang, sigle=text_of(entry, entry.sigle))
+    embed = discord.Embed(title=truncate(title, EMBED_TITLE_LIMIT), colour=COLOUR)
+    name = f"{region_label(entry.region, lang)} — {text_of(entry, entry.developpe)}"
+    embed.add_field(
+        name=truncate(name, EMBED_FIELD_NAME_LIMIT),
+        value=entry_value(entry, glossary, lang, contributor_id),
+        inline=False,
+    )
+    embed.set_footer(text=t("sigles.semaine.footer", lang))
+    return embed

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from bot.db import Database, Tx
 from cogs.sigles.glossary import Entry
+from cogs.sigles.rotation import Shown, WeeklySettings
 from cogs.sigles.service import GuildEntry, Suggestion, dump_list, ident
 
 _ENTRY_COLUMNS = (
@@ -266,6 +267,73 @@ class SiglesStore:
             "UPDATE sigles_suggestions SET status = 'rejected', decided_by = ?, decided_at = ?"
             " WHERE id = ? AND status = 'pending'",
             (moderator_id, _ts(now), suggestion_id),
+        )
+
+    # -- the sigle of the week ------------------------------------------------------------------
+    async def weekly(self, guild_id: int) -> WeeklySettings | None:
+        row = await self.db.fetchone("SELECT * FROM sigles_semaine WHERE guild_id = ?", (guild_id,))
+        if row is None:
+            return None
+        return WeeklySettings(
+            guild_id=row["guild_id"],
+            channel_id=row["channel_id"],
+            weekday=row["weekday"],
+            at=time.fromisoformat(row["at_time"]),
+            paused=row["paused"],
+        )
+
+    async def save_weekly(self, settings: WeeklySettings, now: datetime) -> None:
+        """Create or replace the server's settings; saving again resumes a paused one."""
+        await self.db.execute(
+            "INSERT INTO sigles_semaine (guild_id, channel_id, weekday, at_time, paused,"
+            " updated_at) VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT(guild_id) DO UPDATE SET"
+            " channel_id = excluded.channel_id, weekday = excluded.weekday,"
+            " at_time = excluded.at_time, paused = NULL, updated_at = excluded.updated_at",
+            (
+                settings.guild_id,
+                settings.channel_id,
+                settings.weekday,
+                f"{settings.at:%H:%M}",
+                _ts(now),
+            ),
+        )
+
+    async def pause_weekly(self, guild_id: int, reason: str) -> bool:
+        """True when this call paused it (it was on)."""
+        cur = await self.db.execute(
+            "UPDATE sigles_semaine SET paused = ? WHERE guild_id = ? AND paused IS NULL",
+            (reason, guild_id),
+        )
+        return cur.rowcount > 0
+
+    async def delete_weekly(self, guild_id: int) -> bool:
+        """Stop it; what was shown stays, so the rotation goes on if it is started again."""
+        cur = await self.db.execute("DELETE FROM sigles_semaine WHERE guild_id = ?", (guild_id,))
+        return cur.rowcount > 0
+
+    async def shown_for(self, guild_id: int, occurrence: str) -> str | None:
+        """The sigle already chosen for this post (a retried send shows the same one)."""
+        return await self.db.fetchval(
+            "SELECT ident FROM sigles_semaine_shown WHERE guild_id = ? AND occurrence = ?",
+            (guild_id, occurrence),
+        )
+
+    async def shown_this_round(self, guild_id: int, occurrence: str) -> list[Shown]:
+        """The posts of the current round before `occurrence`, oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT ident, region, round FROM sigles_semaine_shown WHERE guild_id = ?"
+            " AND occurrence != ? AND round = (SELECT MAX(round) FROM sigles_semaine_shown"
+            " WHERE guild_id = ? AND occurrence != ?) ORDER BY occurrence",
+            (guild_id, occurrence, guild_id, occurrence),
+        )
+        return [Shown(r["ident"], r["region"], r["round"]) for r in rows]
+
+    async def record_shown(self, guild_id: int, occurrence: str, shown: Shown) -> None:
+        await self.db.execute(
+            "INSERT INTO sigles_semaine_shown (guild_id, occurrence, round, ident, region)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT(guild_id, occurrence) DO UPDATE SET"
+            " round = excluded.round, ident = excluded.ident, region = excluded.region",
+            (guild_id, occurrence, shown.round, shown.ident, shown.region),
         )
 
     # -- personal data --------------------------------------------------------------------------
