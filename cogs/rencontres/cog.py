@@ -14,7 +14,7 @@ from bot.checks import is_moderator, moderator_only, require_guild
 from bot.discord_text import CHOICES_MAX, escape, truncate
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 from bot.user_error import UserError
 from cogs.rencontres import ics, render, service
 from cogs.rencontres.actions import Actions, rsvp_view
@@ -54,26 +54,7 @@ class RencontresCog(commands.Cog):
     @rencontre.command(
         name=L("cmd.rencontre.creer.name"), description=L("cmd.rencontre.creer.desc")
     )
-    @app_commands.rename(
-        titre=L("cmd.rencontre.opt.titre.name"),
-        quand=L("cmd.rencontre.opt.quand.name"),
-        format=L("cmd.rencontre.opt.format.name"),
-        lieu=L("cmd.rencontre.opt.lieu.name"),
-        lien=L("cmd.rencontre.opt.lien.name"),
-        places=L("cmd.rencontre.opt.places.name"),
-        duree=L("cmd.rencontre.opt.duree.name"),
-        zone=L("cmd.rencontre.opt.zone.name"),
-    )
-    @app_commands.describe(
-        titre=L("cmd.rencontre.opt.titre.desc"),
-        quand=L("cmd.rencontre.opt.quand.desc"),
-        format=L("cmd.rencontre.opt.format.desc"),
-        lieu=L("cmd.rencontre.opt.lieu.desc"),
-        lien=L("cmd.rencontre.opt.lien.desc"),
-        places=L("cmd.rencontre.opt.places.desc"),
-        duree=L("cmd.rencontre.opt.duree.desc"),
-        zone=L("cmd.rencontre.opt.zone.desc"),
-    )
+    @options("cmd.rencontre", "titre", "quand", "format", "lieu", "lien", "places", "duree", "zone")
     @app_commands.choices(
         format=[
             app_commands.Choice(name=L("rencontre.format.presentiel"), value="presentiel"),
@@ -129,24 +110,7 @@ class RencontresCog(commands.Cog):
     @rencontre.command(
         name=L("cmd.rencontre.modifier.name"), description=L("cmd.rencontre.modifier.desc")
     )
-    @app_commands.rename(
-        evenement=L("cmd.rencontre.opt.evenement.name"),
-        titre=L("cmd.rencontre.opt.titre.name"),
-        quand=L("cmd.rencontre.opt.quand.name"),
-        lieu=L("cmd.rencontre.opt.lieu.name"),
-        lien=L("cmd.rencontre.opt.lien.name"),
-        places=L("cmd.rencontre.opt.places.name"),
-        duree=L("cmd.rencontre.opt.duree.name"),
-    )
-    @app_commands.describe(
-        evenement=L("cmd.rencontre.opt.evenement.desc"),
-        titre=L("cmd.rencontre.opt.titre.desc"),
-        quand=L("cmd.rencontre.opt.quand.desc"),
-        lieu=L("cmd.rencontre.opt.lieu.desc"),
-        lien=L("cmd.rencontre.opt.lien.desc"),
-        places=L("cmd.rencontre.opt.places.desc"),
-        duree=L("cmd.rencontre.opt.duree.desc"),
-    )
+    @options("cmd.rencontre", "evenement", "titre", "quand", "lieu", "lien", "places", "duree")
     async def modifier(
         self,
         interaction: Interaction,
@@ -184,12 +148,7 @@ class RencontresCog(commands.Cog):
     @rencontre.command(
         name=L("cmd.rencontre.annuler.name"), description=L("cmd.rencontre.annuler.desc")
     )
-    @app_commands.rename(
-        evenement=L("cmd.rencontre.opt.evenement.name"), raison=L("cmd.rencontre.opt.raison.name")
-    )
-    @app_commands.describe(
-        evenement=L("cmd.rencontre.opt.evenement.desc"), raison=L("cmd.rencontre.opt.raison.desc")
-    )
+    @options("cmd.rencontre", "evenement", "raison")
     async def annuler(
         self, interaction: Interaction, evenement: str, raison: str | None = None
     ) -> None:
@@ -212,8 +171,7 @@ class RencontresCog(commands.Cog):
         await self.flows.show_page(interaction, 0, edit=False)
 
     @rencontre.command(name=L("cmd.rencontre.voir.name"), description=L("cmd.rencontre.voir.desc"))
-    @app_commands.rename(evenement=L("cmd.rencontre.opt.evenement.name"))
-    @app_commands.describe(evenement=L("cmd.rencontre.opt.evenement.desc"))
+    @options("cmd.rencontre", "evenement")
     async def voir(self, interaction: Interaction, evenement: str) -> None:
         lang = interaction_lang(interaction)
         event = await self.actions.event_for(interaction, event_id_of(evenement))
@@ -229,8 +187,7 @@ class RencontresCog(commands.Cog):
     @rencontre.command(
         name=L("cmd.rencontre.participants.name"), description=L("cmd.rencontre.participants.desc")
     )
-    @app_commands.rename(evenement=L("cmd.rencontre.opt.evenement.name"))
-    @app_commands.describe(evenement=L("cmd.rencontre.opt.evenement.desc"))
+    @options("cmd.rencontre", "evenement")
     async def participants(self, interaction: Interaction, evenement: str) -> None:
         lang = interaction_lang(interaction)
         guild = require_guild(interaction)
@@ -313,12 +270,7 @@ class RencontresCog(commands.Cog):
     @rencontre.command(
         name=L("cmd.rencontre.reglages.name"), description=L("cmd.rencontre.reglages.desc")
     )
-    @app_commands.rename(
-        salon=L("cmd.rencontre.opt.salon.name"), rappels=L("cmd.rencontre.opt.rappels.name")
-    )
-    @app_commands.describe(
-        salon=L("cmd.rencontre.opt.salon.desc"), rappels=L("cmd.rencontre.opt.rappels.desc")
-    )
+    @options("cmd.rencontre", "salon", "rappels")
     @moderator_only()
     async def reglages(
         self,
