@@ -48,4 +48,4 @@ async def test_zero_means_no_pacing() -> None:
     await asyncio.gather(*(TokenBucket(0).acquire() for _ in range(100)))
     for _ in range(100):
         await Spacer(0).wait()
-    assert time.monotonic() - start < 0.5  # any real pacing of 100 passes would take longer
+    assert time.monotonic() - start < 0.5  # no sleep at all, even under load
