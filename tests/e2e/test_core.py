@@ -99,3 +99,21 @@ async def test_an_unexpected_error_gets_an_apology_with_a_reference_that_is_in_t
     for ref, record in zip(refs, logged, strict=True):
         assert ref in record.getMessage() and record.exc_info is not None
     world.bot_errors.clear()
+
+
+async def test_an_error_after_a_deferred_answer_comes_as_an_ephemeral_followup(
+    world: Harness,
+) -> None:
+    from bot.user_error import UserError
+
+    @app_commands.command(name="lent", description="Réfléchit puis se trompe")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        raise UserError("errors.text_empty")
+
+    world.bot.tree.add_command(slow)
+    await world.in_bot(world.bot.tree.sync)
+    reply = await world.guild.slash(world.carol, "lent")
+    assert reply.deferred and reply.ephemeral
+    assert "This text is empty." in reply.text
+    assert not world.bot_errors  # a member's mistake is not an error of the bot
