@@ -114,6 +114,6 @@ async def test_an_error_after_a_deferred_answer_comes_as_an_ephemeral_followup(
     world.bot.tree.add_command(slow)
     await world.in_bot(world.bot.tree.sync)
     reply = await world.guild.slash(world.carol, "lent")
-    assert reply.deferred and reply.ephemeral
+    assert reply.ephemeral and not reply.deferred  # the "thinking…" message was filled
     assert "This text is empty." in reply.text
     assert not world.bot_errors  # a member's mistake is not an error of the bot
