@@ -135,9 +135,8 @@ def preview_embed(event: Rencontre, lang: str) -> discord.Embed:
     embed.insert_field_at(
         0,
         name=t("rencontre.preview.understood", lang),
-        value=t("rencontre.preview.understood_value", lang, local=local)
-        + "\n"
-        + in_words(event.starts_at, lang),
+        # Paris and Montréal in words are in the "Quand" field just below.
+        value=t("rencontre.preview.understood_value", lang, local=local),
         inline=False,
     )
     return embed
