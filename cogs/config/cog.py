@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from bot.client import Passerelle
 
 POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+# What a moderator may set back to "not set" (the bot's default), by field name → column.
+CLEARABLE = {
+    "language": "language",
+    "timezone": "timezone",
+    "region": "region",
+    "moderator_role": "moderator_role_id",
+    "announce_channel": "announce_channel_id",
+    "mod_channel": "mod_channel_id",
+}
 
 
 class ConfigCog(commands.Cog):
@@ -156,6 +165,25 @@ class ConfigCog(commands.Cog):
         require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
         await self.bot.settings_store.save_guild(settings.with_(mod_channel_id=channel.id))
         await self._saved(interaction, "mod_channel", channel.mention)
+
+    @config.command(name=L("cmd.config.effacer.name"), description=L("cmd.config.effacer.desc"))
+    @options("cmd.config.effacer", field="reglage")
+    @app_commands.choices(
+        field=[
+            app_commands.Choice(name=L(f"config.field.{name}"), value=name) for name in CLEARABLE
+        ]
+    )
+    @moderator_only()
+    async def clear(
+        self, interaction: discord.Interaction[Passerelle], field: app_commands.Choice[str]
+    ) -> None:
+        settings = self._settings(interaction)
+        column = CLEARABLE[field.value]
+        await self.bot.settings_store.save_guild(settings.with_(**{column: None}))
+        lang = interaction_lang(interaction)
+        await interaction.response.send_message(
+            t("config.cleared", lang, what=t(f"config.field.{field.value}", lang)), ephemeral=True
+        )
 
     @config.command(name=L("cmd.config.rappels.name"), description=L("cmd.config.rappels.desc"))
     @moderator_only()

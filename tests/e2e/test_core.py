@@ -117,3 +117,18 @@ async def test_an_error_after_a_deferred_answer_comes_as_an_ephemeral_followup(
     assert reply.ephemeral and not reply.deferred  # the "thinking…" message was filled
     assert "This text is empty." in reply.text
     assert not world.bot_errors  # a member's mistake is not an error of the bot
+
+
+async def test_a_setting_can_be_cleared_back_to_its_default(world: Harness) -> None:
+    guild = world.guild
+    await guild.slash(world.alice, "config fuseau", zone="America/Montreal")
+    await guild.slash(world.alice, "config salon-moderation", salon=guild.channel("annonces"))
+    cleared = await guild.slash(world.alice, "config effacer", reglage="timezone")
+    assert cleared.ephemeral and "Fuseau horaire" in cleared.text
+    settings = world.bot.settings_store.guild(guild.id)
+    assert settings.timezone is None and settings.mod_channel_id is not None
+    shown = await guild.slash(world.alice, "config voir")
+    assert "Europe/Paris (par défaut)" in shown.text
+    refused = await guild.slash(world.bob, "config effacer", reglage="mod_channel")
+    assert "modération" in refused.text
+    assert world.bot.settings_store.guild(guild.id).mod_channel_id is not None
