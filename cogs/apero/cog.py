@@ -10,7 +10,14 @@ from discord.ext import commands
 
 from bot import recurrence as weekly
 from bot.checks import moderator_only, require_guild
-from bot.discord_text import EMBED_DESCRIPTION_LIMIT, EMBED_FIELDS_MAX, escape, fit_list, truncate
+from bot.discord_text import (
+    EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELDS_MAX,
+    EMBED_TOTAL_LIMIT,
+    escape,
+    fit_list,
+    truncate,
+)
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import format_datetime, t
 from bot.i18n.commands import L, interaction_lang, options
@@ -153,15 +160,20 @@ class AperoCog(commands.Cog):
         embed = discord.Embed(title=t("apero.upcoming.title", lang), colour=render.COLOUR)
         if not found:
             embed.description = t("apero.upcoming.empty", lang)
-        for series, occ in found[:EMBED_FIELDS_MAX]:
+        shown = found[:EMBED_FIELDS_MAX]
+        # Room kept for the footer that counts what did not fit (Discord: 6000 in all).
+        budget = EMBED_TOTAL_LIMIT - len(embed) - len(t("apero.more", lang, n=len(shown)))
+        for index, (series, occ) in enumerate(shown):
             place = render.place(series.fields, lang)
-            embed.add_field(
-                name=truncate(series.name, 256),
-                value=truncate(
-                    f"{render.occurrence_line(occ, lang, series.spec.zone)}\n{place}", 1024
-                ),
-                inline=False,
+            name = truncate(series.name, 256)
+            value = truncate(
+                f"{render.occurrence_line(occ, lang, series.spec.zone)}\n{place}", 1024
             )
+            if len(name) + len(value) > budget:
+                embed.set_footer(text=t("apero.more", lang, n=len(shown) - index))
+                break
+            budget -= len(name) + len(value)
+            embed.add_field(name=name, value=value, inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     # -- autocomplete ---------------------------------------------------------------------------

@@ -241,3 +241,23 @@ async def test_voice_channel_instead_of_a_link(world: Harness) -> None:
         salon=world.guild.channel("annonces"),
     )  # fmt: skip
     assert neither.ephemeral and "lien visio ou un salon vocal" in neither.text
+
+
+async def test_upcoming_fits_an_embed_with_long_links(world: Harness) -> None:
+    # Ten occurrences of a series in a third zone with a 500-character link would make ten
+    # fields of ~800 characters: the embed must stay within Discord's 6000 in total.
+    long_link = "https://meet.jit.si/" + "a" * 480
+    await create_series(
+        world, world.guild.channel("annonces"), lien=long_link, zone="America/Vancouver"
+    )
+    reply = await world.guild.slash(world.bob, "apero prochaines", nombre=10)
+    assert reply.ephemeral and reply.embeds
+    embed = reply.embeds[0]
+    size = (
+        len(embed.get("title", ""))
+        + len(embed.get("description", ""))
+        + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+        + len(embed.get("footer", {}).get("text", ""))
+    )
+    assert size <= 6000 and "de plus" in reply.text  # what did not fit is counted
+    assert not world.violations
