@@ -170,6 +170,8 @@ def test_parse_day_forms() -> None:
     assert parse_day("25/12", PARIS, now) == date(2026, 12, 25)
     assert parse_day("2/1", PARIS, now) == date(2027, 1, 2)  # the next 2 January
     assert parse_day("25/12/27", PARIS, now) == date(2027, 12, 25)
+    # No 29 February in 2027: the next one is in 2028, not a refusal.
+    assert parse_day("29/02", PARIS, utc(2027, 3, 10, 12)) == date(2028, 2, 29)
     for bad in ("31/02", "noël", "2026-13-01"):
         with pytest.raises(UserError) as caught:
             parse_day(bad, PARIS, now)
