@@ -325,7 +325,7 @@ class ReminderEngine:
             if code in KNOWN_CODES
             else t("reminders.failure.other", lang, code=code),
         )
-        for channel_id in where[:1]:
+        for channel_id in where:  # the moderators' channel, else the announcements'; once
             try:
                 await self.limiter.acquire()
                 await self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id).send(

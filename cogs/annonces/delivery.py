@@ -8,7 +8,7 @@ import discord
 
 from bot.discord_text import truncate
 from bot.i18n import t
-from bot.reminders import DueItem, OneShotHandler, Outgoing
+from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from cogs.annonces.service import id_from_ref
 from cogs.annonces.store import AnnouncementStore
 
@@ -35,6 +35,12 @@ class AnnouncementDelivery(OneShotHandler):
 
     async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
         await self.store.set_status(id_from_ref(item.ref), "sent")
+
+    async def next_schedule(self, item: DueItem) -> Schedule | None:
+        # The occurrence is settled: missed (bot down too long) or given up after retries, an
+        # announcement still 'pending' will never be posted; it must not stay listed as such.
+        await self.store.close_if_pending(id_from_ref(item.ref), "failed")
+        return None
 
     async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
         await self.store.set_status(id_from_ref(item.ref), "failed")

@@ -61,6 +61,12 @@ class AnnouncementStore:
             "UPDATE announcements SET status = ? WHERE id = ?", (status, announcement_id)
         )
 
+    async def close_if_pending(self, announcement_id: int, status: str) -> None:
+        await self.db.execute(
+            "UPDATE announcements SET status = ? WHERE id = ? AND status = 'pending'",
+            (status, announcement_id),
+        )
+
     async def by_author(self, author_id: int) -> list[Announcement]:
         rows = await self.db.fetchall(
             "SELECT * FROM announcements WHERE author_id = ? ORDER BY id", (author_id,)
