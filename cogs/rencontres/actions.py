@@ -100,19 +100,20 @@ class Actions:
             raise UserError("rencontre.error.now_past")
         channel = await self._channel(interaction)
         lang = self.bot.settings_store.guild(event.guild_id).lang(self.bot.settings.default_locale)
+        # Claimed before the first await that posts: a second click (or a click on a stale
+        # preview) must not post the event twice.
+        if not await self.store.claim_draft(event.id, lang, now):
+            raise UserError("rencontre.error.already_published")
         event = event.with_(status="published", lang=lang)
-        message = await channel.send(  # type: ignore[attr-defined]
-            embed=render.event_embed(event, service.Attendance(), lang),
-            view=rsvp_view(event, lang),
-        )
-        await self.store.set_fields(
-            event.id,
-            now,
-            status="published",
-            lang=lang,
-            channel_id=channel.id,
-            message_id=message.id,
-        )
+        try:
+            message = await channel.send(  # type: ignore[attr-defined]
+                embed=render.event_embed(event, service.Attendance(), lang),
+                view=rsvp_view(event, lang),
+            )
+        except BaseException:
+            await self.store.set_fields(event.id, now, status="draft")
+            raise
+        await self.store.set_fields(event.id, now, channel_id=channel.id, message_id=message.id)
         event = event.with_(channel_id=channel.id, message_id=message.id)
         try:
             thread = await message.create_thread(

@@ -94,6 +94,15 @@ class RencontreStore:
             "DELETE FROM rencontres WHERE id = ? AND status = 'draft'", (event_id,)
         )
 
+    async def claim_draft(self, event_id: int, lang: str, now: datetime) -> bool:
+        """Mark a draft published, atomically: False when it already was (a second click)."""
+        cur = await self.db.execute(
+            "UPDATE rencontres SET status = 'published', lang = ?, updated_at = ?"
+            " WHERE id = ? AND status = 'draft'",
+            (lang, _ts(now), event_id),
+        )
+        return cur.rowcount == 1
+
     async def update_details(self, event_id: int, details: Details, now: datetime) -> None:
         await self.db.execute(
             "UPDATE rencontres SET title = ?, description = ?, starts_at = ?, duration_min = ?,"

@@ -136,9 +136,12 @@ class EditModal(ErrorHandlingModal):
             default=event.title,
             max_length=service.TITLE_MAX,
         )
+        # Sent back untouched, the start is kept as it is, not read again: it may have begun
+        # (a link fixed during the event) or fall on a repeated hour of a DST change.
+        self.shown_start = f"{local:%Y-%m-%d %H:%M}"
         self.quand = discord.ui.TextInput(
             label=t("rencontre.modal.quand", lang),
-            default=f"{local:%Y-%m-%d %H:%M}",
+            default=self.shown_start,
             max_length=100,
         )
         where_key = "lieu" if event.format == "presentiel" else "lien"
@@ -171,7 +174,7 @@ class EditModal(ErrorHandlingModal):
             interaction,
             self.event_id,
             title=self.titre.value,
-            when=self.quand.value,
+            when="" if self.quand.value.strip() == self.shown_start else self.quand.value,
             where=self.ou.value,
             capacity=int(raw) if raw else None,
             description=self.description.value,

@@ -201,3 +201,60 @@ async def test_a_crash_between_answers_keeps_buttons_reminders_and_the_end(world
     listed = await world.guild.slash(world.bob, "rencontre liste")
     assert "Café réseau ASS" not in listed.text
     assert await choices(world, world.bob, "voir", "") == []
+
+
+async def test_the_form_can_fix_the_link_of_an_event_under_way(world: Harness) -> None:
+    """The form shows the start as it is; sent back unchanged it is not re-read (in the past
+    once the event has begun), so the organiser can still fix the visio link."""
+    await publish(
+        world,
+        world.bob,
+        "Visio du vendredi",
+        "vendredi 18h",
+        format="visio",
+        lien="https://meet.example.org/old",
+    )
+    await world.advance(days=4, hours=8, minutes=30)  # Friday 18:30 Paris: under way
+    form = await world.guild.slash(world.bob, "rencontre modifier", evenement="1")
+    assert form.modal is not None
+    done = await form.submit_modal(
+        {
+            "Titre": "Visio du vendredi",
+            "Quand": "2026-03-06 18:00",  # what the form shows, untouched
+            "Lien de la visio": "https://meet.example.org/new",
+            "Description": "",
+        },
+        by=world.bob,
+    )
+    assert "Rencontre modifiée" in done.text, done.text
+    [message] = world.guild.default_channel.messages
+    assert "https://meet.example.org/new" in message.text
+
+
+async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) -> None:
+    from discord_server.driver import Reply
+    from discord_server.interactions import find_component, new_interaction
+
+    preview = await world.guild.slash(
+        world.bob,
+        "rencontre creer",
+        titre="Café",
+        quand="vendredi 18h",
+        format="presentiel",
+        lieu="Lyon",
+    )
+    message = preview.message
+    button = find_component(message, "Publier", (2,))
+    data = {"custom_id": button["custom_id"], "component_type": 2}
+    channel = world.guild.default_channel
+    clicks = [
+        new_interaction(world.state, 3, world.bob, channel, data, message=message)[0:2]
+        for _ in range(2)
+    ]
+    for _, payload in clicks:  # the second click arrives before the first is answered
+        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
+    await world.idle()
+    replies = [Reply(world, inter) for inter, _ in clicks]
+    assert len(channel.messages) == 1, [r.text for r in replies]
+    assert len(world.guild.events) == 1
+    assert all(r.answered for r in replies)
