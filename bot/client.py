@@ -114,7 +114,8 @@ class Passerelle(commands.Bot):
                 self.tree.copy_global_to(guild=guild)
             payload = await self.command_payload(guild)
             digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-            key = f"sync_hash:{guild.id if guild else 'global'}"
+            # Per application: a new token (another bot) on the same database must sync again.
+            key = f"sync_hash:{self.application_id}:{guild.id if guild else 'global'}"
             if await meta.get(self.db, key) == digest:
                 log.info("commands unchanged since the last sync (%s): not syncing", key)
                 continue

@@ -138,9 +138,11 @@ class ReminderStore:
         )
 
     async def retry_later(self, item: DueItem, when: datetime) -> None:
+        """Try this occurrence again later, unless the feature rescheduled it meanwhile."""
         await self.db.execute(
-            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (to_ts(when), item.id),
+            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1"
+            " WHERE id = ? AND occurrence = ? AND due_at = ?",
+            (to_ts(when), item.id, item.occurrence, to_ts(item.due_at)),
         )
 
     async def first_report(self, guild_id: int, channel_id: int, code: str, now: datetime) -> bool:

@@ -66,7 +66,7 @@ class AideCog(commands.Cog):
             name = truncate(t(command_key(top) + ".desc", lang), 256)
             value = truncate("\n".join(lines), EMBED_FIELD_VALUE_LIMIT)
             # Keep the whole embed within Discord's 6000 characters and 25 fields.
-            if len(embed.fields) == EMBED_FIELDS_MAX or len(embed) + len(name) + len(value) > (
+            if len(embed.fields) >= EMBED_FIELDS_MAX - 1 or len(embed) + len(name) + len(value) > (
                 EMBED_TOTAL_LIMIT - 300
             ):
                 embed.add_field(name="…", value=t("aide.truncated", lang), inline=False)

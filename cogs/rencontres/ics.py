@@ -57,6 +57,6 @@ def participants_csv(rows: Iterable[tuple[str, int, str, str]]) -> bytes:
     writer.writerow(["name", "user_id", "status", "answered_at"])
     for name, user_id, status, at in rows:
         # A leading =, +, - or @ would be a formula in a spreadsheet: neutralise it.
-        safe = "'" + name if name[:1] in ("=", "+", "-", "@") else name
+        safe = "'" + name if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
         writer.writerow([safe, str(user_id), status, at])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

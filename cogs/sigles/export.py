@@ -145,9 +145,12 @@ def _err(row: int, key: str, **params: Any) -> RowError:
     return RowError(row, f"sigles.import.error.{key}", params)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's CSV-injection list
+
+
 def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas in exported text ("=…", "+…", "-…", "@…")."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    """Defuse spreadsheet formulas in exported text ("=…", "+…", "-…", "@…", tab, CR)."""
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def to_csv(entries: Iterable[Entry]) -> str:
@@ -200,7 +203,7 @@ def _bool(value: str) -> bool | str:
 
 
 def _unsafe(value: str) -> str:
-    return value[1:] if value[:2] in ("'=", "'+", "'-", "'@") else value
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_STARTS else value
 
 
 def _finish(
