@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 LOST = 0  # a pseudo-status: the request is carried out, the answer never arrives
+CUT = -1  # a pseudo-status: the connection breaks before the request is carried out
 
 
 @dataclass
@@ -60,6 +61,14 @@ class Faults:
         answer: Discord accepted, the bot never learns it (what a crash at that instant does)."""
         pattern = re.compile(route) if route else None
         self.pending.append(HttpFault(LOST, times, pattern, method))
+
+    def cut_connection(
+        self, *, times: int = 1, route: str | None = None, method: str | None = None
+    ) -> None:
+        """Break the connection on the next `times` matching requests, before carrying them out
+        (a network failure: discord.py does not retry it itself, the bot's code must)."""
+        pattern = re.compile(route) if route else None
+        self.pending.append(HttpFault(CUT, times, pattern, method))
 
     def take(self, method: str, path: str) -> HttpFault | None:
         for fault in self.pending:

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from . import validation
-from .faults import LOST, Faults
+from .faults import CUT, LOST, Faults
 from .ratelimit import RateLimits
 from .world import Attachment, World, snowflake
 
@@ -166,6 +166,11 @@ class DiscordServer:
         template = f"{request.method} {resource.canonical if resource else path}"
         record.route = template.replace(API, "")
         fault = self.faults.take(request.method, path)
+        if fault is not None and fault.status == CUT:
+            if request.transport is not None:
+                request.transport.abort()
+            record.status = CUT
+            raise asyncio.CancelledError
         if fault is not None and fault.status == LOST:
             await handler(request)  # carried out …
             if request.transport is not None:  # … but the answer is lost on the way

@@ -34,7 +34,8 @@ async def test_an_announcement_given_up_after_retries_is_no_longer_pending(
 ) -> None:
     annonces = world.guild.channel("annonces")
     await _schedule(world, world.alice, annonces, "demain 10h", "Jamais partie")
-    world.faults.http_error(502, times=100, route=r"^/channels/\d+/messages$")
+    # Network failures: discord.py does not retry them itself (its 5xx retries sleep 25 s).
+    world.faults.cut_connection(times=100, route=r"^/channels/\d+/messages$")
     await world.advance(hours=23)  # due Tuesday 10:00 Paris
     for _ in range(8):
         await world.advance(hours=1)
