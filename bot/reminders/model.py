@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.db.timestamps import from_ts
 
 if TYPE_CHECKING:
     import discord
-
-
-def to_ts(instant: datetime) -> int:
-    return int(instant.astimezone(UTC).timestamp())
-
-
-def from_ts(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 @dataclass(frozen=True)

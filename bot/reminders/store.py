@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.db import Database
-from bot.reminders.model import DueItem, Schedule, from_ts, to_ts
+from bot.db.timestamps import from_ts, to_ts
+from bot.reminders.model import DueItem, Schedule
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
 

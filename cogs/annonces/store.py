@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.db import Database
-from bot.reminders.model import from_ts, to_ts
+from bot.db.timestamps import from_ts, to_ts
 from cogs.annonces.service import Announcement
 
 

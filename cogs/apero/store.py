@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.db import Database
-from bot.reminders.model import to_ts
+from bot.db.timestamps import to_ts
 from cogs.apero.model import Draft, Series, SeriesFields
 
 _FIELDS = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only, require_guild
+from bot.db.timestamps import from_ts
 from bot.discord_text import CHOICES_MAX, escape, truncate
 from bot.guild_settings.model import zone_suggestions
 from bot.i18n import t
@@ -198,7 +198,7 @@ class RencontresCog(commands.Cog):
         for row in rows:
             member = guild.get_member(row["user_id"])
             name = member.display_name if member else str(row["user_id"])
-            at = datetime.fromtimestamp(row["at"], UTC).isoformat()
+            at = from_ts(row["at"]).isoformat()
             csv_rows.append((name, row["user_id"], row["status"], at))
         attendance = await self.store.attendance(event.id)
         embed = render.event_embed(event, attendance, lang)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.db import Database
+from bot.db.timestamps import from_ts, to_ts
 from cogs.rencontres.service import (
     DEFAULT_OFFSETS,
     Answer,
@@ -18,10 +19,6 @@ from cogs.rencontres.service import (
 T = TypeVar("T")
 
 
-def _ts(instant: datetime) -> int:
-    return int(instant.astimezone(UTC).timestamp())
-
-
 def _event(row: Any) -> Rencontre:
     return Rencontre(
         id=row["id"],
@@ -29,7 +26,7 @@ def _event(row: Any) -> Rencontre:
         organiser_id=row["organiser_id"],
         title=row["title"],
         description=row["description"],
-        starts_at=datetime.fromtimestamp(row["starts_at"], UTC),
+        starts_at=from_ts(row["starts_at"]),
         duration_min=row["duration_min"],
         zone=row["zone"],
         format=row["format"],
@@ -62,7 +59,7 @@ class RencontreStore:
                 organiser_id,
                 details.title,
                 details.description,
-                _ts(details.starts_at),
+                to_ts(details.starts_at),
                 details.duration_min,
                 details.zone,
                 details.format,
@@ -70,8 +67,8 @@ class RencontreStore:
                 details.link,
                 details.capacity,
                 lang,
-                _ts(now),
-                _ts(now),
+                to_ts(now),
+                to_ts(now),
             ),
         )
         event = await self.get(int(cur.lastrowid or 0))
@@ -99,7 +96,7 @@ class RencontreStore:
         cur = await self.db.execute(
             "UPDATE rencontres SET status = 'published', lang = ?, updated_at = ?"
             " WHERE id = ? AND status = 'draft'",
-            (lang, _ts(now), event_id),
+            (lang, to_ts(now), event_id),
         )
         return cur.rowcount == 1
 
@@ -111,14 +108,14 @@ class RencontreStore:
             (
                 details.title,
                 details.description,
-                _ts(details.starts_at),
+                to_ts(details.starts_at),
                 details.duration_min,
                 details.zone,
                 details.format,
                 details.place,
                 details.link,
                 details.capacity,
-                _ts(now),
+                to_ts(now),
                 event_id,
             ),
         )
@@ -136,7 +133,7 @@ class RencontreStore:
         sets = ", ".join(f"{name} = ?" for name in values)
         await self.db.execute(
             f"UPDATE rencontres SET {sets}, updated_at = ? WHERE id = ?",
-            (*values.values(), _ts(now), event_id),
+            (*values.values(), to_ts(now), event_id),
         )
 
     async def upcoming(
@@ -147,7 +144,7 @@ class RencontreStore:
             "SELECT * FROM rencontres WHERE guild_id = ? AND status = 'published'"
             " AND starts_at + duration_min * 60 > ?"
             " ORDER BY starts_at, id LIMIT ? OFFSET ?",
-            (guild_id, _ts(now), limit, offset),
+            (guild_id, to_ts(now), limit, offset),
         )
         return [_event(r) for r in rows]
 
@@ -156,7 +153,7 @@ class RencontreStore:
             await self.db.fetchval(
                 "SELECT COUNT(*) FROM rencontres WHERE guild_id = ? AND status = 'published'"
                 " AND starts_at + duration_min * 60 > ?",
-                (guild_id, _ts(now)),
+                (guild_id, to_ts(now)),
             )
         )
 
@@ -199,7 +196,7 @@ class RencontreStore:
                         "INSERT INTO rencontre_rsvps (rencontre_id, user_id, status, seq, at)"
                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT(rencontre_id, user_id) DO UPDATE"
                         " SET status = excluded.status, seq = excluded.seq, at = excluded.at",
-                        (event_id, change.user_id, change.status, change.seq, _ts(now)),
+                        (event_id, change.user_id, change.status, change.seq, to_ts(now)),
                     )
         return result
 
@@ -230,7 +227,7 @@ class RencontreStore:
         cur = await self.db.execute(
             "INSERT OR IGNORE INTO rencontre_mirror_warnings (guild_id, user_id, at)"
             " VALUES (?, ?, ?)",
-            (guild_id, user_id, _ts(now)),
+            (guild_id, user_id, to_ts(now)),
         )
         return cur.rowcount == 1
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 from bot.db import Database, Tx
+from bot.db.timestamps import from_ts, to_ts
 from cogs.sigles.glossary import Entry
 from cogs.sigles.rotation import Shown, WeeklySettings
 from cogs.sigles.service import GuildEntry, Suggestion, dump_list, ident
@@ -29,12 +30,8 @@ _ENTRY_COLUMNS = (
 _LISTS = ("alias", "equivalents", "remplace_par", "voir_aussi")
 
 
-def _ts(instant: datetime) -> int:
-    return int(instant.astimezone(UTC).timestamp())
-
-
 def _dt(value: int | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
+    return None if value is None else from_ts(value)
 
 
 def _values(entry: Entry) -> dict[str, Any]:
@@ -76,7 +73,7 @@ def _suggestion(row: Any) -> Suggestion:
         domaine=row["domaine"],
         developpe=row["developpe"],
         explication=row["explication"],
-        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        created_at=from_ts(row["created_at"]),
         lang=row["lang"],
         channel_id=row["channel_id"],
         source=row["source"],
@@ -136,7 +133,7 @@ class SiglesStore:
                 "guild_id": guild_id,
                 "contributor_id": contributor_id,
                 "created_by": created_by,
-                "now": _ts(now),
+                "now": to_ts(now),
             },
         )
         return int(cur.lastrowid or 0)
@@ -147,7 +144,7 @@ class SiglesStore:
 
     async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> None:
         await self.db.execute(
-            _UPDATE, _values(entry) | {"id": entry_id, "guild_id": guild_id, "now": _ts(now)}
+            _UPDATE, _values(entry) | {"id": entry_id, "guild_id": guild_id, "now": to_ts(now)}
         )
 
     async def delete(self, guild_id: int, entry_id: int) -> bool:
@@ -173,7 +170,7 @@ class SiglesStore:
                 else:
                     await tx.execute(
                         _UPDATE,
-                        _values(entry) | {"id": row[0], "guild_id": guild_id, "now": _ts(now)},
+                        _values(entry) | {"id": row[0], "guild_id": guild_id, "now": to_ts(now)},
                     )
                     updated += 1
         return added, updated
@@ -201,7 +198,7 @@ class SiglesStore:
                 fields["domaine"],
                 fields["developpe"],
                 fields["explication"],
-                _ts(now),
+                to_ts(now),
             ),
         )
         return int(cur.lastrowid or 0)
@@ -258,7 +255,7 @@ class SiglesStore:
             await tx.execute(
                 "UPDATE sigles_suggestions SET status = 'approved', decided_by = ?,"
                 " decided_at = ?, entry_id = ?, source = ? WHERE id = ?",
-                (moderator_id, _ts(now), entry_id, entry.source, suggestion.id),
+                (moderator_id, to_ts(now), entry_id, entry.source, suggestion.id),
             )
         return entry_id
 
@@ -266,7 +263,7 @@ class SiglesStore:
         await self.db.execute(
             "UPDATE sigles_suggestions SET status = 'rejected', decided_by = ?, decided_at = ?"
             " WHERE id = ? AND status = 'pending'",
-            (moderator_id, _ts(now), suggestion_id),
+            (moderator_id, to_ts(now), suggestion_id),
         )
 
     # -- the sigle of the week ------------------------------------------------------------------
@@ -294,7 +291,7 @@ class SiglesStore:
                 settings.channel_id,
                 settings.weekday,
                 f"{settings.at:%H:%M}",
-                _ts(now),
+                to_ts(now),
             ),
         )
 

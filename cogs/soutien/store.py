@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db import Database, meta
-from bot.reminders.model import from_ts, to_ts
+from bot.db.timestamps import from_ts, to_ts
 from cogs.soutien.service import SoutienConfig
 
 SECRET_KEY = "soutien.hmac_secret"
