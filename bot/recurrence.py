@@ -13,11 +13,12 @@ week). Decisions:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from bot.text import fold
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 SEARCH_WEEKS = 60  # how far to look for the next non-skipped occurrence
@@ -75,13 +76,6 @@ def next_occurrence(spec: WeeklySpec, after: datetime) -> Occurrence:
 
 
 # -- reading what moderators type ------------------------------------------------------------
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces (narrow no-break spaces too)."""
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", text.replace("\u202f", " "))
-
-
 _HOUR = re.compile(
     r"^(?P<h>\d{1,2})\s*(?:(?:h|:)\s*(?P<m>\d{2})?)?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
 )

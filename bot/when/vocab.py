@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from bot.text import fold
 
 
 def normalise(text: str) -> str:
     """Lowercase, strip accents, unify apostrophes and spaces, tidy 'p.m.' and 'déc.'."""
-    t = unicodedata.normalize("NFKD", text)
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = fold(text)
     t = re.sub(r"[’‘`´]", "'", t)
     t = re.sub(r"\b([ap])\.\s?m\b\.?", r"\1m", t)  # p.m. → pm
     t = re.sub(r"(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", t)  # ISO 'T' separator

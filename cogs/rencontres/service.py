@@ -6,7 +6,6 @@ Time is always passed in (`now`, aware); instants are stored as UTC unix seconds
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from urllib.parse import quote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.guild_settings.model import validate_zone
+from bot.text import fold
 from bot.user_error import UserError
 from bot.when import parse_when
 
@@ -276,12 +276,6 @@ def require_manager(event: Rencontre, user_id: int, moderator: bool) -> None:
 
 
 # -- choosing an event (autocomplete) -------------------------------------------------------------
-def fold(text: str) -> str:
-    """Lower case without accents, spaces collapsed: "  Café  RÉSEAU" → "cafe reseau"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def match_rank(event: Rencontre, typed: str) -> int | None:
     """How well `event` matches what the member typed (lower is better), None: no match.
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.text import compact
 
 REGIONS: tuple[str, ...] = ("FR", "QC", "BE", "CH")
 REGION_NAMES: dict[str, str] = {
@@ -70,10 +71,7 @@ def normalise(text: str) -> str:
 
     ``"C.L.S.C."`` → ``"clsc"``, ``"Pôle emploi"`` → ``"poleemploi"``.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(
-        ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch)
-    )
+    return compact(text)
 
 
 @dataclass(frozen=True, slots=True)

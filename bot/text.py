@@ -1,0 +1,19 @@
+"""Text rules shared by every feature: how typed text is compared."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """The one comparison form: no case, no accents, single spaces (any width), trimmed.
+
+    "  Café  RÉSEAU" → "cafe reseau"; "Montréal\u202f" → "montreal".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def compact(text: str) -> str:
+    """`fold` keeping letters and digits only: "C.L.S.C." → "clsc", "Pôle emploi" → "poleemploi"."""
+    return "".join(c for c in fold(text) if c.isalnum())
