@@ -6,16 +6,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.regions import region_for_zone
 from bot.user_error import UserError
 
-REGIONS = ("FR", "QC", "BE", "CH")
-_ZONE_REGION = {
-    "Europe/Brussels": "BE",
-    "Europe/Zurich": "CH",
-}
-_FRENCH_AMERICAS = frozenset(
-    {"America/Martinique", "America/Guadeloupe", "America/Cayenne", "America/Miquelon"}
-)
 # The zones members of France and Québec actually live in come first in suggestions.
 PREFERRED_ZONES = (
     "Europe/Paris",
@@ -35,12 +28,6 @@ PREFERRED_ZONES = (
     "America/Halifax",
     "America/Vancouver",
 )
-
-
-def region_for_zone(zone: str) -> str:
-    if zone in _ZONE_REGION:
-        return _ZONE_REGION[zone]
-    return "QC" if zone.startswith("America/") and zone not in _FRENCH_AMERICAS else "FR"
 
 
 def validate_zone(name: str) -> str:

@@ -10,10 +10,10 @@ from discord.ext import commands
 
 from bot.checks import moderator_only, require_channel_permissions, require_guild
 from bot.discord_text import ts
-from bot.guild_settings import REGIONS
 from bot.guild_settings.model import validate_zone, zone_suggestions
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
+from bot.regions import REGIONS
 from bot.user_error import UserError
 
 if TYPE_CHECKING:

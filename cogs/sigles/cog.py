@@ -15,11 +15,12 @@ from bot.checks import moderator_only, require_channel_permissions, require_guil
 from bot.discord_text import CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
+from bot.regions import REGIONS
 from bot.user_error import UserError
 from cogs.sigles import render, rotation, service
 from cogs.sigles.export import to_csv, to_json
 from cogs.sigles.flows import SuggestionFlows
-from cogs.sigles.glossary import DOMAINES, REGIONS, Entry, Glossary, normalise
+from cogs.sigles.glossary import DOMAINES, Entry, Glossary, normalise
 from cogs.sigles.matcher import Matcher
 from cogs.sigles.store import SiglesStore
 from cogs.sigles.views import propose_view

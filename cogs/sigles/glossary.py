@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.regions import REGIONS
 from bot.text import compact
 
-REGIONS: tuple[str, ...] = ("FR", "QC", "BE", "CH")
 REGION_NAMES: dict[str, str] = {
     "FR": "France",
     "QC": "Québec",

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .glossary import REGIONS, Entry, Glossary, normalise
+from bot.regions import REGIONS
+
+from .glossary import Entry, Glossary, normalise
 
 __all__ = ["Match", "Matcher", "normalise", "tokens"]
 

@@ -25,9 +25,10 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.recurrence import Occurrence, WeeklySpec, next_occurrence, parse_wall_time
+from bot.regions import REGIONS
 from bot.reminders.model import Schedule
 from bot.user_error import UserError
-from cogs.sigles.glossary import REGIONS, Entry
+from cogs.sigles.glossary import Entry
 from cogs.sigles.service import ident
 
 KIND = "sigles.semaine"

@@ -12,9 +12,10 @@ from bot.discord_text import MODAL_TITLE_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
+from bot.regions import REGIONS
 from bot.ui import button
 from bot.user_error import UserError
-from cogs.sigles.glossary import DOMAINES, MAX_DEVELOPPE, MAX_EXPLICATION, MAX_SIGLE, REGIONS
+from cogs.sigles.glossary import DOMAINES, MAX_DEVELOPPE, MAX_EXPLICATION, MAX_SIGLE
 from cogs.sigles.service import MAX_SOURCE, Suggestion
 
 if TYPE_CHECKING:

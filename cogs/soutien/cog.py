@@ -11,9 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import moderator_only, require_guild
-from bot.guild_settings import REGIONS
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
+from bot.regions import REGIONS
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.soutien import render, service

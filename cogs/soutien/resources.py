@@ -17,8 +17,9 @@ from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from bot.regions import REGIONS
+
 DEFAULT_PATH: Final = Path(__file__).resolve().parents[2] / "data" / "ressources" / "lignes.toml"
-REGIONS: Final[tuple[str, ...]] = ("FR", "QC", "BE", "CH")
 _TEXT_FIELDS: Final = ("region", "nom", "numero", "pour", "horaires", "source", "verifie_note")
 _FIELDS: Final = frozenset((*_TEXT_FIELDS, "verifie"))
 _HEADER = re.compile(r"^\s*\[\[\s*ligne\s*\]\]\s*(?:#.*)?$")

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.guild_settings import REGIONS
+from bot.regions import REGIONS
 from bot.user_error import UserError
 from cogs.soutien.guard import kinds_found
 

@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from cogs.sigles.glossary import REGIONS, Entry, load_glossary
+from bot.regions import REGIONS
+from cogs.sigles.glossary import Entry, load_glossary
 from cogs.sigles.matcher import KINDS, Matcher, normalise, tokens
 
 
