@@ -1,4 +1,4 @@
-"""Entry point: `python -m bot [run|check|commands --json|sigles …]` (also `passerelle`)."""
+"""Entry point: `python -m bot [run|check|commands --json|<feature command> …]` (`passerelle`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import discord
 
+from bot import cli
 from bot.client import Passerelle
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
@@ -30,8 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="tout vérifier sans se connecter / check without connecting")
     cmds = sub.add_parser("commands", help="les commandes telles que synchronisées")
     cmds.add_argument("--json", action="store_true", help="JSON payload")
-    sigles = sub.add_parser("sigles", help="le glossaire des sigles / the acronym glossary")
-    sigles.add_argument("rest", nargs=argparse.REMAINDER)
+    for name in sorted(cli.plugins()):  # sub-commands the features declare (bot.cli)
+        plugin = sub.add_parser(name, help=f"{name} … (--help)", add_help=False)
+        plugin.add_argument("rest", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -104,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    # check/commands/sigles print results on stdout: keep the log to warnings there.
+    # check/commands/plugins print results on stdout: keep the log to warnings there.
     configure_logging(settings.log_level if command == "run" else "WARNING")
     try:
         if command == "run":
@@ -113,14 +115,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_check(settings))
         if command == "commands":
             return asyncio.run(_commands(settings))
-        if command == "sigles":
-            from cogs.sigles.cli import main as sigles_main
-            from cogs.sigles.store import read_guild_entries
-
-            return sigles_main(
-                list(args.rest),
-                guild_entries=lambda gid: read_guild_entries(settings.database_path, gid),
-            )
+        plugin = cli.load(command)
+        if plugin is not None:
+            return plugin(list(args.rest), settings)
     except DatabaseTooNewError as error:
         print(error, file=sys.stderr)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import pkgutil
@@ -13,7 +14,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-import cogs
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -40,9 +40,17 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
         await answer_error(interaction, error)
 
 
+FEATURES_PACKAGE = "cogs"
+
+
 def feature_packages() -> list[str]:
-    """Every cog package under `cogs/`, in a stable order."""
-    return sorted(m.name for m in pkgutil.iter_modules(cogs.__path__) if m.ispkg)
+    """Every feature package under `cogs/`, in a stable order.
+
+    Found by name at run time, like discord.py extensions: the core never imports a feature.
+    """
+    spec = importlib.util.find_spec(FEATURES_PACKAGE)
+    paths = list(spec.submodule_search_locations or []) if spec else []
+    return sorted(m.name for m in pkgutil.iter_modules(paths) if m.ispkg)
 
 
 class Passerelle(commands.Bot):
@@ -85,7 +93,7 @@ class Passerelle(commands.Bot):
         await self.tree.set_translator(CatalogTranslator())
         for name in feature_packages():
             try:
-                await self.load_extension(f"cogs.{name}")
+                await self.load_extension(f"{FEATURES_PACKAGE}.{name}")
             except Exception as error:  # one broken feature must not take the others down
                 self.failed_cogs[name] = error
                 log.exception("could not load cog %s", name)

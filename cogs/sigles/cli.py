@@ -3,8 +3,8 @@
     sigles check [--dir DIR]
     sigles export --format csv|json [--guild ID] [--output FILE] [--dir DIR]
 
-The core passes ``guild_entries``, a callable (sync or async) returning a server's entries
-read from the database; without it ``--guild`` is an error. Imports nothing from discord.
+``command`` is the entry point `python -m bot sigles` runs (see ``bot.cli``): it reads a
+server's entries from the bot's database for ``--guild``. Imports nothing from discord.
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.settings import Settings
+
 from .export import to_csv, to_json
 from .glossary import DEFAULT_DIRECTORY, Entry, GlossaryError, load_glossary
+from .store import read_guild_entries
 
 GuildEntriesHook = Callable[[int], Iterable[Entry] | Awaitable[Iterable[Entry]]]
 
@@ -114,6 +117,11 @@ def main(
     else:
         out.write(text)
     return 0
+
+
+def command(argv: list[str], settings: Settings) -> int:
+    """`python -m bot sigles …` (registered in pyproject's `passerelle.cli` entry points)."""
+    return main(argv, guild_entries=lambda gid: read_guild_entries(settings.database_path, gid))
 
 
 if __name__ == "__main__":
