@@ -44,7 +44,25 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return found
 
 
-class Tx:
+class _Queries:
+    """The query methods a transaction and the database share (reads and single statements)."""
+
+    _conn: aiosqlite.Connection
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Tx(_Queries):
     """Statements inside one transaction (see `Database.transaction`)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -56,16 +74,8 @@ class Tx:
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-
-class Database:
+class Database(_Queries):
     """One connection; writes are serialised so transactions never interleave."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
@@ -121,18 +131,6 @@ class Database:
                         await self._conn.execute("ROLLBACK")
                     raise
             log.info("database migrated to version %d (%s)", step.version, step.path.name)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-    async def fetchval(self, sql: str, params: Params = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return None if row is None else row[0]
 
     async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
         """One write statement in its own (implicit) transaction."""
