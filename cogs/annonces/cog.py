@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -45,14 +44,8 @@ class AnnoncesCog(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
-        settings = self.bot.settings_store.guild(guild.id)
         # Dates are read in the moderator's own zone (/rappels fuseau), else the server's.
-        member = await self.bot.settings_store.member(interaction.user.id)
-        zone = (
-            ZoneInfo(member.timezone)
-            if member.timezone
-            else settings.zone(self.bot.settings.default_timezone)
-        )
+        zone = await self.bot.settings_store.zone_of(guild.id, member=interaction.user.id)
         now = self.bot.clock.now()
         body = validate_text(text)
         due = understand_when(when, zone, now, str(interaction.locale))

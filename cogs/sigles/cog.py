@@ -115,8 +115,7 @@ class SiglesCog(commands.Cog):
         self._libraries.pop(guild_id, None)
 
     def region_of(self, guild_id: int | None) -> str:
-        settings = self.bot.settings_store.guild(guild_id)
-        return settings.region_or_default(self.bot.settings.default_timezone)
+        return self.bot.settings_store.region_of(guild_id)
 
     # -- /sigle ---------------------------------------------------------------------------------
     @app_commands.command(name=L("cmd.sigle.name"), description=L("cmd.sigle.desc"))
