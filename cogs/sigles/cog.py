@@ -287,7 +287,7 @@ class SiglesCog(commands.Cog):
         self.invalidate(guild.id)
         lang = interaction_lang(interaction)
         await interaction.followup.send(
-            t("sigles.admin.imported", lang, added=added, updated=updated), ephemeral=True
+            t("sigles.admin.imported", lang, n=added, updated=updated), ephemeral=True
         )
 
     @glossaire.command(
