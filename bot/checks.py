@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from bot.guild_settings import SettingsStore
 
 
+# Discord hides a command group with these defaults from members who lack them (server admins
+# can grant it to a moderator role in Server Settings › Integrations). Only for groups that are
+# moderator-only as a whole; the server-side check (`moderator_only`) runs on every call anyway.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
+
+
 class NotModerator(app_commands.CheckFailure):
     """Raised when a member without moderator rights calls a moderator command."""
 

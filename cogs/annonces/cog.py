@@ -8,7 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
@@ -23,7 +28,10 @@ if TYPE_CHECKING:
 
 class AnnoncesCog(commands.Cog):
     annonce = app_commands.Group(
-        name=L("cmd.annonce.name"), description=L("cmd.annonce.desc"), guild_only=True
+        name=L("cmd.annonce.name"),
+        description=L("cmd.annonce.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle, store: AnnouncementStore) -> None:

@@ -8,7 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import ts
 from bot.guild_settings.model import validate_zone, zone_suggestions
 from bot.i18n import t
@@ -33,7 +38,10 @@ CLEARABLE = {
 
 class ConfigCog(commands.Cog):
     config = app_commands.Group(
-        name=L("cmd.config.name"), description=L("cmd.config.desc"), guild_only=True
+        name=L("cmd.config.name"),
+        description=L("cmd.config.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle) -> None:

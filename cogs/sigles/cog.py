@@ -11,7 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
@@ -76,7 +81,10 @@ class Library:
 
 class SiglesCog(commands.Cog):
     glossaire = app_commands.Group(
-        name=L("cmd.glossaire.name"), description=L("cmd.glossaire.desc"), guild_only=True
+        name=L("cmd.glossaire.name"),
+        description=L("cmd.glossaire.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle, shipped: Glossary) -> None:
