@@ -53,19 +53,31 @@ class DMClosed(Exception):
     """Discord error 50007: the member does not accept DMs from the bot."""
 
 
+# Discord's JSON error codes and the HTTP status the engine tells apart.
+CANNOT_DM_USER = 50007
+MISSING_ACCESS = 50001
+TOO_MANY_REQUESTS = 429
+
+
 def classify(error: BaseException) -> BaseException:
     if isinstance(error, DMClosed | Transient | Permanent):
         return error
     if isinstance(error, discord.Forbidden):
-        if error.code == 50007:
+        if error.code == CANNOT_DM_USER:
             return DMClosed()
-        return Permanent("missing_access" if error.code == 50001 else "missing_permissions")
+        return Permanent(
+            "missing_access" if error.code == MISSING_ACCESS else "missing_permissions"
+        )
     if isinstance(error, discord.NotFound):
         return Permanent("unknown_channel")
     if isinstance(error, discord.DiscordServerError):
         return Transient(str(error.status))
     if isinstance(error, discord.HTTPException):
-        return Transient("429") if error.status == 429 else Permanent(f"http_{error.status}")
+        return (
+            Transient("429")
+            if error.status == TOO_MANY_REQUESTS
+            else Permanent(f"http_{error.status}")
+        )
     if isinstance(error, aiohttp.ClientError | OSError | asyncio.TimeoutError):
         return Transient("network")
     return error
