@@ -166,17 +166,13 @@ def _footer(page: int, pages: int, lang: str) -> str:
     return truncate(t("soutien.lines.footer", lang, page=page, pages=pages), EMBED_FOOTER_LIMIT)
 
 
-@cache
-def _pages(region: str, lang: str) -> tuple[tuple[tuple[str, str], ...], ...]:
-    """The fields of each page of `region`, packed within one embed's limits."""
-    base = (
-        len(_title(region, lang))
-        + len(t("soutien.lines.intro", lang))
-        + len(_footer(PAGE_FOOTER_ROOM, PAGE_FOOTER_ROOM, lang))
-    )
+def pack_pages(fields: list[tuple[str, str]], base: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Fields packed into pages in order: at most `EMBED_FIELDS_MAX` per page and `base` (title,
+    description, footer) plus names and values within `EMBED_TOTAL_LIMIT`. Names and values must
+    already fit their own limits."""
     pages: list[list[tuple[str, str]]] = [[]]
     size = base
-    for name, value in _fields(region, lang):
+    for name, value in fields:
         cost = len(name) + len(value)
         full = len(pages[-1]) >= EMBED_FIELDS_MAX or size + cost > EMBED_TOTAL_LIMIT
         if pages[-1] and full:
@@ -185,6 +181,17 @@ def _pages(region: str, lang: str) -> tuple[tuple[tuple[str, str], ...], ...]:
         pages[-1].append((name, value))
         size += cost
     return tuple(tuple(page) for page in pages)
+
+
+@cache
+def _pages(region: str, lang: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The fields of each page of `region`, packed within one embed's limits."""
+    base = (
+        len(_title(region, lang))
+        + len(t("soutien.lines.intro", lang))
+        + len(_footer(PAGE_FOOTER_ROOM, PAGE_FOOTER_ROOM, lang))
+    )
+    return pack_pages(_fields(region, lang), base)
 
 
 def lines_page_count(region: str, lang: str) -> int:
