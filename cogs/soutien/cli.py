@@ -2,7 +2,8 @@
 
     ressources check [--fichier PATH] [--date AAAA-MM-JJ]
 
-Registered through the ``passerelle.cli`` entry-point group (pyproject.toml). Checks the schema,
+Registered through the ``passerelle.cli`` entry-point group (pyproject.toml); ``python -m bot``
+calls ``main(rest, settings)``. Checks the schema,
 https sources, check dates (present, not in the future), duplicate numbers within a region, a
 verified emergency number in every region, and the « Non vérifié ici » notes; lines checked more
 than a year ago are reported as warnings. Prints French then English; returns the exit code
@@ -40,8 +41,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str], *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run ``ressources check``; ``argv`` may start with ``"ressources"``."""
+def main(
+    argv: list[str],
+    settings: object = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``ressources check``; ``argv`` may start with ``"ressources"``.
+
+    ``settings`` is what ``python -m bot`` passes to every ``passerelle.cli`` command (bot/cli.py);
+    the check needs none of it.
+    """
     out, err = stdout or sys.stdout, stderr or sys.stderr
     args_in = list(argv)
     if args_in[:1] == [NAME]:

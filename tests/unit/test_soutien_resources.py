@@ -155,6 +155,10 @@ def test_the_check_is_registered_as_a_passerelle_cli_entry_point() -> None:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     group = data["project"]["entry-points"]["passerelle.cli"]
     assert group["ressources"] == "cogs.soutien.cli:main"
+    # python -m bot calls each entry point as fn(rest, settings)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["check", "--date", TODAY.isoformat()], object(), stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
 
 
 # ---------------------------------------------------------------- the parser
