@@ -187,6 +187,7 @@ class ModButton(
 
 
 _REGION = "|".join(REGIONS)
+SELECT_PLACEHOLDER_LIMIT = 150  # Discord's limit for a select menu's placeholder
 
 
 class LinesPageButton(
@@ -226,7 +227,9 @@ class LinesRegionSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id="sout:lines:region",
-                placeholder=truncate(t("soutien.lines.region_placeholder", lang), 150),
+                placeholder=truncate(
+                    t("soutien.lines.region_placeholder", lang), SELECT_PLACEHOLDER_LIMIT
+                ),
                 options=options,
             )
         )
