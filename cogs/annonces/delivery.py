@@ -8,6 +8,7 @@ import discord
 
 from bot.discord_text import truncate
 from bot.i18n import t
+from bot.personal_data import Field, Item, Label, Records
 from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from cogs.annonces.service import id_from_ref
 from cogs.annonces.store import AnnouncementStore
@@ -51,16 +52,22 @@ class AnnouncementData:
     def __init__(self, store: AnnouncementStore) -> None:
         self.store = store
 
-    async def export(self, user_id: int) -> dict[str, object]:
+    async def export(self, user_id: int) -> list[Item]:
         mine = await self.store.by_author(user_id)
-        if not mine:
-            return {}
-        return {
-            "announcements": [
-                {"id": a.id, "due_at": a.due_at.isoformat(), "status": a.status, "text": a.text}
-                for a in mine
-            ]
-        }
+        return [
+            Records.of(
+                "annonce.data.announcements",
+                (
+                    (
+                        Field("annonce.data.number", a.id),
+                        Field("annonce.data.due_at", a.due_at),
+                        Field("annonce.data.state", Label(f"annonce.data.state.{a.status}")),
+                        Field("annonce.data.text", a.text),
+                    )
+                    for a in mine
+                ),
+            )
+        ]
 
     async def erase(self, user_id: int) -> int:
         # The posts belong to the server; the link to their author is what is personal.
