@@ -3,6 +3,9 @@ reports and blocks, retention, /ressources — through the loopback Discord."""
 
 from __future__ import annotations
 
+import json
+import logging
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -460,15 +463,13 @@ async def test_purge_also_runs_at_start(world: Harness) -> None:
     await configure(world)
     _, thread = await post_anonymously(world, world.bob, "Un message.")
     await world.bot.reminders.cancel("soutien.purge", "daily")  # only the start-up purge left
-    world.clock.advance(__import__("datetime").timedelta(days=31))
+    world.clock.advance(timedelta(days=31))
     await world.restart()
     assert await world.bot.get_cog("SoutienCog").flows.store.link(thread.id, world.bob.id) is None
 
 
 # -- /mes-donnees ----------------------------------------------------------------------------------
 async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
-    import json
-
     await configure(world)
     bob = world.bob
     nothing = await world.guild.slash(bob, "mes-donnees")
@@ -496,8 +497,6 @@ async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
 
 
 async def test_support_texts_never_reach_the_logs(world: Harness, caplog: Any) -> None:
-    import logging
-
     await configure(world)
     caplog.set_level(logging.DEBUG)
     text = "Texte confidentiel 7f3a9c"
