@@ -12,6 +12,7 @@ Anonymity rules kept here (tested end to end):
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
@@ -198,7 +199,8 @@ class Flows:
         value, config = await self.precheck(interaction, thread_id, text)
         lang = interaction_lang(interaction)
         now = self.bot.clock.now()
-        kinds = [] if checked else service.guard_findings(value, now)
+        # the guard runs spaCy (a few ms, longer while the model loads): off the event loop
+        kinds = [] if checked else await asyncio.to_thread(service.guard_findings, value, now)
         if kinds:
             self._drop_stale_drafts(now)
             token = secrets.token_hex(8)

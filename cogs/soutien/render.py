@@ -17,6 +17,7 @@ from bot.discord_text import (
     truncate,
 )
 from bot.i18n import t
+from bot.secrecy import describe
 from cogs.soutien.resources import Ligne, load_by_region
 
 COLOUR = discord.Colour.from_rgb(94, 129, 172)
@@ -91,4 +92,4 @@ def alert_embed(code: str, jump_url: str, lang: str) -> discord.Embed:
 
 
 def kinds_text(kinds: list[str], lang: str) -> str:
-    return ", ".join(t(f"soutien.guard.kind.{kind}", lang) for kind in kinds)
+    return describe(kinds, lang)

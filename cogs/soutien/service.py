@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.regions import REGIONS
+from bot.secrecy import kinds_found
 from bot.user_error import UserError
-from cogs.soutien.guard import kinds_found
 
 # Modal text inputs allow 4000 characters, but a post must fit one message with its header.
 TEXT_MAX = 1800

@@ -153,7 +153,7 @@ async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) ->
     warned, _ = await post_anonymously(world, bob, RISKY)
     assert warned.ephemeral
     for kind in ("phone", "civility_name"):
-        assert t(f"soutien.guard.kind.{kind}", "fr") in warned.text
+        assert t(f"secrecy.kind.{kind}", "fr") in warned.text
     assert len(world.guild.threads) == before  # nothing posted yet
     # Annuler: nothing is posted, the warning says so
     cancelled = await warned.click(t("soutien.guard.cancel", "fr"), by=bob)
