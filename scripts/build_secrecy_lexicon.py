@@ -108,6 +108,18 @@ def main(folder: Path) -> None:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         print(f"{path.name}: {len(seen)} names, {sum(k in words for k in seen)} also words")
 
+    with zipfile.ZipFile(lookups) as whl:
+        raw = whl.read("spacy_lookups_data/data/fr_lemma_index.json.gz")
+    with gzip.open(io.BytesIO(raw)) as index:
+        lemmas = {w.casefold() for forms in json.load(index).values() for w in forms}
+    proper = {n.casefold() for n in first + last}
+    common = sorted(w for w in lemmas if w.isalpha() or "-" in w)
+    (OUT / "mots.txt").write_text(
+        "# Mots français (lemmes : noms, adjectifs, verbes, adverbes) — spacy-lookups-data, MIT;"
+        " built by scripts/build_secrecy_lexicon.py\n" + "\n".join(common) + "\n",
+        encoding="utf-8",
+    )
+    print(f"mots.txt: {len(common)} words, {len(proper & set(common))} also names")
     write(OUT / "prenoms.txt", first, "Prénoms (France, Québec, Suisse)")
     write(OUT / "noms.txt", last, "Noms de famille (France, Québec, Suisse)")
 

@@ -130,6 +130,7 @@ class Guard:
             *names.civility_names(text, ws),
             *names.full_names(text, ws),
             *names.families(text),
+            *names.nicknames(text),
         ):
             if any(start < e and s < end for s, e in people):
                 continue  # « M. Jean Tremblay » is one civility name, not also a full name

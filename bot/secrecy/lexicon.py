@@ -53,6 +53,13 @@ def surnames() -> NameList:
     return NameList(DATA / "noms.txt")
 
 
+@cache
+def french_words() -> frozenset[str]:
+    """Lemmas of ordinary French words (``data/secrecy/mots.txt``), folded."""
+    lines = (DATA / "mots.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in text.split())
 
@@ -86,7 +93,7 @@ FIELD_WORDS: Final = _words(
     "juillet aout septembre octobre novembre decembre noel paques toussaint "
     "france quebec canada belgique suisse europe afrique maghreb "
     "madame monsieur mme mlle mr ms merci bonjour bonsoir salut coucou hello bravo "
-    "oui non ok svp stp cf etc nb ps rdv"
+    "oui non ok svp stp cf etc nb ps rdv revue journal magazine editions collection"
 )
 
 # Places a colleague names without pointing at anyone: large cities and regions.
@@ -121,12 +128,16 @@ PUBLIC_FIGURES: Final = _words(
 # Words before a name-looking word that make it a place, a structure or a citation.
 NOT_PERSON_BEFORE: Final = _words(
     "loi lois rapport rapports methode approche theorie modele selon cf syndrome maladie "
-    "prix fondation rue avenue boulevard bd boul chemin allee impasse quai pont route rang "
+    "prix fondation rue avenue boulevard bd boul chemin allee impasse place quai pont route rang "
     "ecole college lycee polyvalente cegep universite hopital chu chsld ehpad foyer centre "
     "maison residence pavillon saint sainte st ste institut clinique metro station parc salle "
     "stade gare aeroport eglise paroisse mosquee synagogue temple quartier cite campus "
     "amendement decret arrete circulaire plan programme dispositif protocole echelle test "
-    "grille bilan pr professeur professeure"
+    "grille bilan pr professeur professeure film films livre livres ouvrage roman article "
+    "documentaire podcast conference series serie auteur autrice chercheur chercheuse "
+    "sociologue philosophe ecrivain ecrivaine realisateur realisatrice chanteur chanteuse "
+    "ministre depute deputee senateur senatrice president presidente premier premiere "
+    "emission chronique these colloque"
 )
 
 SCHOOL: Final = _words(

@@ -31,6 +31,9 @@ from bot.text import fold
 Hit = tuple[str, int, int]
 _ACRONYM_MAX = 4  # CAF, ULIS, AEMO: capitals this short are acronyms unless they are surnames
 _GAP_MAX = 2  # characters between the parts of a name (« DUPONT, Marie »)
+_PLACED = frozenset({"placé", "placée", "placés", "placées"})  # not « place Bellecour »
+_DEMONYM_ENDINGS = ("ois", "oise", "ais", "aise", "ien", "ienne", "een", "eenne", "ain", "aine")
+_NAME_MIN = 3  # letters of a first name the lists do not know
 
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ](?:[\wÀ-ÖØ-öø-ÿ'’]|-(?=[\wÀ-ÖØ-öø-ÿ]))*")
 
@@ -108,7 +111,7 @@ def _not_person_context(ws: list[Word], i: int) -> bool:
         j = i - back
         if j < 0:
             break
-        if ws[j].key in lx.NOT_PERSON_BEFORE:
+        if ws[j].key in lx.NOT_PERSON_BEFORE and ws[j].text.lower() not in _PLACED:
             return True
         if ws[j].key not in {"de", "du", "des", "la", "le", "l"}:
             break
@@ -198,12 +201,38 @@ def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
                 ):
                     yield "name", w.start, nxt.end
                     continue
+        elif (
+            adjacent
+            and nxt is not None
+            and not w.capital
+            and not nxt.capital
+            and w.key in lx.first_names()
+            and w.key not in lx.FIELD_WORDS
+            and not text[w.end : nxt.start].strip()
+            and lx.surnames().plain(nxt.key)
+            and nxt.key not in lx.first_names()
+        ):  # « marine dubois »: an ambiguous first name before a plain surname
+            yield "name", w.start, nxt.end
+            continue
         # « DUPONT Marie », « TREMBLAY, Julie »: a surname in capitals, then a first name
         if w.upper and len(w.key) > 2 and w.key not in lx.FIELD_WORDS and nxt is not None:
             gap = text[w.end : nxt.start]
             short_gap = gap.strip() in {"", ","} and len(gap) <= _GAP_MAX
             if short_gap and nxt.capital and not nxt.upper and _is_first_name(nxt, text):
                 yield "name", w.start, nxt.end
+
+
+# ------------------------------------------------------------------------------------ nicknames
+_NICKNAME = re.compile(
+    r"(?i:\b(?:surnomm[ée]e?s?|qu['’]on\s+(?:surnomme|appelle)|qu['’]ils?\s+(?:surnomment|"
+    r"appellent)|alias|son\s+surnom|(?:dit|dite)\s+[«\"“]))"
+)
+
+
+def nicknames(text: str) -> Iterator[Hit]:
+    for m in _NICKNAME.finditer(text):
+        if re.match(r"\s*[«\"“]?\s*\S", text[m.end() : m.end() + 5]):
+            yield "name", m.start(), m.end()
 
 
 # ------------------------------------------------------------------------------------ families
@@ -280,6 +309,25 @@ def _near_person_cue(ws: list[Word], i: int, text: str) -> bool:
     return any(w.key in lx.SCHOOL for w in ws[i + 1 : i + 8])
 
 
+_STRICT_AGE_AFTER = re.compile(r"\s*(?:,\s*|\(\s*)\d{1,2}\s*(?:ans|mois)\b", re.IGNORECASE)
+_CHILD_BEFORE = frozenset({"petit", "petite", "ptit", "ptite", "jeune", "bebe", "gamin", "gamine"})
+
+
+def _unknown_name_of_child(text: str, ws: list[Word], i: int) -> bool:
+    """A capitalised word the lists do not know, said the way a child's first name is."""
+    w = ws[i]
+    if not w.capital or w.upper or len(w.key) < _NAME_MIN:
+        return False
+    if w.key in lx.FIELD_WORDS or w.key in lx.TITLES or w.key in lx.BIG_PLACES:
+        return False
+    if w.key in lx.GREETINGS or w.key in lx.surnames().words or w.key in lx.first_names().words:
+        return False
+    if w.key in lx.french_words() or w.key.endswith(_DEMONYM_ENDINGS):
+        return False  # « le petit Prince », « le jeune Québécois »
+    after_child = i > 0 and ws[i - 1].key in _CHILD_BEFORE and not _sentence_start(text, w.start)
+    return after_child or _STRICT_AGE_AFTER.match(text, w.end) is not None
+
+
 def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> Iterator[Hit]:
     cue = None
     for i, w in enumerate(ws):
@@ -288,7 +336,11 @@ def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> I
         if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
             continue
         age_after = _AGE_AFTER.match(text, w.end) is not None
-        if not _is_first_name(w, text, opening=age_after) or _addressing(text, ws, i):
+        if not _is_first_name(w, text, opening=age_after):
+            if _unknown_name_of_child(text, ws, i):  # « la petite Ayanna », « Kenzo, 15 ans »
+                yield "name", w.start, w.end
+            continue
+        if _addressing(text, ws, i):
             continue
         if age_after or _near_person_cue(ws, i, text):
             yield "name", w.start, w.end
@@ -346,6 +398,8 @@ def model_names(
             continue  # spaCy reads many capitalised sentence openers as persons
         if w.key in lx.COMMON_WORDS or w.key in lx.surnames().words:
             continue
+        if w.key in lx.french_words() and w.key not in lx.first_names():
+            continue  # « Revue Esprit »: a capitalised ordinary word
         if _near_person_cue(ws, starts[w.start], text):
             yield "name", w.start, w.end
             continue

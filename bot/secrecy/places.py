@@ -46,6 +46,12 @@ _LIVES_ON = re.compile(
     r"[^.!?\n]{0,25}?\b(?:" + _STRONG_STREET + r"|rang|route|lotissement|r[ée]sidence|cit[ée]|"
     r"hameau|lieu-dit|HLM)\b" + _SP + r"+" + _ARTICLE + r")(?P<street>[\wÀ-ÿ'’\-]{2,})"
 )
+_HOUSE = re.compile(
+    r"(?i:\b(?:maison|ferme|roulotte|caravane|chalet|appartement|logement|immeuble|hlm|"
+    r"mobil-home|cabane|bicoque|taudis|studio|grange)\b(?:\s+[\wÀ-ÿ'’-]+){0,3}?\s+"
+    r"(?:en\s+face|[àa]\s+c[ôo]t[ée]|au\s+coin|au\s+bout|derri[èe]re|au-dessus|juste\s+apr[èe]s|"
+    r"pr[èe]s)\s+(?:de\s+la|de\s+l['’]|du|des|de)\s*[\wÀ-ÿ'’-]+)"
+)
 _FR_POSTCODE = re.compile(
     r"(?<![\d\w])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}" + _SP + r"+(?P<city>" + _NAME_WORD + r")"
 )
@@ -95,6 +101,8 @@ def addresses(text: str) -> Iterator[Hit]:
         sentence = _sentence(text, m.start(), m.end())
         if _VENUE.search(sentence) and not _LIVING.search(sentence):
             continue  # « la réunion se tiendra au 12 rue … »: a meeting place, not a home
+        yield "address", m.start(), m.end()
+    for m in _HOUSE.finditer(text):
         yield "address", m.start(), m.end()
     for m in _LIVES_ON.finditer(text):
         yield "address", m.start("street") - 1, m.end("street")
@@ -155,14 +163,50 @@ _ROLE = (
     r"aide-soignante?|auxiliaire|d[ée]put[ée]e?|pr[ée]sidente?|tr[ée]sori[eè]re?|"
     r"bibliothécaire|postier|postière|buraliste|restaurat(?:eur|rice)|ambulanci[eè]re?|"
     r"sage-femme|dentiste|kin[ée]|psychologue|enseignante?|prof|professeure?|"
-    r"chef\s+(?:de\s+gare|des\s+pompiers)|brigadier|garde\s+forestier"
+    r"chef\s+(?:de\s+gare|des\s+pompiers)|brigadier|garde\s+forestier|conduct(?:eur|rice)|"
+    r"[ée]picier|[ée]pici[èe]re|menuisier|plombi[eè]re?|[ée]lectricien(?:ne)?|m[ée]canicien(?:ne)?|"
+    r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
+    r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
+    r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
+    r"atsem|aesh|avs|taxi|ambulancier"
 )
 _ROLE_AT_PLACE = re.compile(
     r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur)\s*(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|"
-    r"nouvel(?:le)?\s+|nouveau\s+)?(?:" + _ROLE + r")\b(?P<rest>[^.!?\n]{0,45}))"
+    r"nouvel(?:le)?\s+|nouveau\s+)?(?:" + _ROLE + r")\b(?P<rest>[^.!?\n]{0,60}))"
+)
+# « la fille du pharmacien », « la femme du maire », « le petit-fils de l'épicier »: one family
+_KIN_OF_ROLE = re.compile(
+    r"(?i:\b(?:fils|fille|femme|mari|[ée]pou(?:x|se)|conjointe?|m[èe]re|p[èe]re|fr[èe]re|"
+    r"s[œo]eur|enfants?|petit-fils|petite-fille|petits-enfants|neveu|ni[èe]ce|ex|ex-femme|"
+    r"ex-mari|beau-fr[èe]re|belle-s[œo]eur|gendre|belle-fille|bru|compagne|compagnon|"
+    r"copine|copain|chum|blonde|veuve|veuf)\s+(?:du|de\s+la|de\s+l['’]|de\s+notre|d['’]une?"
+    r"\s+ancien(?:ne)?|de\s+l['’]ancien(?:ne)?)\s*(?:ancien(?:ne)?\s+|nouvel(?:le)?\s+|"
+    r"nouveau\s+)?(?:" + _ROLE + r")\b)"
+)
+# « le gars qui tient la station-service », « la patronne du bar »: a business in a small place
+_RUNS_BUSINESS = re.compile(
+    r"(?i:\b(?:tient|tenait|g[èe]re|g[ée]rait|patronne?\s+(?:du|de\s+la|de\s+l['’])|"
+    r"propri[ée]taire\s+(?:du|de\s+la|de\s+l['’]))\s*(?:le|la|l['’]|un|une|son|sa)?\s*"
+    r"(?:station-service|d[ée]panneur|bar|caf[ée]|restaurant|resto|[ée]picerie|boulangerie|"
+    r"garage|camping|salon|tabac|casse-cro[ûu]te|boucherie|pharmacie|auberge|h[ôo]tel|g[îi]te|"
+    r"ferme|magasin|boutique|commerce|quincaillerie|friterie|pizzeria|snack|kebab|motel)"
+    r"(?P<rest>[^.!?\n]{0,50}))"
+)
+# what makes a role-holder in a place someone followed rather than a partner of the service
+_SENSITIVE = re.compile(
+    r"(?i:drogu\w*|alcool\w*|agress\w*|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
+    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
+    r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
+    r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
+    r"signal\w*|information\s+pr[ée]occupante|placement|plac[ée]e?|prison|d[ée]tenu|"
+    r"asile|sans[\s-]papiers|irr[ée]guli\w*|(?:sa|son|ses)\s+(?:propre\s+)?(?:fille|fils|"
+    r"enfants?|femme|mari|conjointe?|ex))"
 )
 _UNIQUE = re.compile(
-    r"(?i:\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
+    r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
+    r"éen|éenne|ain|aine)\b|"
+    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui)\b|"
+    r"\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
     r"(?:famille|enfant|jeune|personne|femme|homme|fille|gar[çc]on|[ée]l[èe]ve|m[èe]re|p[èe]re|"
     r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|" + _ROLE + r")\b)"
 )
@@ -191,7 +235,8 @@ _DETAIL = re.compile(
     r"inuk|inuit|mohawk|abénakise?|transgenre|\btrans\b|homosexuel\w*|converti\w*))"
 )
 _PERSON_REF = re.compile(
-    r"(?i:\b(?:(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|"
+    r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
+    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|"
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
     r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
     r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
@@ -203,8 +248,17 @@ _PERSON_REF = re.compile(
 )
 
 
+_STREET_NAME = re.compile(
+    r"(?i:\b(?:rue|ruelle|chemin|rang|route|all[ée]e|impasse|avenue|boulevard|mont[ée]e|"
+    r"lotissement|r[ée]sidence|cit[ée])\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])?)"
+    r"(?P<name>[A-ZÀ-Ý0-9][\wÀ-ÿ'’\-]*)"
+)
+_ONE_WORD_PLACE = re.compile(r"\b(?:[àa]|de|d['’])\s*(?P<place>[A-ZÀ-Ý][a-zà-ÿ'’]{3,})\b")
+
+
 def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
     spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
+    spans += [m.span() for m in _STREET_NAME.finditer(text)]
     spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
     for m in _COMPOUND_PLACE.finditer(text):
         key = fold(m["place"])
@@ -226,18 +280,38 @@ def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[in
     return spans
 
 
+def _one_word_places(text: str) -> list[tuple[int, int]]:
+    """« de Montbrison », « à Vichy »: a capitalised word after de/à that is no person or field."""
+    spans = []
+    for m in _ONE_WORD_PLACE.finditer(text):
+        key = fold(m["place"])
+        if key in lx.BIG_PLACES or key in lx.FIELD_WORDS or key in lx.TITLES:
+            continue
+        if key in lx.first_names() and key not in lx.first_names().words:
+            continue
+        spans.append(m.span("place"))
+    return spans
+
+
 def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
     places = _small_places(text, entities)
+    sensitive = _SENSITIVE.search(text) is not None or _DETAIL.search(text) is not None
+    for m in _KIN_OF_ROLE.finditer(text):
+        yield "combination", m.start(), m.end()
+    role_places = places + _one_word_places(text)
+    for m in _RUNS_BUSINESS.finditer(text):
+        if sensitive and any(m.start("rest") <= s <= m.end() + 5 for s, _ in role_places):
+            yield "combination", m.start(), m.end()
     for m in _ROLE_AT_PLACE.finditer(text):
         rest_start = m.start("rest")
-        rest = m["rest"]
-        near = any(rest_start <= s <= m.end() + 5 for s, _ in places)
-        if near and re.match(r"^\s*(?:de|du|d['’]|à|a|au|des)\b", rest, re.IGNORECASE):
+        near = any(rest_start <= s <= m.end() + 5 for s, _ in role_places)
+        linked = re.match(r"^\s*(?:[\wÀ-ÿ]+\s+){0,2}?(?:de|du|d['’]|à|a|au|des)\b", m["rest"], re.I)
+        if near and linked and sensitive:
             yield "combination", m.start(), m.end()
     for m in _KNOWN.finditer(text):
         yield "combination", m.start(), m.end()
     for m in _UNIQUE.finditer(text):
-        if places or _DETAIL.search(text):
+        if role_places or _DETAIL.search(text):
             yield "combination", m.start(), m.end()
     if places:
         detail = _DETAIL.search(text)
