@@ -200,7 +200,9 @@ _SENSITIVE = re.compile(
     r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
     r"signal\w*|information\s+pr[ée]occupante|placement|plac[ée]e?|prison|d[ée]tenu|"
     r"asile|sans[\s-]papiers|irr[ée]guli\w*|(?:sa|son|ses)\s+(?:propre\s+)?(?:fille|fils|"
-    r"enfants?|femme|mari|conjointe?|ex))"
+    r"enfants?|femme|mari|conjointe?|ex)|inqui[eè]t\w*|menac\w*|\bpeur\b|crise|s[ée]paration|"
+    r"divorce|licenci\w*|ch[ôo]mage|pleur\w*|police|gendarme\w*|\bdpj\b|curatelle|tutelle|"
+    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par)"
 )
 _UNIQUE = re.compile(
     r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
@@ -208,10 +210,13 @@ _UNIQUE = re.compile(
     r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui)\b|"
     r"\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
     r"(?:famille|enfant|jeune|personne|femme|homme|fille|gar[çc]on|[ée]l[èe]ve|m[èe]re|p[èe]re|"
-    r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|" + _ROLE + r")\b)"
+    r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|noire?|arabe|musulmane?|juif|juive|"
+    r"gay|lesbienne|trans|handicap[ée]e?|sourde?|aveugle|immigr[ée]e?|[ée]trang[eè]re?|"
+    r"r[ée]fugi[ée]e?|africaine?|asiatique|autochtone|" + _ROLE + r")\b)"
 )
 _KNOWN = re.compile(
-    r"(?i:\btout\s+le\s+(?:monde|village|quartier|rang)\s+(?:le|la|les|l['’])\s*"
+    r"(?i:\b(?:le\s+doyen|la\s+doyenne|le\s+centenaire|la\s+centenaire)\s+(?:du|de\s+la|de|d['’])\s*"
+    r"(?:village|commune|paroisse|quartier|r[ée]sidence|ehpad|chsld|[A-ZÀ-Ý])|\btout\s+le\s+(?:monde|village|quartier|rang)\s+(?:le|la|les|l['’])\s*"
     r"(?:conna[îi]t|sait)|tout\s+le\s+village|toute\s+la\s+(?:commune|paroisse|r[ée]serve)|"
     r"connue?s?\s+de\s+tous|que\s+tout\s+le\s+monde\s+conna[îi]t|"
     r"reconna[îi]tr(?:ait|aient|a)\s+(?:tout\s+de\s+suite|facilement|direct))"
