@@ -13,12 +13,14 @@ ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.impossible_date": frozenset({"text", "examples"}),
     "when.error.impossible_hour": frozenset({"text", "examples"}),
     "when.error.ambiguous_date": frozenset({"text", "day_first", "month_first"}),
-    "when.error.weekday_mismatch": frozenset({"text", "date"}),
+    "when.error.weekday_mismatch": frozenset({"text", "date", "weekday"}),
     "when.error.past": frozenset({"text", "when"}),
     "when.error.too_far": frozenset({"text", "years"}),
-    "when.error.nonexistent_time": frozenset({"text", "local", "offset_before", "offset_after"}),
+    "when.error.nonexistent_time": frozenset(
+        {"text", "day", "time", "place", "from_hour", "to_hour"}
+    ),
     "when.error.ambiguous_time": frozenset(
-        {"text", "local", "offset_first", "offset_second", "utc_first", "utc_second"}
+        {"text", "day", "time", "place", "from_hour", "to_hour"}
     ),
 }
 
