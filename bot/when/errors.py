@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.user_error import UserError
 
-#: Every key ``parse_when`` can raise, with the placeholders it always passes.
+#: Every key ``parse_when`` and ``bot.when.offsets`` can raise, with the placeholders they pass.
 ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.not_understood": frozenset({"text", "examples"}),
     "when.error.missing_hour": frozenset({"text", "examples"}),
@@ -22,6 +22,11 @@ ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.ambiguous_time": frozenset(
         {"text", "day", "time", "place", "from_hour", "to_hour"}
     ),
+    "when.error.bad_offset": frozenset({"text"}),
+    "when.error.offset_range": frozenset({"text", "days"}),
+    "when.error.offset_after_start": frozenset({"text", "start"}),
+    "when.error.no_offsets": frozenset({"text"}),
+    "when.error.too_many_offsets": frozenset({"text", "max"}),
 }
 
 

@@ -7,7 +7,6 @@ computed by the code under test.
 from __future__ import annotations
 
 import os
-import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -15,11 +14,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import t
+from bot.i18n import Message, placeholders, read_catalog, t
 from bot.user_error import UserError
 from bot.when import ERROR_PARAMS, MAX_DAYS_AHEAD, WhenError, format_examples, parse_when
 
@@ -462,9 +460,8 @@ def test_examples_by_language() -> None:
 LOCALES = Path(__file__).resolve().parents[2] / "bot" / "when" / "locales"
 
 
-def _catalog(lang: str) -> dict[str, str]:
-    with (LOCALES / f"{lang}.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+def _catalog(lang: str) -> dict[str, Message]:
+    return read_catalog(LOCALES / f"{lang}.po")
 
 
 def test_catalogs_have_every_key_with_the_same_placeholders() -> None:
@@ -472,11 +469,13 @@ def test_catalogs_have_every_key_with_the_same_placeholders() -> None:
     assert set(french) == set(english)
     assert {k for k in french if k.startswith("when.error.")} == set(ERROR_PARAMS)
     for key, params in ERROR_PARAMS.items():
-        placeholders = set(re.findall(r"\{(\w+)\}", french[key]))
-        assert placeholders == set(re.findall(r"\{(\w+)\}", english[key])), key
-        assert "text" in placeholders and placeholders <= params, key
+        fr, en = french[key], english[key]
+        assert isinstance(fr, str) and isinstance(en, str), key
+        found = placeholders(fr)
+        assert found == placeholders(en), key
+        assert "text" in found and found <= params, key
         sample = {name: f"<{name}>" for name in params}
-        assert french[key].format(**sample) and english[key].format(**sample)
+        assert fr.format(**sample) and en.format(**sample)
 
 
 # --- Properties -----------------------------------------------------------------------------
