@@ -14,6 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -22,6 +23,7 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
+from bot.notices import Notices
 from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
@@ -58,6 +60,8 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    notices: Notices
+    approvals: Approvals
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
         intents = discord.Intents.default()
@@ -101,6 +105,19 @@ class Passerelle(commands.Bot):
             clock=self.clock,
             settings=self.settings_store,
         )
+        self.notices = Notices(self.db)
+        await self.notices.load()
+        self.personal_data.register("notices", self.notices)
+        self.approvals = Approvals(
+            self,
+            db=self.db,
+            settings=self.settings_store,
+            reminders=self.reminders,
+            notices=self.notices,
+            clock=self.clock,
+        )
+        self.add_dynamic_items(*self.approvals.items)
+        self.personal_data.register("approvals", self.approvals)
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())
@@ -150,6 +167,12 @@ class Passerelle(commands.Bot):
         # Only now the guard's model loads (a few seconds, in a thread): start-up is not slowed,
         # and a post made before it is ready waits for it briefly (bot/secrecy/guard.py).
         self.guard_model.start()
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Passerelle], command: Any
+    ) -> None:
+        # Notes that could not reach the member by DM (bot.notices), after their command.
+        await self.notices.deliver(interaction)
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
