@@ -547,6 +547,9 @@ class FeedStore:
         )
         return int(value or 0)
 
+    async def any(self) -> bool:
+        return await self.db.fetchval("SELECT 1 FROM tableau_feeds LIMIT 1") is not None
+
     async def due(self, now: datetime, limit: int) -> list[Feed]:
         rows = await self.db.fetchall(
             "SELECT * FROM tableau_feeds WHERE next_poll_at <= ? ORDER BY next_poll_at LIMIT ?",

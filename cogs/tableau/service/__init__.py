@@ -22,6 +22,7 @@ from typing import Any
 from yarl import URL
 
 from bot.i18n import t
+from bot.regions import Side, side_of
 from bot.text import fold
 from bot.user_error import UserError
 
@@ -97,11 +98,6 @@ class Status(StrEnum):
 OPEN = (Status.LIVE,)
 PUBLISHED = (Status.LIVE, Status.CLOSED, Status.FILLED)
 NOT_YET_PUBLIC = (Status.DRAFT, Status.PENDING, Status.QUEUED, Status.PUBLISHING)
-
-
-class Side(StrEnum):
-    EUROPE = "europe"
-    AMERICA = "america"
 
 
 class PostAction(StrEnum):
@@ -227,12 +223,13 @@ class Alert:
     categories: frozenset[str] = field(default_factory=frozenset)
     countries: frozenset[str] = field(default_factory=frozenset)
     places: frozenset[str] = field(default_factory=frozenset)
-    professions: frozenset[str] = field(default_factory=frozenset)  # equivalents included
+    professions: frozenset[str] = field(default_factory=frozenset)  # as the member chose
     rhythm: Rhythm = Rhythm.NOW
     lang: str = "fr"
 
-    def matches(self, post: Post) -> bool:
-        """Whether `post` is what this alert asked for (empty criteria: anything)."""
+    def matches(self, post: Post, professions: frozenset[str] | None = None) -> bool:
+        """Whether `post` is what this alert asked for (empty criteria: anything).
+        `professions`: the alert's professions with their equivalents (else its own)."""
         if post.kind is not self.kind or post.author_id == self.user_id:
             return False
         if self.categories and post.category not in self.categories:
@@ -242,7 +239,8 @@ class Alert:
             in_place = post.place_code is not None and post.place_code in self.places
             if not (in_country or in_place):
                 return False
-        return not self.professions or bool(self.professions & set(post.professions))
+        wanted = self.professions if professions is None else professions
+        return not wanted or bool(wanted & set(post.professions))
 
 
 # -- validation ----------------------------------------------------------------------------------
@@ -310,6 +308,14 @@ def validate_news(
         link=validate_link(link),
         text=_text(text, NEWS_TEXT_MAX, "description", required=True),
     )
+
+
+def validate_city(value: str | None) -> str:
+    return _text(value, CITY_MAX, "city", required=False)
+
+
+def side_for(country: str | None) -> Side | None:
+    return side_of(country) if country else None
 
 
 def validate_professions(codes: list[str | None], known: set[str]) -> tuple[str, ...]:
@@ -415,7 +421,10 @@ def encode_search(search: Search, page: int) -> str:
 
 
 def decode_search(text: str) -> tuple[Search, int, str | None]:
-    """(filters without equivalents, page, the chosen profession) from `encode_search`."""
+    """(filters without equivalents, page, the chosen profession) from `encode_search` (a
+    paging button's « :p » / « :n » mark at the end is dropped)."""
+    if text.endswith((":p", ":n")):
+        text = text[:-2]
     page, category, place, country, side, profession, words = (text.split(":", 6) + [""] * 7)[:7]
     return (
         Search(
