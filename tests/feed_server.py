@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from aiohttp import web
@@ -120,6 +121,8 @@ class FeedServer:
         app.router.add_get("/redirect", self._redirect)
         app.router.add_get("/slow", self._slow)
         app.router.add_get("/changing", self._changing_ids)
+        app.router.add_post("/control/add", self._control_add)
+        app.router.add_get("/control/stats", self._control_stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -211,6 +214,18 @@ class FeedServer:
             self.active[host] -= 1
         return response
 
+    async def _control_add(self, request: web.Request) -> web.Response:
+        """Two new entries (or `n`) at the top of every feed: what a new day brings."""
+        n = int(request.query.get("n", "2"))
+        for name, feed in self.feeds.items():
+            start = len(feed.entries)
+            for entry in entries(name, n, start=start):
+                feed.add(entry)
+        return web.json_response({"feeds": len(self.feeds)})
+
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"huge_bytes_sent": self.huge_bytes_sent, "hits": dict(self.hits)})
+
     async def _changing_ids(self, request: web.Request) -> web.Response:
         """The same five items, with new ids (and links) on every request."""
         self.hits["changing"] += 1
@@ -224,3 +239,19 @@ class FeedServer:
             for i in range(5)
         ]
         return web.Response(body=rss("Changeant", items), content_type="application/rss+xml")
+
+
+def serve_forever(feeds: int, port_file: str, slow_delay: float = 0.02) -> None:
+    """Run a server with `feeds` good feeds (f0, f1 …) in this process until killed; its port is
+    written to `port_file` (benchmarks run it in a process of its own)."""
+
+    async def run() -> None:
+        server = FeedServer()
+        server.slow_delay = slow_delay
+        for i in range(feeds):
+            server.feed(f"f{i}", Feed(f"Flux {i}", entries(f"f{i}", 20)))
+        await server.start()
+        Path(port_file).write_text(str(server.port))  # noqa: ASYNC240 — once, before serving
+        await asyncio.Event().wait()
+
+    asyncio.run(run())

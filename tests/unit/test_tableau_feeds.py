@@ -3,20 +3,27 @@ XML): what is a feed, entry keys and fingerprints, novelty when ids change, back
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from feed_server import Entry, atom, entries, rss
 
+from bot.net.feeds import FeedReader, ReadError, parse
 from cogs.tableau.service import feeds as rules
-from cogs.tableau.service.feeds import FeedProblem, Problem
+from cogs.tableau.service.feeds import Problem
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
+def read(body: bytes, content_type: str = "") -> rules.Parsed:
+    """As the bot reads a feed: `bot.net.feeds.parse` (in its worker), then the entries' keys."""
+    return rules.entries_of(parse(body, content_type))
+
+
 @pytest.mark.parametrize("build", [rss, atom])
 def test_rss_and_atom_are_read(build) -> None:  # type: ignore[no-untyped-def]
-    parsed = rules.read(build("Actualités ARS", entries("ars", 3)))
+    parsed = read(build("Actualités ARS", entries("ars", 3)))
     assert parsed.title == "Actualités ARS"
     assert [e.key for e in parsed.entries] == ["urn:ars:2", "urn:ars:1", "urn:ars:0"]
     first = parsed.entries[0]
@@ -25,7 +32,7 @@ def test_rss_and_atom_are_read(build) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_html_in_titles_and_summaries_is_plain_text() -> None:
-    parsed = rules.read(
+    parsed = read(
         rss(
             "x",
             [
@@ -58,8 +65,8 @@ def test_html_in_titles_and_summaries_is_plain_text() -> None:
     ],
 )
 def test_what_is_not_a_feed(body: bytes, content_type: str, problem: Problem) -> None:
-    with pytest.raises(FeedProblem) as caught:
-        rules.read(body, content_type)
+    with pytest.raises(ReadError) as caught:
+        read(body, content_type)
     assert caught.value.problem == problem
 
 
@@ -70,21 +77,21 @@ def test_entries_without_ids_are_keyed_by_link_then_by_content() -> None:
         b"<item><title>B</title><description>sans lien</description></item>"
         b"</channel></rss>"
     )
-    first, second = rules.read(body).entries
+    first, second = read(body).entries
     assert first.key == "https://example.org/a"
     assert len(second.key) == 32 and second.link == ""
 
 
 def test_the_first_poll_posts_nothing() -> None:
-    parsed = rules.read(rss("t", entries("a", 4)))
+    parsed = read(rss("t", entries("a", 4)))
     news = rules.novelty(parsed.entries, set(), set(), first=True)
     assert news.to_post == [] and len(news.to_record) == 4
 
 
 def test_new_entries_are_posted_at_most_five_at_a_time() -> None:
-    old = rules.read(rss("t", entries("a", 2))).entries
+    old = read(rss("t", entries("a", 2))).entries
     keys, prints = {e.key for e in old}, {e.fingerprint for e in old}
-    fresh = rules.read(rss("t", entries("a", 9, start=2) + entries("a", 2))).entries
+    fresh = read(rss("t", entries("a", 9, start=2) + entries("a", 2))).entries
     news = rules.novelty(fresh, keys, prints, first=False)
     assert [e.key for e in news.to_post] == [f"urn:a:{i}" for i in (10, 9, 8, 7, 6)]
     assert {e.key for e in news.to_record} == {"urn:a:5", "urn:a:4", "urn:a:3", "urn:a:2"}
@@ -100,9 +107,9 @@ def test_a_feed_that_changes_every_id_is_recognised() -> None:
             for i in range(5)
         ]
 
-    first = rules.read(rss("t", same_items(0))).entries
+    first = read(rss("t", same_items(0))).entries
     keys, prints = {e.key for e in first}, {e.fingerprint for e in first}
-    again = rules.read(rss("t", same_items(1))).entries
+    again = read(rss("t", same_items(1))).entries
     news = rules.novelty(again, keys, prints, first=False)
     assert news.to_post == [] and len(news.to_record) == 5
     assert news.ids_changed
@@ -120,3 +127,18 @@ def test_polling_backs_off_then_goes_rare_and_reports_once() -> None:
     assert waits[4:] == [rules.RARE_INTERVAL] * 3
     assert [rules.should_report(n, False) for n in range(1, 7)] == [False] * 4 + [True] * 2
     assert not rules.should_report(9, True)
+
+
+async def test_the_reader_parses_in_its_worker_process_and_says_why_not() -> None:
+    reader = FeedReader()
+    try:
+        raw = await reader.read(atom("Atom", entries("w", 2)), "application/atom+xml")
+        assert [e.id for e in raw.entries] == ["urn:w:1", "urn:w:0"]
+        with pytest.raises(ReadError) as caught:  # the worker's refusal crosses the process
+            await reader.read(b"<!doctype html><p>x</p>", "text/html")
+        assert caught.value.problem == "not_a_feed"
+        assert reader._pool is not None
+        [worker] = reader._pool._processes.values()
+        assert worker.pid != os.getpid()
+    finally:
+        reader.close()

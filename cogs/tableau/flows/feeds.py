@@ -17,6 +17,7 @@ from bot.checks import require_guild
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.net import FetchError, SafeFetcher
+from bot.net.feeds import FeedReader, ReadError
 from bot.net.fetch import check_url
 from bot.reminders import Schedule
 from bot.user_error import UserError
@@ -24,7 +25,7 @@ from cogs.tableau import render
 from cogs.tableau.flows.common import Board
 from cogs.tableau.service import NewsKind, Post, PostKind, Status, search_text, side_for
 from cogs.tableau.service import feeds as rules
-from cogs.tableau.service.feeds import Feed, FeedProblem
+from cogs.tableau.service.feeds import Feed
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class FeedFlows:
         self.bot = board.bot
         self.store = board.store
         self.fetcher = fetcher
+        self.reader = FeedReader()  # feedparser in a worker process: never on the event loop
         self._gate = asyncio.Semaphore(POLLS_AT_ONCE)
         self._running: set[asyncio.Task[None]] = set()
 
@@ -64,10 +66,10 @@ class FeedFlows:
         now = self.board.now()
         try:
             fetched = await self.fetcher.get(address)
-            parsed = await asyncio.to_thread(rules.read, fetched.body, fetched.content_type)
+            parsed = rules.entries_of(await self.reader.read(fetched.body, fetched.content_type))
         except FetchError as error:
             raise problem_error(error.problem, error) from None
-        except FeedProblem as problem:
+        except ReadError as problem:
             raise problem_error(problem.problem) from None
         feed = await self.store.feeds.add(
             Feed(
@@ -111,6 +113,7 @@ class FeedFlows:
             task.cancel()
         await asyncio.gather(*list(self._running), return_exceptions=True)
         await self.fetcher.close()
+        self.reader.close()
 
     async def remove(self, interaction: Interaction, feed_id: int) -> None:
         guild = require_guild(interaction)
@@ -179,8 +182,8 @@ class FeedFlows:
                     feed.id, now=now, next_at=rules.next_poll(now, 0), failures=0, error=None
                 )
                 return
-            parsed = await asyncio.to_thread(rules.read, fetched.body, fetched.content_type)
-        except (FetchError, FeedProblem) as error:
+            parsed = rules.entries_of(await self.reader.read(fetched.body, fetched.content_type))
+        except (FetchError, ReadError) as error:
             await self._failed(feed, str(error.problem), now)
             return
         keys, prints = await self.store.feeds.known(feed.id)

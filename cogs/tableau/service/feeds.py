@@ -1,6 +1,6 @@
 """Feeds' rules: what a fetched document is (a feed, an HTML page, broken XML), each entry's key
 and fingerprint, which entries are new, how often a feed is polled and when a failing one is
-reported. Pure: parsing is `feedparser` on bytes (call `read` in a thread), time passed in.
+reported. Pure: the document is read by `bot.net.feeds` (in a worker process), time passed in.
 
 - An entry's **key** is its id, else its link, else a hash of its title: what makes it the same
   entry across polls and restarts.
@@ -17,17 +17,12 @@ reported. Pure: parsing is `feedparser` on bytes (call `read` in a thread), time
 from __future__ import annotations
 
 import hashlib
-import html
-import re
-import xml.sax
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-import feedparser
-
+from bot.net.feeds import RawFeed
 from bot.text import fold
 
 POLL_INTERVAL = timedelta(minutes=30)
@@ -41,8 +36,6 @@ TITLE_MAX = 85
 SUMMARY_MAX = 500
 FEED_TITLE_MAX = 80
 KEY_MAX = 500
-_TAG = re.compile(r"<[^>]+>")
-_SNIFF = 2048
 
 
 class Problem(StrEnum):
@@ -89,63 +82,41 @@ class Parsed:
     entries: list[Entry]  # newest first, as the feed lists them
 
 
-class FeedProblem(Exception):
-    def __init__(self, problem: str) -> None:
-        super().__init__(problem)
-        self.problem = problem
-
-
-def _clean(text: str, limit: int) -> str:
-    plain = html.unescape(_TAG.sub(" ", text or ""))
-    plain = " ".join(plain.split())
-    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
-
-
 def _hash(*parts: str) -> str:
     return hashlib.sha256("\u241f".join(parts).encode()).hexdigest()[:32]
 
 
-def _published(entry: Any) -> datetime | None:
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+def _published(stamp: tuple[int, ...] | None) -> datetime | None:
     if not stamp:
         return None
     try:
-        return datetime(*stamp[:6], tzinfo=UTC)
+        return datetime(*stamp[:6], tzinfo=UTC)  # type: ignore[misc]
     except (TypeError, ValueError):
         return None
 
 
-def read(body: bytes, content_type: str = "") -> Parsed:
-    """The feed in `body`, or FeedProblem. Slow on big documents: run it in a thread."""
-    head = body[:_SNIFF].lower()
-    if b"<html" in head or b"<!doctype html" in head or "html" in content_type.lower():
-        raise FeedProblem(Problem.NOT_A_FEED)
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.get("version"):
-        looks_xml = body.lstrip().startswith(b"<")
-        raise FeedProblem(Problem.MALFORMED if looks_xml else Problem.NOT_A_FEED)
-    if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), xml.sax.SAXException):
-        raise FeedProblem(Problem.MALFORMED)
+def entries_of(raw: RawFeed) -> Parsed:
+    """The feed's entries with their keys and fingerprints (from `bot.net.feeds.parse`)."""
     entries = []
-    for raw in parsed.entries:
-        title = _clean(raw.get("title", ""), TITLE_MAX)
-        link = str(raw.get("link", ""))[:KEY_MAX]
-        summary = _clean(raw.get("summary", ""), SUMMARY_MAX)
-        if not title and not link:
+    for item in raw.entries:
+        if not item.title and not item.link:
             continue
-        key = str(raw.get("id") or link or _hash(title, summary))[:KEY_MAX]
+        key = (item.id or item.link or _hash(item.title, item.summary))[:KEY_MAX]
         entries.append(
             Entry(
                 key=key,
-                fingerprint=_hash(fold(title), fold(summary)),
-                title=title or link[:TITLE_MAX],
-                link=link if link.startswith(("http://", "https://")) else "",
-                summary=summary,
-                published=_published(raw),
+                fingerprint=_hash(fold(item.title), fold(item.summary)),
+                title=_cut(item.title or item.link, TITLE_MAX),
+                link=item.link if item.link.startswith(("http://", "https://")) else "",
+                summary=item.summary,
+                published=_published(item.published),
             )
         )
-    title = _clean(parsed.feed.get("title", ""), FEED_TITLE_MAX)
-    return Parsed(title=title, entries=entries)
+    return Parsed(title=_cut(raw.title, FEED_TITLE_MAX), entries=entries)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
