@@ -12,6 +12,22 @@ from discord_server import Harness
 from discord_server.validation import load_spec
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
+# Rate-limit windows in tests: Discord's counts, windows × this (see tests/README.md). A test
+# that needs Discord's real windows says `@pytest.mark.time_scale(1)`.
+TEST_TIME_SCALE = 0.05
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "time_scale(scale): rate-limit windows of the loopback Discord × scale"
+    )
+
+
+@pytest.fixture
+def time_scale(request: pytest.FixtureRequest) -> float:
+    """The loopback Discord's rate-limit time scale for this test (marker `time_scale`)."""
+    marker = request.node.get_closest_marker("time_scale")
+    return float(marker.args[0]) if marker is not None else TEST_TIME_SCALE
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,9 +51,9 @@ def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discor
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[Harness]:
+async def world(tmp_path: Path, time_scale: float) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    harness = Harness(passerelle_factory(tmp_path / "passerelle.db"))
+    harness = Harness(passerelle_factory(tmp_path / "passerelle.db"), time_scale=time_scale)
     await harness.start()
     try:
         yield harness
