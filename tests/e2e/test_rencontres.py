@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from discord import EntityType, EventStatus
 from discord_server import Harness
 from discord_server import permissions as P
 
@@ -77,7 +78,7 @@ async def test_preview_shows_the_understood_date_then_publish_posts_embed_thread
     thread = thread_of(world, message)
     assert thread.name == "Café réseau ASS"
     [mirror] = world.guild.events
-    assert mirror.entity_type == 3 and mirror.location.startswith("Café des Arts")
+    assert mirror.entity_type is EntityType.external and mirror.location.startswith("Café des Arts")
     assert datetime.fromisoformat(mirror.scheduled_start_time) == FRIDAY_18H
     assert datetime.fromisoformat(mirror.scheduled_end_time) == FRIDAY_18H.replace(hour=19)
 
@@ -286,7 +287,7 @@ async def test_cancel_tells_attendees_and_stops_everything(world: Harness) -> No
     assert message.embeds[0]["title"].startswith("ANNULÉE")
     assert message.buttons() == []
     [mirror] = world.guild.events
-    assert mirror.status == 4  # canceled
+    assert mirror.status is EventStatus.canceled
 
     again = await world.guild.slash(world.alice, "rencontre annuler", evenement="1")
     assert "a été annulée" in again.text

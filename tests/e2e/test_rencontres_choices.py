@@ -232,9 +232,6 @@ async def test_the_form_can_fix_the_link_of_an_event_under_way(world: Harness) -
 
 
 async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) -> None:
-    from discord_server.driver import Reply
-    from discord_server.interactions import find_component, new_interaction
-
     preview = await world.guild.slash(
         world.bob,
         "rencontre creer",
@@ -243,18 +240,10 @@ async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) ->
         format="presentiel",
         lieu="Lyon",
     )
-    message = preview.message
-    button = find_component(message, "Publier", (2,))
-    data = {"custom_id": button["custom_id"], "component_type": 2}
+    assert preview.message is not None
     channel = world.guild.default_channel
-    clicks = [
-        new_interaction(world.state, 3, world.bob, channel, data, message=message)[0:2]
-        for _ in range(2)
-    ]
-    for _, payload in clicks:  # the second click arrives before the first is answered
-        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
-    await world.idle()
-    replies = [Reply(world, inter) for inter, _ in clicks]
+    # the second click arrives before the first is answered
+    replies = await world.click_together(preview.message, "Publier", by=[world.bob, world.bob])
     assert len(channel.messages) == 1, [r.text for r in replies]
     assert len(world.guild.events) == 1
     assert all(r.answered for r in replies)

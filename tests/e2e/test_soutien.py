@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from discord import ChannelType
 from discord_server import Harness
 from discord_server import permissions as P
-from discord_server.world import PRIVATE_THREAD, PUBLIC_THREAD, Channel, User
+from discord_server.world import Channel, User
 
 from bot.i18n import t
 from cogs.soutien import service
@@ -90,7 +91,7 @@ async def test_private_thread_has_the_member_the_frame_and_the_lines(world: Harn
     choice = await world.guild.slash(bob, "soutien ouvrir")
     opened = await choice.click(t("soutien.choice.private", "fr"), by=bob)
     thread = next(c for c in world.guild.threads if c.parent_id == conf["support"].id)
-    assert thread.type == PRIVATE_THREAD and not thread.invitable
+    assert thread.type is ChannelType.private_thread and not thread.invitable
     assert thread.member_ids == {world.state.bot_user.id, bob.id}
     assert thread.mention in opened.text
     first = thread.visible_messages()[0]
@@ -112,7 +113,7 @@ async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness
     bob, carol = world.bob, world.carol
     start = len(world.requests)
     answer, thread = await post_anonymously(world, bob, "Journée très dure, besoin d'en parler.")
-    assert thread is not None and thread.type == PUBLIC_THREAD
+    assert thread is not None and thread.type is ChannelType.public_thread
     posts = anon_posts(thread)
     assert len(posts) == 1 and "Journée très dure" in posts[0].text
     secret = await world.bot.get_cog("SoutienCog").store.secret()
