@@ -121,6 +121,7 @@ class RateLimits:
     global_window: list[float] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)  # every 429 sent by a limit (not by a fault)
     invalid: list[float] = field(default_factory=list)  # instants of 401/403/429 answers
+    invalid_limit: int = INVALID_REQUESTS_LIMIT
 
     # --- configuration ----------------------------------------------------------------------
     def configure(
@@ -199,7 +200,10 @@ class RateLimits:
     @property
     def banned(self) -> bool:
         """Over 10,000 invalid requests in 10 minutes: Cloudflare answers instead of Discord."""
-        return len(self.invalid) >= INVALID_REQUESTS_LIMIT
+        if len(self.invalid) < self.invalid_limit:
+            return False
+        window = INVALID_REQUESTS_WINDOW * self.time_scale
+        return time.monotonic() - self.invalid[-self.invalid_limit] < window
 
     # --- internals --------------------------------------------------------------------------
     def _bucket(self, key: tuple[str, str], rule: Limit, now: float) -> Bucket:

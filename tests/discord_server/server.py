@@ -91,8 +91,11 @@ def major_of(request: web.Request) -> str:
 
 
 class DiscordServer:
-    def __init__(self, world: World | None = None, *, time_scale: float = 1.0) -> None:
-        """`time_scale` scales every rate-limit window (1: Discord's real figures)."""
+    def __init__(
+        self, world: World | None = None, *, time_scale: float = 1.0, control: bool = False
+    ) -> None:
+        """`time_scale` scales every rate-limit window (1: Discord's real figures);
+        `control` adds the control API (/_control/…) a separate process is driven through."""
         self.world = world or World()
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
@@ -110,12 +113,16 @@ class DiscordServer:
         self.app.router.add_get("/gateway", self.gateway.handle)
         self.app.router.add_get("/gateway-resume", self.gateway.handle)
         self.app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
+        if control:
+            from .control import setup_control_routes
+
+            setup_control_routes(self.app, self)
 
     # --- lifecycle ------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, *, port: int = 0) -> None:
         self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]

@@ -32,9 +32,9 @@ _counter = itertools.count(1)
 
 
 def snowflake(*, shard: tuple[int, int] | None = None) -> int:
-    """A fresh, increasing Discord snowflake; with `shard=(id, count)`, one whose guild would
-    be routed to that shard (`(snowflake >> 22) % count == id`: the timestamp part is moved
-    forward by less than `count` milliseconds)."""
+    """A fresh Discord snowflake (increasing); with `shard=(id, count)`, one whose guild is
+    routed to that shard (`(snowflake >> 22) % count == id`: its timestamp part is moved forward
+    by less than `count` milliseconds, so it may be ahead of the next plain ones)."""
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
     if shard is not None:
         shard_id, count = shard
