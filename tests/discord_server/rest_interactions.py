@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -143,6 +144,11 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
         body, files = body_of(request)
         if inter.response_type is not None:
             raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
+        deadline = world.interaction_deadline
+        late = time.monotonic() - inter.created_at - (deadline or 0.0)
+        if deadline is not None and late > 0:
+            inter.late_by = late  # the member saw « This interaction failed »
+            raise DiscordError(404, 10062, "Unknown interaction")
         kind = try_enum(InteractionResponseType, body["type"])
         data = body.get("data") or {}
         if kind not in ALLOWED_CALLBACKS[inter.type]:

@@ -47,6 +47,7 @@ def iso_now() -> str:
 
 
 DEFAULT_NAME = "\x00default"  # add_user: the capitalised username
+INTERACTION_DEADLINE = 3.0  # seconds Discord waits for an interaction's initial response
 THREAD_TYPES = (ChannelType.news_thread, ChannelType.public_thread, ChannelType.private_thread)
 FORUM_TYPES = (ChannelType.forum, ChannelType.media)  # thread-only channels with tags
 TOPIC_TYPES = (ChannelType.text, ChannelType.news, *FORUM_TYPES)
@@ -549,6 +550,8 @@ class Interaction:
     followups: list[Message] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    created_at: float = field(default_factory=time.monotonic)  # when it was sent to the bot
+    late_by: float | None = None  # a callback after the deadline: seconds over it
 
 
 class World:
@@ -572,6 +575,9 @@ class World:
         # The application's privileged intents enabled in the Developer Portal (none, as for
         # Passerelle); IDENTIFY asking for another one is closed with 4014.
         self.privileged_intents = 0
+        # Discord waits 3 s for the initial response to an interaction, then the token is
+        # unknown (10062). Real seconds, not scaled with the rate limits; None: no deadline.
+        self.interaction_deadline: float | None = INTERACTION_DEADLINE
         self.base_url = ""  # set by the server: http://127.0.0.1:PORT
         self.driver: Any = None
 

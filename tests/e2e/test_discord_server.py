@@ -760,3 +760,14 @@ async def test_roles_nicknames_display_names_and_search(probe: Harness) -> None:
     assert low.id in probe.guild.member(caro).role_ids
     with pytest.raises(discord.Forbidden):  # « Modération » is above the bot's role
         await probe.in_bot(lambda: member.remove_roles(discord.Object(probe.mod_role.id)))
+
+
+async def test_an_answer_after_the_interaction_deadline_is_refused(probe: Harness) -> None:
+    probe.state.interaction_deadline = 0.0  # every answer is late (Discord waits 3 s)
+    reply = await probe.guild.slash(probe.alice, "ping")
+    assert not reply.answered and reply.interaction.late_by is not None
+    [callback] = probe.requests_to("POST", r"/callback$")
+    assert callback.status == 404
+    errors = [str(r.exc_info[1]) for r in probe.bot_errors if r.exc_info]
+    assert any("10062" in e for e in errors)  # discord.py raised NotFound in the command
+    probe.bot_errors.clear()
