@@ -149,7 +149,7 @@ def setup_thread_routes(app: web.Application, server: DiscordServer) -> None:
     world = server.world
     r = app.router
 
-    def new_thread(parent: Channel, name: str, kind: ChannelType, body: dict[str, Any]) -> Channel:
+    def new_thread(parent: Channel, name: Any, kind: ChannelType, body: dict[str, Any]) -> Channel:
         assert parent.guild_id is not None
         check_length("name", name, 1, NAME_LENGTH)
         duration = body.get("auto_archive_duration") or DEFAULT_ARCHIVE_DURATION
@@ -179,7 +179,7 @@ def setup_thread_routes(app: web.Application, server: DiscordServer) -> None:
         require(bot_perms(server, parent), P.CREATE_PUBLIC_THREADS)
         if any(c.id == msg.id for c in parent.threads):
             raise DiscordError(400, 160004, "A thread has already been created for this message")
-        thread = new_thread(parent, body["name"], ChannelType.public_thread, body)
+        thread = new_thread(parent, body.get("name"), ChannelType.public_thread, body)
         rekey(thread, msg.id)  # Discord: a thread started from a message has the message's id
         thread_created(thread)
         return json_response(thread.payload())
@@ -196,7 +196,7 @@ def setup_thread_routes(app: web.Application, server: DiscordServer) -> None:
             raise DiscordError(
                 400, 40067, "A tag is required to create a forum post in this channel"
             )
-        thread = new_thread(parent, body["name"], ChannelType.public_thread, body)
+        thread = new_thread(parent, body.get("name"), ChannelType.public_thread, body)
         thread.applied_tags = tags
         msg = world.new_message(thread, world.bot_user)
         apply_message_body(server, msg, first, files)
@@ -223,7 +223,7 @@ def setup_thread_routes(app: web.Application, server: DiscordServer) -> None:
         thread_type = ChannelType(kind)
         private = thread_type is ChannelType.private_thread
         require(value, P.CREATE_PRIVATE_THREADS if private else P.CREATE_PUBLIC_THREADS)
-        thread = new_thread(parent, body["name"], thread_type, body)
+        thread = new_thread(parent, body.get("name"), thread_type, body)
         thread_created(thread)
         return json_response(thread.payload())
 
