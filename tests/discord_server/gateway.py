@@ -193,7 +193,8 @@ class Gateway:
             if not intents & (GUILD_MESSAGES if in_guild else DIRECT_MESSAGES):
                 return None
             own = data.get("author", {}).get("id") == bot_id
-            mentioned = f"<@{bot_id}>" in (data.get("content") or "")
+            content = data.get("content") or ""
+            mentioned = f"<@{bot_id}>" in content or f"<@!{bot_id}>" in content
             if in_guild and not own and not mentioned and not intents & MESSAGE_CONTENT:
                 return {**data, "content": "", "embeds": [], "attachments": [], "components": []}
             return data
