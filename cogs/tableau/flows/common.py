@@ -45,8 +45,9 @@ FORUM_PERMISSIONS = (
     "send_messages_in_threads",
     "embed_links",
     "manage_threads",
-    "manage_channels",
 )
+# Only to create the board's tags; moderators may create them by hand instead.
+TAG_PERMISSION = "manage_channels"
 THREAD_ARCHIVE_MINUTES = 7 * 24 * 60
 UNCERTAIN = (aiohttp.ClientError, OSError, asyncio.TimeoutError, discord.DiscordServerError)
 
@@ -58,6 +59,27 @@ class Unavailable(Exception):
         super().__init__(problem)
         self.problem = problem
         self.params = params
+
+
+def require_tag_room(forum: discord.ForumChannel, missing: list[str], lang: str) -> None:
+    """Missing tags can be created: within Discord's 20, and with « Gérer les salons » on the
+    forum (else the moderators are told which tags to create by hand)."""
+    total = len(forum.available_tags) + len(missing)
+    if total > FORUM_TAGS_MAX:
+        raise UserError(
+            "tableau.error.too_many_tags",
+            forum=forum.mention,
+            have=len(forum.available_tags),
+            need=len(missing),
+            max=FORUM_TAGS_MAX,
+            free=total - FORUM_TAGS_MAX,
+        )
+    if missing_channel_permissions(forum, forum.guild.me, TAG_PERMISSION):
+        raise UserError(
+            "tableau.error.tags_permission",
+            forum=forum.mention,
+            tags=", ".join(render.tag_name(k, lang) for k in missing),
+        )
 
 
 class Board:
@@ -113,16 +135,7 @@ class Board:
             else:
                 found[key] = tag
         if missing:
-            total = len(forum.available_tags) + len(missing)
-            if total > FORUM_TAGS_MAX:
-                raise UserError(
-                    "tableau.error.too_many_tags",
-                    forum=forum.mention,
-                    have=len(forum.available_tags),
-                    need=len(missing),
-                    max=FORUM_TAGS_MAX,
-                    free=total - FORUM_TAGS_MAX,
-                )
+            require_tag_room(forum, missing, lang)
             new = [discord.ForumTag(name=render.tag_name(key, lang)) for key in missing]
             edited = await forum.edit(available_tags=[*forum.available_tags, *new])
             tags = edited.available_tags if isinstance(edited, discord.ForumChannel) else []
@@ -252,9 +265,14 @@ class Board:
         return post.with_(status=Status.QUEUED)
 
     async def recover(self) -> None:
-        """At start-up: posts left « publishing » are looked for; queued ones are tried again."""
+        """At start-up: posts left « publishing » are looked for (adopted if they exist, else
+        queued); then what is queued is tried again."""
         for post in await self.store.posts.with_status(Status.PUBLISHING):
             await self.reconcile(post)
+        for guild_id in sorted(
+            {p.guild_id for p in await self.store.posts.with_status(Status.QUEUED)}
+        ):
+            await self.publish_queued(guild_id)
 
     async def publish_queued(self, guild_id: int) -> int:
         published = 0

@@ -16,9 +16,10 @@ from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.recurrence import WeeklySpec, next_occurrence, parse_wall_time, start_on
 from bot.reminders import Outgoing, Schedule
+from bot.text import fold
 from bot.user_error import UserError
-from cogs.tableau import render
-from cogs.tableau.flows.common import FORUM_PERMISSIONS, FORUM_TAGS_MAX, Board
+from cogs.tableau import render, service
+from cogs.tableau.flows.common import FORUM_PERMISSIONS, Board, require_tag_room
 from cogs.tableau.service import MINUTES_PER_HOUR, BoardConfig, PostKind
 
 Interaction = discord.Interaction[Any]
@@ -118,24 +119,14 @@ class ConfigFlows:
         return at.hour * MINUTES_PER_HOUR + at.minute
 
     def _check_room(self, forum: discord.ForumChannel, config: BoardConfig) -> None:
-        """Refuse before anything is created when the tags would not fit."""
-        from cogs.tableau import service  # noqa: PLC0415 — keeps this module's imports short
-
+        """Refuse before anything is created when the tags would not fit or cannot be made."""
         offers, news = config.holds(forum.id)
         lang = self.board.lang(forum.guild.id)
-        names = {t_.name.casefold() for t_ in forum.available_tags}
+        names = {fold(tag.name) for tag in forum.available_tags}
         wanted = service.forum_tag_keys(offers=offers, news=news, shared=config.shared)
-        missing = [k for k in wanted if render.tag_name(k, lang).casefold() not in names]
-        total = len(forum.available_tags) + len(missing)
-        if missing and total > FORUM_TAGS_MAX:
-            raise UserError(
-                "tableau.error.too_many_tags",
-                forum=forum.mention,
-                have=len(forum.available_tags),
-                need=len(missing),
-                max=FORUM_TAGS_MAX,
-                free=total - FORUM_TAGS_MAX,
-            )
+        missing = [k for k in wanted if fold(render.tag_name(k, lang)) not in names]
+        if missing:
+            require_tag_room(forum, missing, lang)
 
     # -- the weekly digest ----------------------------------------------------------------------
     def spec(self, config: BoardConfig) -> WeeklySpec:
