@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Protocol, cast
 import discord
 
 from bot.approval.model import Action
-from bot.discord_text import MODAL_TITLE_LIMIT, truncate
+from bot.discord_text import MODAL_TITLE_LIMIT, TEXT_INPUT_LABEL_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.ui import bind, button
@@ -66,7 +66,8 @@ class RefuseModal(ErrorHandlingModal):
         )
         self.flows, self.request_id = flows, request_id
         self.reason = discord.ui.TextInput(
-            label=truncate(t("approval.refuse.reason", lang), 45),
+            custom_id="reason",
+            label=truncate(t("approval.refuse.reason", lang), TEXT_INPUT_LABEL_LIMIT),
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=REASON_MAX,

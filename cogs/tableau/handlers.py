@@ -77,7 +77,9 @@ class AlertHandler(_AlertBase):
 
 
 class DigestHandler(_AlertBase):
-    """The posts of the day for one member, at 8:00 in their zone."""
+    """The posts of the day for one member, at 8:00 in their zone. The queue is emptied once
+    the digest is delivered (or has nothing left to show); a digest missed while the bot was
+    down leaves it for the next day's."""
 
     async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
         alert = await self._alert(int(item.payload["alert"]))
@@ -86,21 +88,24 @@ class DigestHandler(_AlertBase):
         ids = await self.store.alerts.queued(alert.id, item.due_at)
         posts = [p for p in [await self.store.posts.get(i) for i in ids] if p is not None]
         live = [p for p in posts if p.status is Status.LIVE]
-        if not live:
-            return []
-        if await self._dms_closed(alert):
-            await self.flows.alerts.note_closed_dms(alert)
+        if not live or await self._dms_closed(alert):
+            if live:
+                await self.flows.alerts.note_closed_dms(alert)
+            await self.store.alerts.unqueue(alert.id, item.due_at)
             return []
         content, embed = render.alert_digest(live, alert.kind, alert.lang)
         return [Outgoing(target=f"dm:{alert.user_id}", content=content, embeds=[embed])]
+
+    async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
+        await self.store.alerts.unqueue(int(item.payload["alert"]), item.due_at)
 
     async def next_schedule(self, item: DueItem) -> Schedule | None:
         alert = await self._alert(int(item.payload["alert"]))
         if alert is None or alert.rhythm is not Rhythm.DAILY:
             return None
-        await self.store.alerts.unqueue(alert.id, item.due_at)
-        if await self._dms_closed(alert):
+        if await self._dms_closed(alert):  # refused just now
             await self.flows.alerts.note_closed_dms(alert)
+            await self.store.alerts.unqueue(alert.id, item.due_at)
         return await self.flows.alerts.next_digest(alert, item.due_at)
 
 

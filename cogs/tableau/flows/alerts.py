@@ -35,6 +35,7 @@ ALERT_KIND = "tableau.alerte"
 DIGEST_KIND = "tableau.alertes.jour"
 DIGEST_AT = time(8, 0)  # the daily digest, in the member's zone
 ALERT_USEFUL_FOR = timedelta(days=3)  # an immediate alert not sent by then is dropped
+DIGEST_USEFUL_FOR = timedelta(hours=12)  # later, its posts wait for the next day's
 LIST_ITEMS_MAX = 10
 _SEPARATORS = re.compile(r"[,;\n]+")
 
@@ -164,7 +165,12 @@ class AlertFlows:
         if due <= local:
             day += timedelta(days=1)
             due = datetime.combine(day, DIGEST_AT, tzinfo=zone)
-        return Schedule(occurrence=day.isoformat(), due_at=due, payload={"alert": alert.id})
+        return Schedule(
+            occurrence=day.isoformat(),
+            due_at=due,
+            expires_at=due + DIGEST_USEFUL_FOR,
+            payload={"alert": alert.id},
+        )
 
     async def schedule_digest(self, alert: Alert, now: datetime) -> None:
         await self.bot.reminders.schedule(
