@@ -36,6 +36,7 @@ class Settings:
     # to fetch from a feed server they run on 127.0.0.1 (those ports only) without waiting.
     fetch_loopback_ports: frozenset[int] = frozenset()
     fetch_min_interval: float = 2.0
+    fetch_timeout: float = 20.0
 
     @property
     def zone(self) -> ZoneInfo:

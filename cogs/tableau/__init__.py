@@ -22,6 +22,7 @@ async def setup(bot: Passerelle) -> None:
         FetchPolicy(
             loopback_ports=bot.settings.fetch_loopback_ports,
             min_interval=bot.settings.fetch_min_interval,
+            total_timeout=bot.settings.fetch_timeout,
         )
     )
     flows = TableauFlows(bot, store, fetcher)

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,7 @@ FORUM_PERMISSIONS = (
 # Only to create the board's tags; moderators may create them by hand instead.
 TAG_PERMISSION = "manage_channels"
 THREAD_ARCHIVE_MINUTES = 7 * 24 * 60
+ALWAYS = timedelta(days=3650)
 UNCERTAIN = (aiohttp.ClientError, OSError, asyncio.TimeoutError, discord.DiscordServerError)
 
 
@@ -305,6 +306,8 @@ class Board:
             Schedule(
                 occurrence=post.closes_at.isoformat(),
                 due_at=post.closes_at,
+                # always worth doing, however late (the bot was down): never « missed »
+                expires_at=post.closes_at + ALWAYS,
                 payload={"id": post.id},
             ),
         )

@@ -33,6 +33,7 @@ Interaction = discord.Interaction[Any]
 TICK_KIND = "tableau.flux"
 TICK_REF = "poll"
 TICK = timedelta(minutes=5)
+TICK_USEFUL_FOR = timedelta(days=3650)
 POLLS_AT_ONCE = 8
 DUE_PER_TICK = 200
 TAKEN_FOR = timedelta(minutes=15)  # a poll in progress is not due again meanwhile
@@ -130,15 +131,17 @@ class FeedFlows:
         """The one periodic engine item that starts due polls (while any feed is followed)."""
         now = self.board.now()
         due = now if at_once else now + TICK
-        await self.bot.reminders.schedule(
-            TICK_KIND, TICK_REF, None, Schedule(occurrence=due.isoformat(), due_at=due)
-        )
+        await self.bot.reminders.schedule(TICK_KIND, TICK_REF, None, self._tick_at(due))
 
     async def next_tick(self) -> Schedule | None:
         if not await self.store.feeds.any():
             return None
-        due = self.board.now() + TICK
-        return Schedule(occurrence=due.isoformat(), due_at=due)
+        return self._tick_at(self.board.now() + TICK)
+
+    @staticmethod
+    def _tick_at(due: datetime) -> Schedule:
+        # However late (the bot was down), a tick polls what is due: never « missed ».
+        return Schedule(occurrence=due.isoformat(), due_at=due, expires_at=due + TICK_USEFUL_FOR)
 
     # -- polling --------------------------------------------------------------------------------
     async def poll_due(self) -> int:
