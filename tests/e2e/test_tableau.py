@@ -263,3 +263,21 @@ async def test_missing_permission_in_the_forum_is_named(world) -> None:
     await world.set_overwrites(offers, [{**deny, "deny": str(P.MANAGE_THREADS)}])
     refused = await world.guild.slash(world.alice, "tableau config", offres=offers)
     assert "Gérer les fils" in refused.text
+
+
+async def test_aide_lists_the_board_for_members_and_moderators(world) -> None:
+    member = await world.guild.slash(world.bob, "aide")
+    for line in (
+        "`/offre publier` — Publier une offre sur le tableau (un formulaire suit)",
+        "`/offre chercher` — Chercher parmi les offres ouvertes",
+        "`/nouvelle publier` — Partager une nouvelle d'une structure (un formulaire suit)",
+        "`/alertes offres` — Choisir les offres qui vous intéressent",
+        "`/alertes arreter` — Arrêter vos alertes",
+    ):
+        assert line in member.text, line
+    assert "/tableau config" not in member.text
+    moderator = await world.guild.slash(world.alice, "aide")
+    assert "`/tableau config` — Forums du tableau" in moderator.text
+    assert "`/tableau flux ajouter` — Suivre un flux RSS ou Atom" in moderator.text
+    english = await world.guild.slash(world.carol, "aide")
+    assert "`/offer search` — Search the open offers" in english.text
