@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from datetime import UTC
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -18,6 +18,7 @@ from bot.discord_text import NO_MENTIONS, escape
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.reference import places, professions
+from bot.regions import REGIONS
 from bot.secrecy import describe, kinds_found
 from bot.user_error import UserError
 from bot.when import parse_date, today_in
@@ -192,9 +193,7 @@ class PostFlows:
         else:
             await interaction.followup.send(t(f"tableau.queued.{post.kind}", lang), ephemeral=True)
 
-    def _zone(self, zone: str | None, guild_id: int) -> Any:
-        from zoneinfo import ZoneInfo  # noqa: PLC0415 — a place's zone, rarely
-
+    def _zone(self, zone: str | None, guild_id: int) -> ZoneInfo:
         return ZoneInfo(zone) if zone else self.bot.settings_store.guild_zone(guild_id)
 
     @staticmethod
@@ -427,8 +426,6 @@ class PostFlows:
 def resolve_place(text: str) -> service.Place:
     """A place code or a country code from the autocomplete (or typed): « FR-75 », « QC »."""
     value = (text or "").strip()
-    from bot.regions import REGIONS  # noqa: PLC0415
-
     if value.upper() in REGIONS:
         return service.Place(None, value.upper(), service.side_for(value.upper()))
     place = places.get(value)
@@ -440,4 +437,4 @@ def resolve_place(text: str) -> service.Place:
     return service.Place(place.code, str(place.country), place.side, place.zone)
 
 
-__all__ = ["APPROVAL_KIND", "UTC", "PostFlows", "resolve_place"]
+__all__ = ["APPROVAL_KIND", "PostFlows", "resolve_place"]
