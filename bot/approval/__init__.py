@@ -11,7 +11,9 @@ A feature keeps the thing itself (a post, a glossary entry) and registers a hand
 moderator's click is decided once (two moderators clicking together: one wins, the other is told),
 `handler.approved(request, moderator_id)` carries it out (a `UserError` there leaves the request
 pending and tells the moderator why), « Refuser » asks for an optional reason, then
-`handler.refused(request)`. The card then says who decided and loses its buttons, and the author
+`handler.refused(request)`. A handler may also offer its own buttons on the card
+(`extra_items(request, lang)`, e.g. « Modifier »; `refresh(kind, ref)` redraws a pending card after
+an edit). The card then says who decided and loses its buttons, and the author
 gets `handler.notice(request)` by DM through the reminder engine (exactly once); when their DMs are
 closed it waits for them as a note after their next command (`bot.notices`), never in a public
 channel. `withdraw(kind, ref)` takes a pending request back (the thing was deleted).
@@ -119,7 +121,7 @@ class Approvals:
             message = await channel.send(
                 t("approval.card.intro", mod_lang, author=f"<@{author_id}>"),
                 embed=await handler.card(request, mod_lang),
-                view=self.views.card(request.id, mod_lang),
+                view=self._card_view(request, mod_lang),
                 allowed_mentions=NO_MENTIONS,
             )
         except discord.HTTPException:
@@ -128,8 +130,31 @@ class Approvals:
         await self.store.set_card(request.id, channel.id, message.id)
         return request.with_(mod_channel_id=channel.id, mod_message_id=message.id)
 
+    def _card_view(self, request: Request, lang: str) -> Any:
+        """Approuver, the handler's own buttons if it has any (e.g. « Modifier »), Refuser."""
+        extra = getattr(self.handlers[request.kind], "extra_items", None)
+        return self.views.card(request.id, lang, extra(request, lang) if extra else None)
+
     async def by_ref(self, kind: str, ref: str) -> Request | None:
         return await self.store.by_ref(kind, ref)
+
+    async def refresh(self, kind: str, ref: str) -> None:
+        """A pending card drawn again from the handler (the thing was edited meanwhile)."""
+        request = await self.store.by_ref(kind, ref)
+        if request is None or request.status is not Status.PENDING or not request.mod_message_id:
+            return
+        lang = self.settings.lang_of(request.guild_id)
+        channel = self.client.get_partial_messageable(
+            request.mod_channel_id or 0, guild_id=request.guild_id
+        )
+        try:
+            await channel.get_partial_message(request.mod_message_id).edit(
+                embed=await self.handlers[request.kind].card(request, lang),
+                view=self._card_view(request, lang),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException as error:
+            log.warning("approval %s: the card could not be redrawn (%s)", request.id, error)
 
     async def withdraw(self, kind: str, ref: str) -> None:
         """The feature dropped the thing: a pending request is closed and its card says so."""

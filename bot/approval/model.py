@@ -64,3 +64,6 @@ class ApprovalHandler(Protocol):
         """The author's notice of the decision (status and reason set), in `request.lang`;
         None: nothing to tell (the thing is gone)."""
         ...
+
+    # Optional: `def extra_items(self, request, lang) -> list[discord.ui.Item]` — the feature's
+    # own buttons on the card, between Approuver and Refuser (dynamic items bound to its flows).

@@ -226,3 +226,17 @@ async def test_mes_donnees_shows_and_erasure_anonymises_posts(world) -> None:
     assert await world.bot.db.fetchval("SELECT author_id FROM tableau_posts") is None
     again = await world.guild.slash(world.bob, "mes-donnees")
     assert "tableau" not in again.text
+
+
+async def test_two_moderators_approving_at_once_publish_once(world) -> None:
+    offers, _ = await board(world, approval=True)
+    mods = world.guild.channel("moderation")
+    role = world.guild.role("Modération")
+    await world.guild.slash(world.alice, "config role-moderation", role=role)
+    dan = await world.guild.add_member("dan", roles=(role,))
+    await publish_offer(world, world.bob, title="Deux clics")
+    [card] = [m for m in mods.visible_messages() if "Deux clics" in m.text]
+    replies = await world.click_together(card, "Approuver", by=[world.alice, dan])
+    assert [p.title for p in offers.posts] == ["Deux clics"]
+    assert any("déjà été approuvée" in r.text for r in replies), [r.text for r in replies]
+    assert len(world.bob.dms) == 1
