@@ -94,6 +94,7 @@ class FeedServer:
         self.hits: Counter[str] = Counter()
         self.conditional_hits: Counter[str] = Counter()
         self.huge_bytes_sent = 0
+        self.huge_most = 0  # the most one request of /huge sent before the client hung up
         self.slow_delay = 0.5  # seconds between two bytes of /slow
         self.redirect_to = ""
         self.active: Counter[str] = Counter()  # requests of /slow being served, per Host
@@ -170,10 +171,13 @@ class FeedServer:
         await response.prepare(request)
         await response.write(b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>")
         chunk = b"<item><title>" + b"x" * 65000 + b"</title></item>"
+        sent = 0
         try:
-            while self.huge_bytes_sent < 50 * MEGABYTE:
+            while sent < 50 * MEGABYTE:
                 await response.write(chunk)
+                sent += len(chunk)
                 self.huge_bytes_sent += len(chunk)
+                self.huge_most = max(self.huge_most, sent)
         except (ConnectionError, RuntimeError):
             pass  # the client hung up: what we want
         return response

@@ -20,6 +20,7 @@ from cogs.tableau.service import (
     Search,
     Side,
     Status,
+    search_words,
 )
 from cogs.tableau.service.feeds import ENTRIES_KEPT, Entry, Feed
 
@@ -121,8 +122,7 @@ class ConfigStore:
 # -- posts -----------------------------------------------------------------------------------------
 _POST_COLUMNS = (
     "guild_id, kind, category, status, author_id, feed_id, title, structure, city, place_code,"
-    " country, side, link, description, deadline, closes_at, search_text, lang, created_at,"
-    " updated_at"
+    " country, side, link, description, deadline, closes_at, lang, created_at, updated_at"
 )
 
 
@@ -160,7 +160,7 @@ class PostStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, post: Post, search_text: str, now: datetime) -> Post:
+    async def add(self, post: Post, now: datetime) -> Post:
         """A new post (its id assigned) with its professions, in one transaction."""
         values = (
             post.guild_id,
@@ -179,7 +179,6 @@ class PostStore:
             post.description,
             post.deadline.isoformat() if post.deadline else None,
             _ts(post.closes_at),
-            search_text,
             post.lang,
             to_ts(now),
             to_ts(now),
@@ -196,6 +195,10 @@ class PostStore:
             await tx.executemany(
                 "INSERT INTO tableau_post_professions (post_id, code) VALUES (?, ?)",
                 [(post_id, code) for code in post.professions],
+            )
+            await tx.executemany(
+                "INSERT INTO tableau_post_words (post_id, word) VALUES (?, ?)",
+                [(post_id, word) for word in sorted(search_words(post))],
             )
         return post.with_(id=post_id, created_at=now)
 
@@ -274,24 +277,28 @@ class PostStore:
             (Status.LIVE, forum_id, thread_id, to_ts(now), to_ts(now), post_id),
         )
 
-    async def update(self, post: Post, search_text: str, now: datetime) -> None:
-        await self.db.execute(
-            "UPDATE tableau_posts SET title = ?, structure = ?, city = ?, link = ?,"
-            " description = ?, deadline = ?, closes_at = ?, search_text = ?, updated_at = ?"
-            " WHERE id = ?",
-            (
-                post.title,
-                post.structure,
-                post.city,
-                post.link,
-                post.description,
-                post.deadline.isoformat() if post.deadline else None,
-                _ts(post.closes_at),
-                search_text,
-                to_ts(now),
-                post.id,
-            ),
-        )
+    async def update(self, post: Post, now: datetime) -> None:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE tableau_posts SET title = ?, structure = ?, city = ?, link = ?,"
+                " description = ?, deadline = ?, closes_at = ?, updated_at = ? WHERE id = ?",
+                (
+                    post.title,
+                    post.structure,
+                    post.city,
+                    post.link,
+                    post.description,
+                    post.deadline.isoformat() if post.deadline else None,
+                    _ts(post.closes_at),
+                    to_ts(now),
+                    post.id,
+                ),
+            )
+            await tx.execute("DELETE FROM tableau_post_words WHERE post_id = ?", (post.id,))
+            await tx.executemany(
+                "INSERT INTO tableau_post_words (post_id, word) VALUES (?, ?)",
+                [(post.id, word) for word in sorted(search_words(post))],
+            )
 
     async def delete(self, post_id: int) -> None:
         await self.db.execute("DELETE FROM tableau_posts WHERE id = ?", (post_id,))
@@ -308,15 +315,21 @@ class PostStore:
             if value:
                 where.append(f"{column} = ?")
                 params.append(value)
+        # Professions and words: sets of ids read from their own indexes. The unary plus keeps
+        # SQLite from driving the query by those ids (reading and sorting every matching row:
+        # 20 ms at 2,400 matches); it walks the open offers' index in date order instead and
+        # checks each id against the set (< 1 ms for a page). Plain SQL for PostgreSQL too.
         if search.professions:
             where.append(
-                "EXISTS (SELECT 1 FROM tableau_post_professions pp WHERE pp.post_id = p.id"
-                f" AND pp.code IN ({_marks(len(search.professions))}))"
+                "+p.id IN (SELECT post_id FROM tableau_post_professions"
+                f" WHERE code IN ({_marks(len(search.professions))}))"
             )
             params.extend(search.professions)
-        if search.pattern:
-            where.append("p.search_text LIKE ?")
-            params.append(search.pattern)
+        for low, high in search.prefixes:  # every typed word begins a word of the offer
+            where.append(
+                "+p.id IN (SELECT post_id FROM tableau_post_words WHERE word >= ? AND word < ?)"
+            )
+            params.extend((low, high))
         return " AND ".join(where), params
 
     async def search(self, guild_id: int, search: Search, page: int) -> tuple[list[Post], int]:

@@ -29,6 +29,7 @@ from cogs.tableau.service import (
     encode_search,
     forum_tag_keys,
     post_name,
+    search_words,
     tags_for,
     validate_link,
     validate_offer,
@@ -176,8 +177,13 @@ def test_a_search_fits_a_paging_button_and_reads_back() -> None:
 
 
 def test_searched_words_are_folded_like_the_stored_text() -> None:
-    assert Search(words="  Éducateur  SPÉCIALISÉ ").pattern == "%educateur specialise%"
-    assert Search().pattern is None
+    assert Search(words="  Éducateur  SPÉCIALISÉ ").prefixes == [
+        ("educateur", "educateus"),
+        ("specialise", "specialisf"),
+    ]
+    assert Search().prefixes == []
+    offer_words = search_words(offer(title="Éducateur spécialisé — MECS", city="Saint-Malo"))
+    assert {"educateur", "specialise", "mecs", "saint", "malo"} <= offer_words
 
 
 # -- the digest within Discord's limits ------------------------------------------------------------

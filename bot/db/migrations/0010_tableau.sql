@@ -41,7 +41,6 @@ CREATE TABLE tableau_posts (
     description     TEXT NOT NULL DEFAULT '',
     deadline        TEXT,                       -- ISO date (offers), the last day it is open
     closes_at       INTEGER,                    -- when the deadline's day ends where the offer is
-    search_text     TEXT NOT NULL DEFAULT '',   -- bot.text.fold of title, structure, city
     lang            TEXT NOT NULL,              -- the server's language when posted
     forum_id        INTEGER,
     thread_id       INTEGER,                    -- the forum post (its starter message has its id)
@@ -70,6 +69,15 @@ CREATE TABLE tableau_post_professions (
     PRIMARY KEY (post_id, code)
 );
 CREATE INDEX tableau_post_professions_code ON tableau_post_professions (code, post_id);
+
+-- The words an offer is found by (folded title, structure, city): `/offre chercher`'s words
+-- are prefixes of them (word >= ? AND word < ?), read from the index as a set of ids.
+CREATE TABLE tableau_post_words (
+    post_id     INTEGER NOT NULL REFERENCES tableau_posts (id) ON DELETE CASCADE,
+    word        TEXT NOT NULL,
+    PRIMARY KEY (word, post_id)
+);
+CREATE INDEX tableau_post_words_post ON tableau_post_words (post_id);
 
 -- Members' alerts (private: only ever sent to them by DM).
 CREATE TABLE tableau_alerts (

@@ -23,7 +23,7 @@ from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.tableau import render
 from cogs.tableau.flows.common import Board
-from cogs.tableau.service import NewsKind, Post, PostKind, Status, search_text, side_for
+from cogs.tableau.service import NewsKind, Post, PostKind, Status, side_for
 from cogs.tableau.service import feeds as rules
 from cogs.tableau.service.feeds import Feed
 
@@ -217,7 +217,6 @@ class FeedFlows:
                     feed_id=feed.id,
                     lang=self.board.lang(feed.guild_id),
                 ),
-                search_text(entry.title, feed.title),
                 now,
             )
             await self.store.feeds.link_entry(feed.id, entry.key, post.id)

@@ -142,7 +142,7 @@ class PostFlows:
             # the guard runs spaCy (a few ms; longer while the model loads): off the event loop
             found = await asyncio.to_thread(kinds_found, f"{title}\n{text}", ref_year=now.year)
             guarded = [k for k in found if k in NEWS_GUARDED_KINDS]
-        post = await self.store.posts.add(draft, self._search_text(draft), now)
+        post = await self.store.posts.add(draft, now)
         if guarded:
             await interaction.followup.send(
                 t("tableau.guard.warning", lang, kinds=describe(guarded, lang)),
@@ -195,10 +195,6 @@ class PostFlows:
 
     def _zone(self, zone: str | None, guild_id: int) -> ZoneInfo:
         return ZoneInfo(zone) if zone else self.bot.settings_store.guild_zone(guild_id)
-
-    @staticmethod
-    def _search_text(post: Post) -> str:
-        return service.search_text(post.title, post.structure, post.city)
 
     # -- the buttons under a post ---------------------------------------------------------------
     async def _managed(self, interaction: Interaction, post_id: int) -> Post:
@@ -277,7 +273,7 @@ class PostFlows:
                 description=news.text,
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.store.posts.update(edited, self._search_text(edited), now)
+        await self.store.posts.update(edited, now)
         if edited.is_offer and edited.closes_at != post.closes_at and edited.closes_at:
             if edited.closes_at <= now:
                 await self.board.close(edited, Status.CLOSED)

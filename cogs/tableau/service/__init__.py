@@ -14,6 +14,7 @@ Decisions where issue 16 is silent (also in the README):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -35,6 +36,9 @@ NEWS_TEXT_MAX = 1500
 PROFESSIONS_MAX = 3
 DEFAULT_OPEN_DAYS = 60
 SEARCH_WORDS_MAX = 30  # fits the paging buttons' custom_id
+WORDS_SEARCHED = 4
+WORD_MIN, WORD_MAX = 2, 40
+_WORD = re.compile(r"[^\W_]+")
 PAGE_SIZE = 10
 REPORT_REASON_MAX = 300
 LINK_SCHEMES = ("http", "https")
@@ -208,10 +212,13 @@ class Search:
     words: str = ""
 
     @property
-    def pattern(self) -> str | None:
-        """`search_text LIKE ?` for the words (folded like the stored text)."""
-        words = fold(self.words)
-        return f"%{words}%" if words else None
+    def prefixes(self) -> list[tuple[str, str]]:
+        """Each typed word as a range of stored words it begins (« educ » → [educ, edud)),
+        folded like them; at most `WORDS_SEARCHED` words."""
+        found = []
+        for word in _WORD.findall(fold(self.words))[:WORDS_SEARCHED]:
+            found.append((word, word[:-1] + chr(ord(word[-1]) + 1)))
+        return found
 
 
 @dataclass(frozen=True)
@@ -346,8 +353,10 @@ def closes_at(deadline: date | None, *, published: datetime, zone_end: Any) -> d
     return end
 
 
-def search_text(*parts: str) -> str:
-    return fold(" ".join(p for p in parts if p))
+def search_words(post: Post) -> set[str]:
+    """The words an offer is found by (title, structure, city), folded."""
+    text = fold(" ".join((post.title, post.structure, post.city)))
+    return {w for w in _WORD.findall(text) if WORD_MIN <= len(w) <= WORD_MAX}
 
 
 def news_title(category: str, structure: str, title: str, category_name: str) -> str:
