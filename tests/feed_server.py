@@ -228,7 +228,7 @@ class FeedServer:
         return web.json_response({"feeds": len(self.feeds)})
 
     async def _control_stats(self, request: web.Request) -> web.Response:
-        return web.json_response({"huge_bytes_sent": self.huge_bytes_sent, "hits": dict(self.hits)})
+        return web.json_response({"huge_most": self.huge_most, "hits": dict(self.hits)})
 
     async def _changing_ids(self, request: web.Request) -> web.Response:
         """The same five items, with new ids (and links) on every request."""
