@@ -173,6 +173,9 @@ class GuildHandle:
     async def add_member(self, name: str, **kw: Any) -> User:
         return await self._h.add_member(name, guild=self, **kw)
 
+    async def remove_member(self, user: User) -> None:
+        await self._h.remove_member(user, guild=self)
+
     async def post(self, user: User, channel: Channel, content: str) -> Message:
         """A member writes in a channel (MESSAGE_CREATE reaches the bot)."""
         return await self._h.post(user, channel, content)
@@ -463,6 +466,16 @@ class Harness:
         self.server.gateway.dispatch("GUILD_MEMBER_ADD", member.payload() | {"guild_id": str(g.id)})
         await self.idle()
         return user
+
+    async def remove_member(self, user: User, *, guild: GuildHandle | None = None) -> None:
+        """The member leaves (or is kicked): GET /guilds/{g}/members/{u} answers 404 10007 from
+        now on; GUILD_MEMBER_REMOVE reaches only a bot with the members intent."""
+        g = (guild or self.guild).state
+        del g.members[user.id]
+        self.server.gateway.dispatch(
+            "GUILD_MEMBER_REMOVE", {"guild_id": str(g.id), "user": user.payload()}
+        )
+        await self.idle()
 
     async def add_channel(
         self, name: str, *, type: int = TEXT, overwrites: list[dict[str, Any]] | None = None
