@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+import aiohttp
 import discord
 
 log = logging.getLogger(__name__)
@@ -52,12 +53,12 @@ async def has_left(guild: discord.Guild, user_id: int) -> bool:
     """Whether `user_id` is no longer a member of `guild`, as Discord says it (404, code 10007).
 
     Without the members intent the bot hears of no departure and its cache may be stale, so
-    Discord is asked every time. Any other failure (Discord unavailable, rate limit) is not a
-    departure: the question is asked again next time."""
+    Discord is asked every time. Any other failure (Discord unavailable, rate limit, network) is
+    not a departure: the question is asked again next time, and what called it goes on."""
     try:
         await guild.fetch_member(user_id)
     except discord.NotFound as error:
         return error.code == UNKNOWN_MEMBER
-    except discord.HTTPException as error:
+    except (discord.HTTPException, aiohttp.ClientError, OSError) as error:
         log.info("could not ask whether %s is still on server %s (%s)", user_id, guild.id, error)
     return False

@@ -187,10 +187,9 @@ class AperoCog(commands.Cog):
 
     async def _done(self, interaction: Interaction, key: str, series: service.Series) -> None:
         lang = interaction_lang(interaction)
-        skips = await self.flows.store.skips(series.id)
         await interaction.response.send_message(
             t(key, lang, name=escape(series.name)),
-            embed=self.flows.describe(series, lang, skips),
+            embed=await self.flows.card(series, lang),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -173,7 +173,7 @@ class AperoFlows:
             series = await self._save(guild, draft, interaction.user.id)
             await interaction.response.edit_message(
                 content=t("apero.create.done", lang, name=escape(series.name)),
-                embed=self.describe(series, lang, set()),
+                embed=await self.card(series, lang),
                 view=None,
             )
 
@@ -204,7 +204,9 @@ class AperoFlows:
         await self.show_draft(interaction, updated, edit=True)
 
     # -- reading --------------------------------------------------------------------------------
-    def describe(self, series: Series, lang: str, skips: set[date]) -> discord.Embed:
+    async def card(self, series: Series, lang: str) -> discord.Embed:
+        """The series and its next held occurrences (answers that create or change it)."""
+        skips = await self.store.skips(series.id)
         upcoming = weekly.next_occurrences(series.spec, self.now(), service.PREVIEW_COUNT, skips)
         return render.describe(
             series.fields, lang, upcoming, title=series.name, host_id=series.host_id
