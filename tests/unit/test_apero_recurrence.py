@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.db import Database
+from bot.i18n import t
 from bot.user_error import UserError
 from bot.when.offsets import Offset
 from cogs.apero import service
+from cogs.apero.cog import SUGGESTIONS
 from cogs.apero.service import (
     Draft,
     Series,
@@ -334,3 +336,9 @@ async def test_erasing_a_host_hands_their_series_back_in_one_step(tmp_path: Path
         assert (await store.erase_member(3)).hosted == []  # told once
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_suggested_reminder_setting_is_understood(lang: str) -> None:
+    for i in range(1, SUGGESTIONS + 1):
+        assert parse_offsets(t(f"apero.suggestion.{i}", lang), time(18))
