@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 from bot.recurrence import Occurrence, WeeklySpec, next_occurrence, parse_wall_time
 from bot.regions import REGIONS
-from bot.reminders.model import Schedule
+from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.sigles.glossary import Entry
 from cogs.sigles.service import ident
