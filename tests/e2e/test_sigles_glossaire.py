@@ -241,3 +241,15 @@ async def test_cli_exports_a_servers_entries_from_the_bots_database(
     # the shipped glossary plus the server's own entry
     assert len(table) - 1 == len(load_glossary()) + 1
     assert [r[:3] for r in table[1:] if r[0] == "MRC"] == [["MRC", "QC", MRC["developpe"]]]
+
+
+async def test_the_index_of_a_server_the_bot_left_is_dropped(world: Harness) -> None:
+    await add(world, world.alice, **MRC)
+    reply = await world.guild.slash(world.bob, "sigle", terme="MRC")
+    assert MRC["explication"] in reply.text
+    libraries = world.bot.get_cog("SiglesCog").flows.libraries
+    assert libraries.cached() == {world.guild.id: 1}
+    world.server.gateway.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})  # removed
+    await world.idle()
+    assert world.bot.get_guild(world.guild.id) is None
+    assert libraries.cached() == {}
