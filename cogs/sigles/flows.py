@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot import offload
 from bot.checks import require_channel_permissions, require_guild, require_moderator
 from bot.discord_text import CHOICE_NAME_LIMIT, CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
@@ -49,27 +50,23 @@ CACHED_ENTRIES = 40_000
 
 @dataclass
 class _Slot:
-    """One server's index: being built (`task`), or built; `previous` is the index from before
-    the change being indexed, for answers that cannot wait (autocomplete)."""
+    """One server's index: being built (`task`), then built (`library`); `previous` is the
+    index from before the change being indexed, for answers that cannot wait (autocomplete)."""
 
-    task: asyncio.Task[Library]
+    task: asyncio.Task[None] | None = None
+    library: Library | None = None
     previous: Library | None = None
-
-    def ready(self) -> Library | None:
-        task = self.task
-        if task.done() and not task.cancelled() and task.exception() is None:
-            return task.result()
-        return None
 
 
 class Libraries:
     """Each server's glossary index (its own entries layered on the shipped ones).
 
-    Built off the event loop (a worker thread, from immutable values: about a second of CPU at
-    10,000 entries would otherwise stall every other member), rebuilt as soon as the server's
-    entries change (`changed`), so it is usually ready before anyone asks; bounded (least recently
-    used servers out, see `CACHED_SERVERS` and `CACHED_ENTRIES`); forgotten when the bot leaves
-    a server (`forget`).
+    Built off the event loop (`bot.offload`: a worker thread, from immutable values, the garbage
+    collector paused; about a second of CPU at 10,000 entries would otherwise stall every other
+    member), rebuilt as soon as the server's entries change (`changed`), so it is usually ready
+    before anyone asks; bounded (least recently used servers out, see `CACHED_SERVERS` and
+    `CACHED_ENTRIES`); forgotten when the bot leaves a server (`forget`). An index that goes is
+    taken apart off the loop too (`offload.release`).
     """
 
     def __init__(
@@ -91,41 +88,42 @@ class Libraries:
         """The server's index with every change made so far (waits for one being built)."""
         if guild_id is None or guild_id in self._plain_guilds:
             return self.plain
-        return await asyncio.shield(self._slot(guild_id).task)
+        slot = self._slot(guild_id)
+        return slot.library or await self._wait(slot)
 
-    async def latest(self, guild_id: int | None) -> Library:
-        """The server's index as it is now: while a change is being indexed, the one before it
-        (for autocomplete, which must answer at once)."""
+    def latest(self, guild_id: int | None) -> Library:
+        """The server's index as it is now, without waiting (autocomplete must answer within
+        3 s): while a change is being indexed, the one before it; while a server's index is
+        first built, the shipped glossary alone."""
         if guild_id is None or guild_id in self._plain_guilds:
             return self.plain
         slot = self._slot(guild_id)
-        ready = slot.ready()
-        if ready is None and slot.previous is not None:
-            return slot.previous
-        return ready or await asyncio.shield(slot.task)
+        return slot.library or slot.previous or self.plain
 
     def ready(self, guild_id: int | None) -> bool:
         """True when `get` answers without waiting for an index being built."""
         if guild_id is None or guild_id in self._plain_guilds:
             return True
         slot = self._slots.get(guild_id)
-        return slot is not None and slot.ready() is not None
+        return slot is not None and slot.library is not None
 
     def changed(self, guild_id: int) -> None:
         """The server's entries changed: index them again now, off the loop."""
         self._plain_guilds.discard(guild_id)
         old = self._slots.pop(guild_id, None)
-        previous = None if old is None else (old.ready() or old.previous)
+        previous = None if old is None else (old.library or old.previous)
         self._start(guild_id, previous or self.plain)
 
     def forget(self, guild_id: int) -> None:
         """The bot left the server: nothing of it stays in memory."""
         self._plain_guilds.discard(guild_id)
-        self._slots.pop(guild_id, None)
+        slot = self._slots.pop(guild_id, None)
+        if slot is not None:
+            self._release(slot)
 
     def cached(self) -> dict[int, int]:
         """The servers whose index is in memory, with how many entries of their own."""
-        return {gid: len(lib.rows) for gid, slot in self._slots.items() if (lib := slot.ready())}
+        return {gid: len(s.library.rows) for gid, s in self._slots.items() if s.library}
 
     def _slot(self, guild_id: int) -> _Slot:
         slot = self._slots.get(guild_id)
@@ -135,29 +133,42 @@ class Libraries:
         return slot
 
     def _start(self, guild_id: int, previous: Library | None) -> _Slot:
-        task = asyncio.get_running_loop().create_task(
-            self._build(guild_id), name=f"sigles-index-{guild_id}"
+        slot = _Slot(previous=previous)
+        slot.task = asyncio.get_running_loop().create_task(
+            self._build(guild_id, slot), name=f"sigles-index-{guild_id}"
         )
-        slot = _Slot(task, previous)
+        slot.task.add_done_callback(lambda _: self._built(guild_id, slot))
         self._slots[guild_id] = slot
-        task.add_done_callback(lambda _: self._built(guild_id, slot))
         return slot
 
-    async def _build(self, guild_id: int) -> Library:
-        rows = await self.store.entries(guild_id)
-        if not rows:
-            return self.plain
-        return await asyncio.to_thread(service.build_library, self.shipped, tuple(rows))
+    async def _wait(self, slot: _Slot) -> Library:
+        assert slot.task is not None  # a slot without its index is being built
+        await asyncio.shield(slot.task)
+        assert slot.library is not None
+        return slot.library
+
+    async def _build(self, guild_id: int, slot: _Slot) -> None:
+        # The index lives in the slot only (never in the task's result), so that it can be
+        # handed to `offload.release` when it goes.
+        async with offload.collector_paused():  # thousands of entries: see bot.offload
+            rows = await self.store.entries(guild_id)
+            if not rows:
+                slot.library = self.plain
+                return
+            slot.library = await offload.build(service.build_library, self.shipped, tuple(rows))
 
     def _built(self, guild_id: int, slot: _Slot) -> None:
-        library = slot.ready()  # also marks a failure as seen: the callers awaiting get it
+        task = slot.task
+        assert task is not None
+        failed = task.cancelled() or task.exception() is not None  # the awaiting callers see it
         if self._slots.get(guild_id) is not slot:
             return  # changed or forgotten meanwhile: this index is not the server's any more
-        if library is None:
-            del self._slots[guild_id]  # failed: built again on the next question
+        if failed:
+            del self._slots[guild_id]  # built again on the next question
             return
-        slot.previous = None
-        if library is self.plain:
+        slot.task = None
+        self._release(slot, keep=slot.library)
+        if slot.library is self.plain:
             del self._slots[guild_id]
             self._plain_guilds.add(guild_id)
         self._evict()
@@ -166,8 +177,22 @@ class Libraries:
         weights = self.cached()
         total = sum(weights.values())
         while len(self._slots) > 1 and (len(self._slots) > self.servers or total > self.entries):
-            guild_id, _ = self._slots.popitem(last=False)
+            guild_id, slot = self._slots.popitem(last=False)
             total -= weights.get(guild_id, 0)
+            self._release(slot)
+
+    def _release(self, slot: _Slot, *, keep: Library | None = None) -> None:
+        """Let the slot's indexes go (but `keep`), taken apart off the loop."""
+        holders = []
+        if slot.previous is not None:
+            holders.append([slot.previous])
+            slot.previous = None
+        if keep is None and slot.library is not None:
+            holders.append([slot.library])
+            slot.library = None
+        for holder in holders:
+            if holder[0] is not self.plain:
+                offload.release(holder)
 
 
 class SiglesFlows:
@@ -187,8 +212,7 @@ class SiglesFlows:
         service.clean_query(typed)  # a typing mistake is said at once
         lang = interaction_lang(interaction)
         guild_id = interaction.guild_id
-        if not self.libraries.ready(guild_id):  # the server's entries are being indexed
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._defer_unless_ready(interaction, guild_id)
         library = await self.libraries.get(guild_id)
         answer = service.answer(library.matcher, typed, region)
         if answer.kind == service.AnswerKind.NOT_FOUND:
@@ -205,7 +229,7 @@ class SiglesFlows:
     ) -> list[app_commands.Choice[str]]:
         if len(typed) > service.MAX_QUERY:
             return []
-        library = await self.libraries.latest(interaction.guild_id)
+        library = self.libraries.latest(interaction.guild_id)
         first = region if region in REGIONS else None
         matches = library.matcher.suggest(
             typed,
@@ -223,7 +247,7 @@ class SiglesFlows:
     ) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
-        library = await self.libraries.latest(interaction.guild_id)
+        library = self.libraries.latest(interaction.guild_id)
         return [
             app_commands.Choice(
                 name=truncate(
@@ -234,15 +258,23 @@ class SiglesFlows:
             for r in library.pick(typed, CHOICES_MAX)
         ]
 
-    async def _checked(self, guild_id: int, data: dict[str, Any]) -> Entry:
+    async def _checked(self, interaction: Interaction, data: dict[str, Any]) -> Entry:
         """A server entry from a moderator's fields, every field and reference checked (off the
         loop: references are looked up in the whole glossary)."""
-        known = (await self.libraries.latest(guild_id)).glossary
+        guild_id = require_guild(interaction).id
+        await self._defer_unless_ready(interaction, guild_id)
+        known = (await self.libraries.get(guild_id)).glossary
         return await asyncio.to_thread(service.build_entry, data, guild_id=guild_id, known=known)
+
+    async def _defer_unless_ready(self, interaction: Interaction, guild_id: int | None) -> None:
+        """Discord waits 3 s for an answer: say "thinking" while the server's entries are being
+        indexed (about a second per 10,000 entries)."""
+        if not self.libraries.ready(guild_id) and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
 
     async def add_entry(self, interaction: Interaction, data: dict[str, Any]) -> None:
         guild = require_guild(interaction)
-        entry = await self._checked(guild.id, data)
+        entry = await self._checked(interaction, data)
         added = await self.store.add(guild.id, entry, interaction.user.id, self.bot.clock.now())
         if added is None:
             raise service.exists(entry)
@@ -254,7 +286,7 @@ class SiglesFlows:
     ) -> None:
         guild = require_guild(interaction)
         row = await self._own_entry(guild.id, typed_id)
-        entry = await self._checked(guild.id, service.entry_fields(row.entry) | data)
+        entry = await self._checked(interaction, service.entry_fields(row.entry) | data)
         if not await self.store.update(guild.id, row.id, entry, self.bot.clock.now()):
             raise service.exists(entry)
         self.libraries.changed(guild.id)
@@ -281,8 +313,8 @@ class SiglesFlows:
             data = await upload.read()
         except discord.HTTPException:
             raise UserError("sigles.error.import_unreadable") from None
-        known = (await self.libraries.latest(guild.id)).glossary
-        entries = await asyncio.to_thread(
+        known = (await self.libraries.get(guild.id)).glossary
+        entries = await offload.build(
             service.parse_import, data, upload.filename, guild_id=guild.id, known=known
         )
         added, updated = await self.store.import_entries(
@@ -298,7 +330,7 @@ class SiglesFlows:
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
         entries = [row.entry for row in await self.store.entries(guild.id)]
-        data = await asyncio.to_thread(_exported, entries, fmt)
+        data = await offload.build(_exported, entries, fmt)
         day = self.bot.clock.now().astimezone(UTC).date().isoformat()
         upload = discord.File(io.BytesIO(data), filename=f"sigles-{guild.id}-{day}.{fmt}")
         if entries:
@@ -310,8 +342,7 @@ class SiglesFlows:
     async def _done(self, interaction: Interaction, key: str, entry: Entry) -> None:
         lang = interaction_lang(interaction)
         region = t(f"region.{entry.region}", lang)
-        text = t(key, lang, sigle=escape(entry.sigle), region=region)
-        await interaction.response.send_message(text, ephemeral=True)
+        await _answer(interaction, t(key, lang, sigle=escape(entry.sigle), region=region))
 
     # -- the sigle of the week ------------------------------------------------------------------
     async def start_weekly(

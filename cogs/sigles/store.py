@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
+from bot import offload
 from bot.db import Database, Tx
 from bot.db.timestamps import from_ts, to_ts
 from cogs.sigles.glossary import Entry
@@ -29,6 +29,8 @@ _ENTRY_COLUMNS = (
     "voir_aussi",
 )
 _LISTS = ("alias", "equivalents", "remplace_par", "voir_aussi")
+# Up to this many rows are decoded at once (about a millisecond); more go to a worker thread.
+DECODED_ON_THE_LOOP = 200
 
 
 def _dt(value: int | None) -> datetime | None:
@@ -107,6 +109,11 @@ def _columns(entry: Entry) -> tuple[Any, ...]:
     return (values["ident"], *(values[name] for name in _ENTRY_COLUMNS))
 
 
+def _prepared(entries: tuple[Entry, ...]) -> dict[str, tuple[Any, ...]]:
+    """Each entry's columns by its meaning (the same meaning twice: the last one wins)."""
+    return {ident(entry): _columns(entry) for entry in entries}
+
+
 def _guild_entries(rows: list[Any]) -> list[GuildEntry]:
     return [_guild_entry(r) for r in rows]
 
@@ -117,13 +124,15 @@ class SiglesStore:
 
     # -- server entries -------------------------------------------------------------------------
     async def entries(self, guild_id: int) -> list[GuildEntry]:
-        """The server's own entries. Read in one query; the rows are turned into entries on a
-        worker thread (thousands of JSON lists would hold the event loop up)."""
+        """The server's own entries. Read in one query; many rows are turned into entries off
+        the event loop (thousands of JSON lists would hold it up)."""
         rows = await self.db.fetchall(
             "SELECT * FROM sigles_entries WHERE guild_id = ? ORDER BY sigle, region, id",
             (guild_id,),
         )
-        return await asyncio.to_thread(_guild_entries, rows) if rows else []
+        if len(rows) <= DECODED_ON_THE_LOOP:
+            return _guild_entries(rows)
+        return await offload.build(_guild_entries, rows)
 
     async def entry(self, guild_id: int, entry_id: int) -> GuildEntry | None:
         row = await self.db.fetchone(
@@ -175,19 +184,23 @@ class SiglesStore:
     ) -> tuple[int, int]:
         """All in one transaction; an entry with the same meaning is replaced. (added, updated)"""
         stamp = to_ts(now)
+        # thousands of rows to prepare (normalised keys, JSON lists): off the event loop
+        prepared = await offload.build(_prepared, tuple(entries))
         async with self.db.transaction() as tx:
             rows = await tx.fetchall(
                 "SELECT ident, id FROM sigles_entries WHERE guild_id = ?", (guild_id,)
             )
             existing = {row[0]: row[1] for row in rows}
-            fresh: list[tuple[Any, ...]] = []
-            changed: list[tuple[Any, ...]] = []
-            # the same meaning twice in one file: the last one wins
-            for key, entry in {ident(e): e for e in entries}.items():
-                if key in existing:
-                    changed.append((*_columns(entry), stamp, existing[key], guild_id))
-                else:
-                    fresh.append((*_columns(entry), guild_id, None, created_by, stamp, stamp))
+            fresh = [
+                (*columns, guild_id, None, created_by, stamp, stamp)
+                for key, columns in prepared.items()
+                if key not in existing
+            ]
+            changed = [
+                (*columns, stamp, existing[key], guild_id)
+                for key, columns in prepared.items()
+                if key in existing
+            ]
             await tx.executemany(_INSERT.removesuffix(" RETURNING id"), fresh)
             await tx.executemany(_UPDATE, changed)
         return len(fresh), len(changed)

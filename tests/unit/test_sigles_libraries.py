@@ -93,11 +93,11 @@ async def test_a_change_is_indexed_at_once_and_autocomplete_never_waits(
     assert await store.add(1, entry("ZQNEW", 1), 1, NOW)
     libraries.changed(1)
     assert not libraries.ready(1)
-    assert await libraries.latest(1) is before  # the index being built is not waited for
+    assert libraries.latest(1) is before  # the index being built is not waited for
     after = await libraries.get(1)  # the change is in what /sigle reads
     assert {r.entry.sigle for r in after.rows} == {"ZQ1X0", "ZQNEW"}
     assert after.matcher.lookup("zqnew") and not before.matcher.lookup("zqnew")
-    assert libraries.ready(1) and await libraries.latest(1) is after
+    assert libraries.ready(1) and libraries.latest(1) is after
 
 
 async def test_a_first_entry_and_a_last_removal_move_the_server_in_and_out(
@@ -107,7 +107,7 @@ async def test_a_first_entry_and_a_last_removal_move_the_server_in_and_out(
     assert await libraries.get(1) is libraries.plain
     assert await store.add(1, entry("ZQONE", 1), 1, NOW)
     libraries.changed(1)
-    assert await libraries.latest(1) is libraries.plain
+    assert libraries.latest(1) is libraries.plain
     [row] = (await libraries.get(1)).rows
     assert await store.delete(1, row.id)
     libraries.changed(1)
@@ -124,8 +124,9 @@ async def test_a_server_the_bot_left_is_forgotten_even_mid_build(store: SiglesSt
     libraries.changed(1)  # an index being built when the bot leaves
     [orphan] = [t for t in asyncio.all_tasks() if t.get_name() == "sigles-index-1"]
     libraries.forget(1)
-    assert len((await orphan).rows) == 2  # it finishes…
+    await orphan  # it finishes…
     assert libraries.cached() == {}  # …and is not kept
+    assert len((await libraries.get(1)).rows) == 2  # asked again: built again
 
 
 async def test_asked_before_a_change_gets_what_was_there_after_it_gets_the_change(
@@ -139,3 +140,12 @@ async def test_asked_before_a_change_gets_what_was_there_after_it_gets_the_chang
     assert await asked is libraries.plain
     assert [r.entry.sigle for r in (await libraries.get(1)).rows] == ["ZQLATE"]
     assert libraries.cached() == {1: 1}
+
+
+async def test_while_a_first_index_is_built_autocomplete_reads_the_shipped_glossary(
+    store: SiglesStore,
+) -> None:
+    await fill(store, 1, 1)
+    libraries = Libraries(store, SHIPPED)
+    assert libraries.latest(1) is libraries.plain and not libraries.ready(1)
+    assert len((await libraries.get(1)).rows) == 1  # latest started the build
