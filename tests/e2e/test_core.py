@@ -129,6 +129,7 @@ async def test_a_setting_can_be_cleared_back_to_its_default(world: Harness) -> N
     assert settings.timezone is None and settings.mod_channel_id is not None
     shown = await guild.slash(world.alice, "config voir")
     assert "Europe/Paris (par défaut)" in shown.text
+    assert "Français (par défaut)" in shown.text and "France (par défaut)" in shown.text
     refused = await guild.slash(world.bob, "config effacer", reglage="mod_channel")
     assert "modération" in refused.text
     assert world.bot.settings_store.guild(guild.id).mod_channel_id is not None
