@@ -19,6 +19,9 @@ CHOICES_MAX = 25
 CHOICE_NAME_LIMIT = 100
 CUSTOM_ID_LIMIT = 100
 MODAL_TITLE_LIMIT = 45
+TEXT_INPUT_LABEL_LIMIT = 45
+TEXT_INPUT_PLACEHOLDER_LIMIT = 100
+TEXT_INPUT_VALUE_LIMIT = 4000
 BUTTON_LABEL_LIMIT = 80
 
 # Users may be pinged (attendees, authors); roles and @everyone never, unless a caller passes

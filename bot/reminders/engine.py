@@ -236,7 +236,10 @@ class ReminderEngine:
                 await self.store.settle(item, await handler.next_schedule(item))
                 return
             outgoing = await handler.render(item, late=when is Timeliness.LATE)
-            if not outgoing:
+            # Nothing to send: either the feature dropped it (skipped), or this occurrence was
+            # already delivered by a process that died before settling it — then the feature's
+            # state already says "sent" and only the settling is left, with no new record.
+            if not outgoing and not await self.store.has_deliveries(item):
                 await self.store.record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:

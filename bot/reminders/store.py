@@ -94,6 +94,15 @@ class ReminderStore:
             (item.kind, item.ref, item.occurrence, target),
         )
 
+    async def has_deliveries(self, item: DueItem) -> bool:
+        """Whether this occurrence already reached some target (sent, late or fallen back)."""
+        found = await self.db.fetchval(
+            "SELECT 1 FROM reminder_ledger WHERE kind = ? AND ref = ? AND occurrence = ?"
+            " AND status IN ('sent', 'late', 'fallback') LIMIT 1",
+            (item.kind, item.ref, item.occurrence),
+        )
+        return found is not None
+
     async def record(
         self,
         item: DueItem,

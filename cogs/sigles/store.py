@@ -10,7 +10,7 @@ from typing import Any
 from bot import offload
 from bot.db import Database, Tx
 from bot.db.timestamps import from_ts, to_ts
-from cogs.sigles.glossary import Entry
+from cogs.sigles.glossary import Entry, equivalents_from_data
 from cogs.sigles.rotation import Shown, WeeklySettings
 from cogs.sigles.service import GuildEntry, Suggestion, SuggestionStatus, dump_list, ident
 
@@ -28,7 +28,7 @@ _ENTRY_COLUMNS = (
     "remplace_par",
     "voir_aussi",
 )
-_LISTS = ("alias", "equivalents", "remplace_par", "voir_aussi")
+_LISTS = ("alias", "remplace_par", "voir_aussi")
 # Up to this many rows are decoded at once (about a millisecond); more go to a worker thread.
 DECODED_ON_THE_LOOP = 200
 
@@ -41,6 +41,7 @@ def _values(entry: Entry) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
     for name in _LISTS:
         values[name] = dump_list(values[name])
+    values["equivalents"] = dump_list(e.to_data() for e in entry.equivalents)
     values["historique"] = int(entry.historique)
     values["ident"] = ident(entry)
     return values
@@ -55,7 +56,7 @@ def _guild_entry(row: Any) -> GuildEntry:
         domaine=row["domaine"],
         source=row["source"],
         alias=tuple(json.loads(row["alias"])),
-        equivalents=tuple(json.loads(row["equivalents"])),
+        equivalents=equivalents_from_data(json.loads(row["equivalents"])),
         equivalence_note=row["equivalence_note"],
         historique=bool(row["historique"]),
         remplace_par=tuple(json.loads(row["remplace_par"])),
