@@ -264,7 +264,7 @@ class SiglesFlows:
         guild_id = require_guild(interaction).id
         await self._defer_unless_ready(interaction, guild_id)
         known = (await self.libraries.get(guild_id)).glossary
-        return await asyncio.to_thread(service.build_entry, data, guild_id=guild_id, known=known)
+        return await offload.build(service.build_entry, data, guild_id=guild_id, known=known)
 
     async def _defer_unless_ready(self, interaction: Interaction, guild_id: int | None) -> None:
         """Discord waits 3 s for an answer: say "thinking" while the server's entries are being
@@ -496,7 +496,7 @@ class SiglesFlows:
             f"{suggestion.mod_channel_id}/{suggestion.mod_message_id}"
         )
         known = (await self.libraries.get(suggestion.guild_id)).glossary
-        entry = await asyncio.to_thread(
+        entry = await offload.build(
             service.entry_from_suggestion, suggestion, fallback_source=jump, known=known
         )
         approved = await self.store.approve(suggestion, entry, interaction.user.id, self._now())

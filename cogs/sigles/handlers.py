@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
 import discord
 
+from bot import offload
 from bot.discord_text import NO_MENTIONS, escape
 from bot.i18n import t
 from bot.personal_data import Field, Item, Label, Records
@@ -92,7 +92,7 @@ class WeeklyPosts:
                     return entry
         history = await self.store.shown_this_round(guild_id, occurrence)
         # Hashing every entry of a big glossary takes a while: off the event loop.
-        pick = await asyncio.to_thread(_choose, entries, guild_id, tuple(history))
+        pick = await offload.build(_choose, entries, guild_id, tuple(history))
         if pick is None:
             return None
         shown = Shown(ident(pick.entry), pick.entry.region, pick.round)
