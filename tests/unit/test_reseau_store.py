@@ -63,7 +63,7 @@ def _random_profiles(rnd: random.Random, n: int) -> Iterator[dict]:
             "target_place": None if target == place else target,
             "fields": rnd.sample(list(Field), rnd.randint(0, 3)),
             "open_to": rnd.sample(list(OpenTo), rnd.randint(0, 2)),
-            "visible": rnd.random() < 0.8,  # noqa: PLR2004
+            "visible": rnd.random() < 0.8,
             "when": NOW - timedelta(minutes=rnd.randint(0, 30)),
         }
 
@@ -134,7 +134,7 @@ async def test_a_page_past_the_end_is_empty_but_counts(store: ReseauStore) -> No
     for user in range(7):
         await _add(store, 10 + user, "fr-ass", "FR-75")
     ranking = service.directory_ranking(GUILD, 0, DirectoryFilters(), None)
-    assert len((await store.profiles.directory_page(ranking, 1))[0]) == 2  # noqa: PLR2004
+    assert len((await store.profiles.directory_page(ranking, 1))[0]) == 2
     assert await store.profiles.directory_page(ranking, 5) == ([], 7)
 
 
@@ -208,7 +208,9 @@ def test_mentor_matching_in_sql_is_the_rules_matching(
 
 
 # -- requests ----------------------------------------------------------------------------------
-async def _ask(store: ReseauStore, requester: int, recipient: int, when: datetime = NOW):  # noqa: ANN202
+async def _ask(
+    store: ReseauStore, requester: int, recipient: int, when: datetime = NOW
+) -> tuple[Outcome, consent.ContactRequest | None]:
     return await store.requests.ask(
         GUILD, requester, recipient, RequestKind.CONTACT, "Bonjour !", when,
         recipient_is_bot=False, recipient_is_member=True,
@@ -307,7 +309,7 @@ async def test_erasure_leaves_the_requester_what_they_would_have_seen(store: Res
     _, to_20 = await _ask(store, 10, 20)
     _, to_10 = await _ask(store, 20, 10)
     removed, expiries, _pairings = await store.personal.erase(20, NOW)
-    assert removed >= 3  # noqa: PLR2004 (profile, own request, anonymised request)
+    assert removed >= 3
     assert expiries == [to_10.id]
     assert await store.personal.export(20) == {}
     kept = await store.requests.request(to_20.id)
