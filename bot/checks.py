@@ -11,7 +11,13 @@ from bot.i18n import has, t
 from bot.user_error import UserError
 
 if TYPE_CHECKING:
-    from bot.client import Passerelle
+    from bot.guild_settings import SettingsStore
+
+
+# Discord hides a command group with these defaults from members who lack them (server admins
+# can grant it to a moderator role in Server Settings › Integrations). Only for groups that are
+# moderator-only as a whole; the server-side check (`moderator_only`) runs on every call anyway.
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True)
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -24,8 +30,9 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
         return False
     if member.guild_permissions.manage_guild or member.guild_permissions.administrator:
         return True
-    bot: Passerelle = interaction.client
-    role_id = bot.settings_store.guild(interaction.guild.id).moderator_role_id
+    # interaction.client is the running bot (bot.client.Passerelle), which has the settings.
+    store: SettingsStore = interaction.client.settings_store
+    role_id = store.guild(interaction.guild.id).moderator_role_id
     return role_id is not None and any(role.id == role_id for role in member.roles)
 
 

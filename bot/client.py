@@ -86,10 +86,20 @@ class Passerelle(commands.Bot):
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
         self.db = await Database.open(self.settings.database_path)
-        self.settings_store = SettingsStore(self.db)
+        self.settings_store = SettingsStore(
+            self.db,
+            default_locale=self.settings.default_locale,
+            default_timezone=self.settings.default_timezone,
+        )
         await self.settings_store.load()
         self.personal_data.register("preferences", MemberPreferencesData(self.settings_store))
-        self.reminders = ReminderEngine(self)
+        self.reminders = ReminderEngine(
+            self,
+            db=self.db,
+            scheduler=self.scheduler,
+            clock=self.clock,
+            settings=self.settings_store,
+        )
         await self.tree.set_translator(CatalogTranslator())
         for name in feature_packages():
             try:

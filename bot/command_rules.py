@@ -10,6 +10,12 @@ import discord
 NAME = re.compile(r"^[-_\w\u0900-\u097F\u0E00-\u0E7F]{1,32}$")
 DISCORD_LOCALES = frozenset(str(loc) for loc in discord.Locale)
 MAX_COMMANDS = 100
+DESCRIPTION_MAX = 100  # also a choice's name
+OPTIONS_MAX = 25  # also choices
+SUBCOMMAND_TYPES = (
+    discord.AppCommandOptionType.subcommand.value,
+    discord.AppCommandOptionType.subcommand_group.value,
+)
 
 
 def _check_name(where: str, name: str, problems: list[str]) -> None:
@@ -21,7 +27,7 @@ def _check_locs(where: str, locs: dict[str, str] | None, problems: list[str], de
     for locale, text in (locs or {}).items():
         if locale not in DISCORD_LOCALES:
             problems.append(f"{where}: {locale!r} is not a Discord locale")
-        if desc and not 1 <= len(text) <= 100:
+        if desc and not 1 <= len(text) <= DESCRIPTION_MAX:
             problems.append(f"{where}: {locale} description must be 1-100 characters")
         if not desc:
             _check_name(f"{where}[{locale}]", text, problems)
@@ -30,24 +36,24 @@ def _check_locs(where: str, locs: dict[str, str] | None, problems: list[str], de
 def _check_option(where: str, option: dict[str, Any], problems: list[str]) -> None:
     _check_name(where, option["name"], problems)
     _check_locs(where, option.get("name_localizations"), problems, desc=False)
-    if not 1 <= len(option.get("description", "")) <= 100:
+    if not 1 <= len(option.get("description", "")) <= DESCRIPTION_MAX:
         problems.append(f"{where}: description must be 1-100 characters")
     _check_locs(where, option.get("description_localizations"), problems, desc=True)
     choices = option.get("choices") or []
-    if len(choices) > 25:
+    if len(choices) > OPTIONS_MAX:
         problems.append(f"{where}: more than 25 choices")
     for choice in choices:
-        if not 1 <= len(choice["name"]) <= 100:
+        if not 1 <= len(choice["name"]) <= DESCRIPTION_MAX:
             problems.append(f"{where}: choice name must be 1-100 characters")
         for locale in choice.get("name_localizations") or {}:
             if locale not in DISCORD_LOCALES:
                 problems.append(f"{where}: {locale!r} is not a Discord locale")
     children = option.get("options") or []
-    if len(children) > 25:
+    if len(children) > OPTIONS_MAX:
         problems.append(f"{where}: more than 25 options")
     seen_optional = False
     for child in children:
-        if child.get("type") not in (1, 2):
+        if child.get("type") not in SUBCOMMAND_TYPES:
             if child.get("required") and seen_optional:
                 problems.append(f"{where}: required option after an optional one")
             seen_optional = seen_optional or not child.get("required")

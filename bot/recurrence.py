@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.text import fold
+from bot.when.clock import wall_time
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 SEARCH_WEEKS = 60  # how far to look for the next non-skipped occurrence
@@ -89,15 +90,8 @@ def parse_wall_time(text: str) -> time | None:
     match = _HOUR.match(folded)
     if not match:
         return None
-    hour, minute = int(match["h"]), int(match["m"] or 0)
     ampm = (match["ampm"] or "").replace(".", "")
-    if ampm:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return time(hour, minute)
+    return wall_time(int(match["h"]), int(match["m"] or 0), ampm=ampm)
 
 
 def parse_weekday(text: str) -> int | None:

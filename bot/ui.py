@@ -1,4 +1,5 @@
-"""Building blocks for the features' views: components that always fit Discord's limits."""
+"""Building blocks of the features' views: components that fit Discord's limits, and buttons
+that reach their feature's workflows without looking anything up."""
 
 from __future__ import annotations
 
@@ -16,3 +17,26 @@ def button(
     return discord.ui.Button(
         label=truncate(label, BUTTON_LABEL_LIMIT), custom_id=custom_id, style=style, emoji=emoji
     )
+
+
+DynamicItemClass = type[discord.ui.DynamicItem[Any]]
+
+
+def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
+    """Subclasses of `items` whose `flows` class attribute is this feature's workflows object,
+    to register with `bot.add_dynamic_items(*bind(flows, …))` in the feature's `setup`.
+
+    discord.py builds a dynamic item itself from the clicked custom_id (after a restart too), so
+    the workflows object cannot be passed to a constructor; binding per bot keeps two bots in one
+    process (tests, shards) apart, with no global and no `get_cog` look-up. The item classes
+    declare `flows: ClassVar[<a Protocol of what they call>]` so views never import flows.py.
+    """
+    return [
+        type(
+            item.__name__,
+            (item,),
+            {"flows": flows, "__module__": item.__module__},
+            template=item.__discord_ui_compiled_template__,
+        )
+        for item in items
+    ]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
-from bot.regions import region_for_zone
 from bot.user_error import UserError
 
 # The zones members of France and Québec actually live in come first in suggestions.
@@ -59,15 +58,6 @@ class GuildSettings:
     moderator_role_id: int | None = None
     announce_channel_id: int | None = None
     mod_channel_id: int | None = None
-
-    def lang(self, default: str) -> str:
-        return self.language or default
-
-    def zone(self, default: str) -> ZoneInfo:
-        return ZoneInfo(self.timezone or default)
-
-    def region_or_default(self, default_zone: str) -> str:
-        return self.region or region_for_zone(self.timezone or default_zone)
 
     def with_(self, **changes: object) -> GuildSettings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import asdict, fields
+from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.guild_settings.model import GuildSettings, MemberSettings
+from bot.regions import region_for_zone
 
 _GUILD_COLUMNS = [f.name for f in fields(GuildSettings) if f.name != "guild_id"]
 
 
 class SettingsStore:
-    """Reads are served from memory (every interaction needs the server's language)."""
+    """Reads are served from memory (every interaction needs the server's language).
 
-    def __init__(self, db: Database) -> None:
+    It also knows the bot's defaults, so "this server's language / zone" is asked in one way:
+    `lang_of(guild_id)`, `zone_of(guild_id, member=…)`, `region_of(guild_id)`.
+    """
+
+    def __init__(
+        self, db: Database, *, default_locale: str = "fr", default_timezone: str = "Europe/Paris"
+    ) -> None:
         self._db = db
         self._guilds: dict[int, GuildSettings] = {}
+        self.default_locale = default_locale
+        self.default_timezone = default_timezone
 
     async def load(self) -> None:
         rows = await self._db.fetchall("SELECT * FROM guild_settings")
@@ -25,6 +35,28 @@ class SettingsStore:
         if guild_id is None:
             return GuildSettings(guild_id=0)
         return self._guilds.get(guild_id) or GuildSettings(guild_id=guild_id)
+
+    def lang_of(self, guild_id: int | None) -> str:
+        """The server's language (`/config langue`), else the bot's default."""
+        return self.guild(guild_id).language or self.default_locale
+
+    def guild_zone(self, guild_id: int | None) -> ZoneInfo:
+        """The server's zone (`/config fuseau`), else the bot's default."""
+        return ZoneInfo(self.guild(guild_id).timezone or self.default_timezone)
+
+    async def zone_of(self, guild_id: int | None, member: int | None = None) -> ZoneInfo:
+        """The zone to read and show times in: the member's own (`/rappels`), else the
+        server's, else the bot's default."""
+        if member is not None:
+            own = (await self.member(member)).timezone
+            if own:
+                return ZoneInfo(own)
+        return self.guild_zone(guild_id)
+
+    def region_of(self, guild_id: int | None) -> str:
+        """The server's region (`/config region`), else the one its zone suggests."""
+        settings = self.guild(guild_id)
+        return settings.region or region_for_zone(settings.timezone or self.default_timezone)
 
     async def save_guild(self, settings: GuildSettings) -> None:
         values = asdict(settings)

@@ -2,13 +2,19 @@
 
 Every package may hold `locales/fr.po` and `locales/en.po`; they are merged at first use.
 Message ids are namespaced keys (`config.saved`), placeholders use `{name}`.
+
+A message that depends on a number is a gettext plural entry (`msgid` and `msgid_plural` both
+the key, `msgstr[0]`, `msgstr[1]`), translated with `tn(key, n, lang)`: the language's own
+plural rule (French: 0 and 1 are singular; English: only 1) picks the form.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from gettext import c2py
 from pathlib import Path
 from string import Formatter
 from typing import Any
@@ -34,24 +40,61 @@ def catalog_files() -> dict[str, list[Path]]:
     return files
 
 
-def read_catalog(path: Path) -> dict[str, str]:
+Message = str | tuple[str, ...]  # a plain message, or the plural forms of one
+
+
+def read_catalog(path: Path) -> dict[str, Message]:
     with path.open("rb") as fh:
         catalog = read_po(fh)
-    return {str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.id, str)}
+    found: dict[str, Message] = {}
+    for m in catalog:
+        if isinstance(m.id, tuple | list):
+            found[str(m.id[0])] = tuple(str(form) for form in m.string)
+        elif m.id:
+            found[str(m.id)] = str(m.string)
+    return found
+
+
+@dataclass(frozen=True)
+class _Tables:
+    singular: dict[str, dict[str, str]]
+    plural: dict[str, dict[str, tuple[str, ...]]]
+
+
+# Each language's gettext plural rule (Babel's, from the CLDR): which form a number takes.
+PLURAL_RULES = {"fr": "(n > 1)", "en": "(n != 1)"}
+_PLURAL_FORM = {lang: c2py(rule) for lang, rule in PLURAL_RULES.items()}
 
 
 @cache
-def catalogs() -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
+def _tables() -> _Tables:
+    singular: dict[str, dict[str, str]] = {}
+    plural: dict[str, dict[str, tuple[str, ...]]] = {}
     for lang, paths in catalog_files().items():
-        merged[lang] = {}
+        singular[lang], plural[lang] = {}, {}
         for path in paths:
-            merged[lang].update(read_catalog(path))
-    return merged
+            for key, message in read_catalog(path).items():
+                if isinstance(message, tuple):
+                    plural[lang][key] = message
+                else:
+                    singular[lang][key] = message
+    return _Tables(singular, plural)
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in Formatter().parse(text) if name}
+def catalogs() -> dict[str, dict[str, str]]:
+    """The plain messages of every catalog, by language."""
+    return _tables().singular
+
+
+def message(key: str, lang: str = SOURCE_LANG) -> Message | None:
+    """The raw catalog message (its plural forms for a plural key), or None."""
+    tables = _tables()
+    return tables.singular.get(lang, {}).get(key) or tables.plural.get(lang, {}).get(key)
+
+
+def placeholders(text: Message) -> set[str]:
+    forms = text if isinstance(text, tuple) else (text,)
+    return {name for form in forms for _, name, _, _ in Formatter().parse(form) if name}
 
 
 def has(key: str, lang: str = SOURCE_LANG) -> bool:
@@ -59,12 +102,34 @@ def has(key: str, lang: str = SOURCE_LANG) -> bool:
 
 
 def t(key: str, lang: str = SOURCE_LANG, /, **params: Any) -> str:
-    """Translate `key` into `lang` (falling back to French, then to the key itself)."""
+    """Translate `key` into `lang` (falling back to French, then to the key itself).
+
+    A plural message takes its form from the parameter `n` (so `UserError("k", n=3)` works)."""
+    if key in _tables().plural[SOURCE_LANG] and "n" in params:
+        return tn(key, params.pop("n"), lang, **params)
     table = catalogs()
     text = table.get(lang, {}).get(key) or table[SOURCE_LANG].get(key)
     if not text:
         log.warning("missing message %s", key)
         return key
+    return _fill(key, text, params)
+
+
+def tn(key: str, n: int, lang: str = SOURCE_LANG, /, **params: Any) -> str:
+    """Translate the plural message `key` for the number `n` (also given as `{n}`)."""
+    table = _tables().plural
+    if key in table.get(lang, {}):
+        forms = table[lang][key]
+    else:
+        lang, forms = SOURCE_LANG, table[SOURCE_LANG].get(key, ())
+    if not forms:
+        log.warning("missing plural message %s", key)
+        return key
+    index = min(_PLURAL_FORM.get(lang, _PLURAL_FORM[SOURCE_LANG])(abs(n)), len(forms) - 1)
+    return _fill(key, forms[index], {"n": n, **params})
+
+
+def _fill(key: str, text: str, params: dict[str, Any]) -> str:
     if not params:
         return text
     try:

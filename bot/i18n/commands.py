@@ -7,7 +7,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.i18n import catalogs, lang_for, t
+from bot.i18n import SOURCE_LANG, catalogs, lang_for, t
 
 DISCORD_LOCALES: dict[discord.Locale, str] = {
     discord.Locale.french: "fr",
@@ -57,9 +57,6 @@ class CatalogTranslator(app_commands.Translator):
 
 def interaction_lang(interaction: discord.Interaction[Any]) -> str:
     """The member's language: their Discord locale, else the server's, else the bot's default."""
-    client = interaction.client
-    fallback = getattr(getattr(client, "settings", None), "default_locale", "fr")
-    store = getattr(client, "settings_store", None)
-    if store is not None and interaction.guild_id is not None:
-        fallback = store.guild(interaction.guild_id).lang(fallback)
+    store = getattr(interaction.client, "settings_store", None)
+    fallback = store.lang_of(interaction.guild_id) if store is not None else SOURCE_LANG
     return lang_for(str(interaction.locale), fallback)

@@ -20,13 +20,17 @@ import discord
 
 from bot.discord_text import NO_MENTIONS, SAFE_MENTIONS
 from bot.i18n import t
-from bot.reminders.model import DueItem, Outgoing, ReminderHandler, Schedule
+from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Schedule
 from bot.reminders.pacing import Spacer, TokenBucket
 from bot.reminders.policy import Timeliness, backoff, gives_up, nonce_for, timeliness
 from bot.reminders.store import FINAL, ReminderStore
 
 if TYPE_CHECKING:
-    from bot.client import Passerelle
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.clock import Clock
+    from bot.db import Database
+    from bot.guild_settings import SettingsStore
 
 log = logging.getLogger(__name__)
 
@@ -49,36 +53,58 @@ class DMClosed(Exception):
     """Discord error 50007: the member does not accept DMs from the bot."""
 
 
+# Discord's JSON error codes and the HTTP status the engine tells apart.
+CANNOT_DM_USER = 50007
+MISSING_ACCESS = 50001
+TOO_MANY_REQUESTS = 429
+
+
 def classify(error: BaseException) -> BaseException:
     if isinstance(error, DMClosed | Transient | Permanent):
         return error
     if isinstance(error, discord.Forbidden):
-        if error.code == 50007:
+        if error.code == CANNOT_DM_USER:
             return DMClosed()
-        return Permanent("missing_access" if error.code == 50001 else "missing_permissions")
+        return Permanent(
+            "missing_access" if error.code == MISSING_ACCESS else "missing_permissions"
+        )
     if isinstance(error, discord.NotFound):
         return Permanent("unknown_channel")
     if isinstance(error, discord.DiscordServerError):
         return Transient(str(error.status))
     if isinstance(error, discord.HTTPException):
-        return Transient("429") if error.status == 429 else Permanent(f"http_{error.status}")
+        return (
+            Transient("429")
+            if error.status == TOO_MANY_REQUESTS
+            else Permanent(f"http_{error.status}")
+        )
     if isinstance(error, aiohttp.ClientError | OSError | asyncio.TimeoutError):
         return Transient("network")
     return error
 
 
 class ReminderEngine:
+    """Given what it needs explicitly (the Discord client to send with, the database, the
+    scheduler, the clock, the settings), so the core has no import cycle through the bot."""
+
     def __init__(
         self,
-        bot: Passerelle,
+        client: discord.Client,
         *,
+        db: Database,
+        scheduler: AsyncIOScheduler,
+        clock: Clock,
+        settings: SettingsStore,
         workers: int = 8,
         rate_per_second: float = 47.0,
         dm_interval: float = 1.0,
         batch: int = 500,
     ) -> None:
-        self.bot = bot
-        self.store = ReminderStore(bot.db)
+        self.client = client
+        self.scheduler = scheduler
+        self.clock = clock
+        self.settings = settings
+        self.store = ReminderStore(db)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
         self.limiter = TokenBucket(rate_per_second, burst=2)
@@ -104,6 +130,27 @@ class ReminderEngine:
         await self.store.delete_prefix(kind, prefix)
         await self._rewake()
 
+    # -- what moderators' screens and features' housekeeping read --------------------------------
+    async def pending(self, guild_id: int, limit: int) -> list[DueItem]:
+        """The server's next scheduled items, soonest first."""
+        return await self.store.pending(guild_id, limit)
+
+    async def count_pending(self, guild_id: int) -> int:
+        return await self.store.count_pending(guild_id)
+
+    async def recent_problems(self, guild_id: int, limit: int) -> list[Problem]:
+        """The server's latest missed or failed deliveries, newest first."""
+        return await self.store.recent_problems(guild_id, limit)
+
+    async def clear_reports(self, guild_id: int, channel_id: int) -> None:
+        """A moderator fixed a channel: its next failure is reported again."""
+        await self.store.clear_reports(guild_id, channel_id)
+
+    async def forget_deliveries(self, kind: str, before: datetime) -> int:
+        """Drop this kind's delivery records older than `before` (a feature whose records
+        name people keeps them no longer than it keeps the people's links)."""
+        return await self.store.forget_deliveries(kind, before)
+
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Rebuild the wake-up from the table; overdue items are handled at once (late policy)."""
@@ -112,8 +159,8 @@ class ReminderEngine:
 
     async def stop(self) -> None:
         self._running = False
-        if self.bot.scheduler.get_job(WAKE_JOB):
-            self.bot.scheduler.remove_job(WAKE_JOB)
+        if self.scheduler.get_job(WAKE_JOB):
+            self.scheduler.remove_job(WAKE_JOB)
         try:
             async with asyncio.timeout(10):
                 async with self._tick:
@@ -129,13 +176,13 @@ class ReminderEngine:
         if not self._running:
             return
         nxt = await self.store.next_due()
-        scheduler = self.bot.scheduler
+        scheduler = self.scheduler
         if nxt is None:
             if scheduler.get_job(WAKE_JOB):
                 scheduler.remove_job(WAKE_JOB)
             return
         # The bot's clock may be a test clock: wake after the same delay, in real time.
-        delay = max(0.0, (nxt - self.bot.clock.now()).total_seconds())
+        delay = max(0.0, (nxt - self.clock.now()).total_seconds())
         scheduler.add_job(
             self.run_due,
             "date",
@@ -152,7 +199,7 @@ class ReminderEngine:
         handled = 0
         async with self._tick:
             while True:
-                now = self.bot.clock.now()
+                now = self.clock.now()
                 items = await self.store.due(now, self.batch)
                 if not items:
                     break
@@ -189,7 +236,10 @@ class ReminderEngine:
                 await self.store.settle(item, await handler.next_schedule(item))
                 return
             outgoing = await handler.render(item, late=when is Timeliness.LATE)
-            if not outgoing:
+            # Nothing to send: either the feature dropped it (skipped), or this occurrence was
+            # already delivered by a process that died before settling it — then the feature's
+            # state already says "sent" and only the settling is left, with no new record.
+            if not outgoing and not await self.store.has_deliveries(item):
                 await self.store.record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:
@@ -257,16 +307,16 @@ class ReminderEngine:
     async def _send(self, item: DueItem, out: Outgoing, nonce: str) -> discord.Message:
         mentions = out.allowed_mentions or SAFE_MENTIONS
         if out.is_dm:
-            member = await self.bot.settings_store.member(out.target_id)
+            member = await self.settings.member(out.target_id)
             if member.dm_closed:
                 raise DMClosed()  # Discord said 50007 before: do not knock again
             await self.dm_spacer.wait()
             await self.limiter.acquire()
-            channel: discord.abc.Messageable = await self.bot.create_dm(
+            channel: discord.abc.Messageable = await self.client.create_dm(
                 discord.Object(out.target_id)  # type: ignore[arg-type]
             )
         else:
-            channel = self.bot.get_partial_messageable(out.target_id, guild_id=item.guild_id)
+            channel = self.client.get_partial_messageable(out.target_id, guild_id=item.guild_id)
         await self.limiter.acquire()
         return await channel.send(
             content=out.content,
@@ -277,7 +327,7 @@ class ReminderEngine:
         )
 
     async def _fallback(self, item: DueItem, out: Outgoing, now: datetime) -> bool:
-        store = self.bot.settings_store
+        store = self.settings
         member = await store.member(out.target_id)
         if not member.dm_closed:
             await store.save_member(replace(member, dm_closed=True))
@@ -310,8 +360,8 @@ class ReminderEngine:
             return
         if not await self.store.first_report(item.guild_id, out.target_id, code, now):
             return
-        settings = self.bot.settings_store.guild(item.guild_id)
-        lang = settings.lang(self.bot.settings.default_locale)
+        settings = self.settings.guild(item.guild_id)
+        lang = self.settings.lang_of(item.guild_id)
         where = [
             c
             for c in (settings.mod_channel_id, settings.announce_channel_id)
@@ -328,7 +378,7 @@ class ReminderEngine:
         for channel_id in where:  # the moderators' channel, else the announcements'; once
             try:
                 await self.limiter.acquire()
-                await self.bot.get_partial_messageable(channel_id, guild_id=item.guild_id).send(
+                await self.client.get_partial_messageable(channel_id, guild_id=item.guild_id).send(
                     text, allowed_mentions=NO_MENTIONS
                 )
                 return

@@ -41,6 +41,16 @@ class DueItem:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A delivery that was missed or failed, for the moderators' `/config rappels`."""
+
+    kind: str
+    status: str
+    error: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
 class Schedule:
     """When an item is next due, for which occurrence, and until when it is worth sending."""
 

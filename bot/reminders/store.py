@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
-from bot.reminders.model import DueItem, Schedule
+from bot.reminders.model import DueItem, Problem, Schedule
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
 
@@ -73,12 +72,19 @@ class ReminderStore:
             )
         )
 
-    async def recent_problems(self, guild_id: int, limit: int) -> list[Any]:
-        return await self.db.fetchall(
-            "SELECT * FROM reminder_ledger WHERE guild_id = ? AND status IN ('missed', 'failed')"
-            " ORDER BY at DESC LIMIT ?",
+    async def recent_problems(self, guild_id: int, limit: int) -> list[Problem]:
+        rows = await self.db.fetchall(
+            "SELECT kind, status, error, at FROM reminder_ledger"
+            " WHERE guild_id = ? AND status IN ('missed', 'failed') ORDER BY at DESC LIMIT ?",
             (guild_id, limit),
         )
+        return [Problem(r["kind"], r["status"], r["error"], from_ts(r["at"])) for r in rows]
+
+    async def forget_deliveries(self, kind: str, before: datetime) -> int:
+        cur = await self.db.execute(
+            "DELETE FROM reminder_ledger WHERE kind = ? AND at < ?", (kind, to_ts(before))
+        )
+        return cur.rowcount
 
     # -- the ledger -----------------------------------------------------------------------------
     async def ledger_status(self, item: DueItem, target: str) -> str | None:
@@ -87,6 +93,15 @@ class ReminderStore:
             " AND target = ?",
             (item.kind, item.ref, item.occurrence, target),
         )
+
+    async def has_deliveries(self, item: DueItem) -> bool:
+        """Whether this occurrence already reached some target (sent, late or fallen back)."""
+        found = await self.db.fetchval(
+            "SELECT 1 FROM reminder_ledger WHERE kind = ? AND ref = ? AND occurrence = ?"
+            " AND status IN ('sent', 'late', 'fallback') LIMIT 1",
+            (item.kind, item.ref, item.occurrence),
+        )
+        return found is not None
 
     async def record(
         self,
@@ -149,8 +164,8 @@ class ReminderStore:
     async def first_report(self, guild_id: int, channel_id: int, code: str, now: datetime) -> bool:
         """True the first time this failure is seen (then moderators are told)."""
         cur = await self.db.execute(
-            "INSERT OR IGNORE INTO reminder_failure_reports (guild_id, channel_id, code, at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO reminder_failure_reports (guild_id, channel_id, code, at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (guild_id, channel_id, code, to_ts(now)),
         )
         return cur.rowcount == 1

@@ -14,6 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.when.clock import (
+    HOURS_PER_HALF_DAY,
+    LAST_DAY_OF_ANY_MONTH,
+    MONTHS_PER_YEAR,
+    wall_time,
+)
 from bot.when.errors import WhenError
 from bot.when.vocab import (
     ENGLISH_MONTHS,
@@ -26,6 +32,8 @@ from bot.when.vocab import (
     normalise,
 )
 
+CENTURY = 2000  # "12/12/27" is 2027
+SHORT_YEAR_DIGITS = 2
 _MONTH = alternation(MONTHS)
 _WEEKDAY = alternation(WEEKDAYS)
 _NUM = rf"(\d{{1,6}}|{alternation(NUMBER_WORDS)})"
@@ -119,7 +127,7 @@ def _number(word: str) -> int:
 def _year(raw: str | None) -> int | None:
     if raw is None:
         return None
-    return 2000 + int(raw) if len(raw) == 2 else int(raw)
+    return CENTURY + int(raw) if len(raw) == SHORT_YEAR_DIGITS else int(raw)
 
 
 def parse(text: str, *, lang_hint: str | None, shown: str, examples: str) -> Slots | None:
@@ -187,8 +195,13 @@ def parse(text: str, *, lang_hint: str | None, shown: str, examples: str) -> Slo
     if s.has_date and not _exists(s.year, s.month, s.day):
         raise refuse("when.error.impossible_date")
     pm_period = s.period in ("afternoon", "evening")
-    if pm_period and raw_time is not None and not raw_time[4] and 1 <= (s.hour or 0) <= 11:
-        s.hour += 12  # "ce soir 8h" → 20h; never "8am"
+    if (
+        pm_period
+        and raw_time is not None
+        and not raw_time[4]
+        and 1 <= (s.hour or 0) < HOURS_PER_HALF_DAY
+    ):
+        s.hour += HOURS_PER_HALF_DAY  # "ce soir 8h" → 20h; never "8am"
     return s
 
 
@@ -198,20 +211,17 @@ def _set_time(s: Slots, m: re.Match[str], refuse: Callable[[str], WhenError]) ->
         if m[2]:
             raise refuse("when.error.impossible_hour")  # "18h30 et quart"
         minute = _HALVES[m[5]]
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise refuse("when.error.impossible_hour")
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
+    at = wall_time(hour, minute, second, ampm)
+    if at is None:
         raise refuse("when.error.impossible_hour")
-    s.hour, s.minute, s.second = hour, minute, second
+    s.hour, s.minute, s.second = at.hour, at.minute, at.second
 
 
 def _exists(year: int | None, month: int | None, day: int | None) -> bool:
     """Whether the date can exist (any leap year when the year is not given)."""
     if month is None:
-        return day is not None and 1 <= day <= 31
-    if not 1 <= month <= 12 or day is None or day < 1:
+        return day is not None and 1 <= day <= LAST_DAY_OF_ANY_MONTH
+    if not 1 <= month <= MONTHS_PER_YEAR or day is None or day < 1:
         return False
     return day <= calendar.monthrange(2000 if year is None else year, month)[1]
 

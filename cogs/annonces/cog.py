@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
@@ -24,7 +28,10 @@ if TYPE_CHECKING:
 
 class AnnoncesCog(commands.Cog):
     annonce = app_commands.Group(
-        name=L("cmd.annonce.name"), description=L("cmd.annonce.desc"), guild_only=True
+        name=L("cmd.annonce.name"),
+        description=L("cmd.annonce.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle, store: AnnouncementStore) -> None:
@@ -45,14 +52,8 @@ class AnnoncesCog(commands.Cog):
     ) -> None:
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
-        settings = self.bot.settings_store.guild(guild.id)
         # Dates are read in the moderator's own zone (/rappels fuseau), else the server's.
-        member = await self.bot.settings_store.member(interaction.user.id)
-        zone = (
-            ZoneInfo(member.timezone)
-            if member.timezone
-            else settings.zone(self.bot.settings.default_timezone)
-        )
+        zone = await self.bot.settings_store.zone_of(guild.id, member=interaction.user.id)
         now = self.bot.clock.now()
         body = validate_text(text)
         due = understand_when(when, zone, now, str(interaction.locale))

@@ -25,9 +25,7 @@ class AnnouncementDelivery(OneShotHandler):
         announcement = await self.store.get(id_from_ref(item.ref))
         if announcement is None or announcement.status != "pending":
             return []
-        lang = self.bot.settings_store.guild(announcement.guild_id).lang(
-            self.bot.settings.default_locale
-        )
+        lang = self.bot.settings_store.lang_of(announcement.guild_id)
         text = announcement.text
         if late:
             text = f"{text}\n\n-# {t('reminders.late_note', lang)}"

@@ -51,7 +51,7 @@ class AperoCog(commands.Cog):
         self.service = AperoService(AperoStore(bot.db), bot.reminders)
 
     def _zone(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild(guild_id).zone(self.bot.settings.default_timezone).key
+        return self.bot.settings_store.guild_zone(guild_id).key
 
     # -- /apero creer ---------------------------------------------------------------------------
     @apero.command(name=L("cmd.apero.creer.name"), description=L("cmd.apero.creer.desc"))
@@ -114,7 +114,7 @@ class AperoCog(commands.Cog):
         # The channel or the bot's rights may have changed since the preview.
         channel = still_postable(guild, draft.fields)
         series = await self.service.confirm(guild.id, draft_id, interaction.user.id, now)
-        await self.bot.reminders.store.clear_reports(guild.id, channel.id)
+        await self.bot.reminders.clear_reports(guild.id, channel.id)
         await interaction.response.edit_message(
             content=t("apero.create.done", lang, name=series.name),
             embed=self._describe(series, lang),
@@ -313,7 +313,7 @@ class AperoCog(commands.Cog):
         # A series paused by a delivery failure resumes only once the bot can post again.
         channel = still_postable(guild, series.fields)
         resumed = await self.service.resume(series, self.bot.clock.now())
-        await self.bot.reminders.store.clear_reports(guild.id, channel.id)
+        await self.bot.reminders.clear_reports(guild.id, channel.id)
         lang = interaction_lang(interaction)
         skips = await self.service.store.skips(series.id)
         await interaction.response.send_message(

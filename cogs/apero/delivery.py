@@ -32,7 +32,7 @@ class AperoReminders:
         self.service = service
 
     def _lang(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild(guild_id).lang(self.bot.settings.default_locale)
+        return self.bot.settings_store.lang_of(guild_id)
 
     async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
         found = await self.service.due_series(item)

@@ -60,7 +60,7 @@ class GoButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=
         series, attending, count = await service_of(interaction).toggle_attendance(
             guild.id, self.series_id, self.day, interaction.user.id, bot.clock.now()
         )
-        public_lang = bot.settings_store.guild(guild.id).lang(bot.settings.default_locale)
+        public_lang = bot.settings_store.lang_of(guild.id)
         await interaction.response.edit_message(
             view=go_view(series.id, self.day, go_label(count, public_lang))
         )

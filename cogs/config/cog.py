@@ -8,7 +8,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import ts
 from bot.guild_settings.model import validate_zone, zone_suggestions
 from bot.i18n import t
@@ -33,7 +38,10 @@ CLEARABLE = {
 
 class ConfigCog(commands.Cog):
     config = app_commands.Group(
-        name=L("cmd.config.name"), description=L("cmd.config.desc"), guild_only=True
+        name=L("cmd.config.name"),
+        description=L("cmd.config.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle) -> None:
@@ -60,6 +68,7 @@ class ConfigCog(commands.Cog):
         settings = self._settings(interaction)
         lang = interaction_lang(interaction)
         default = self.bot.settings
+        store = self.bot.settings_store
         unset = t("config.unset", lang)
 
         def channel(cid: int | None) -> str:
@@ -67,10 +76,10 @@ class ConfigCog(commands.Cog):
 
         embed = discord.Embed(title=t("config.show.title", lang), colour=discord.Colour.blurple())
         rows = {
-            "language": t(f"config.language.{settings.lang(default.default_locale)}", lang),
+            "language": t(f"config.language.{store.lang_of(settings.guild_id)}", lang),
             "timezone": settings.timezone
             or f"{default.default_timezone} ({t('config.default', lang)})",
-            "region": t(f"region.{settings.region_or_default(default.default_timezone)}", lang),
+            "region": t(f"region.{store.region_of(settings.guild_id)}", lang),
             "moderator_role": f"<@&{settings.moderator_role_id}>"
             if settings.moderator_role_id
             else unset,
@@ -150,7 +159,7 @@ class ConfigCog(commands.Cog):
         settings = self._settings(interaction)
         require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
         await self.bot.settings_store.save_guild(settings.with_(announce_channel_id=channel.id))
-        await self.bot.reminders.store.clear_reports(channel.guild.id, channel.id)
+        await self.bot.reminders.clear_reports(channel.guild.id, channel.id)
         await self._saved(interaction, "announce_channel", channel.mention)
 
     @config.command(
@@ -190,10 +199,10 @@ class ConfigCog(commands.Cog):
     async def reminders(self, interaction: discord.Interaction[Passerelle]) -> None:
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
-        store = self.bot.reminders.store
-        pending = await store.pending(guild.id, 10)
-        total = await store.count_pending(guild.id)
-        problems = await store.recent_problems(guild.id, 10)
+        engine = self.bot.reminders
+        pending = await engine.pending(guild.id, 10)
+        total = await engine.count_pending(guild.id)
+        problems = await engine.recent_problems(guild.id, 10)
         embed = discord.Embed(
             title=t("config.reminders.title", lang), colour=discord.Colour.blurple()
         )
@@ -216,12 +225,12 @@ class ConfigCog(commands.Cog):
             t(
                 "config.reminders.problem",
                 lang,
-                status=t(f"config.reminders.status.{row['status']}", lang),
-                kind=t(f"reminders.kind.{row['kind']}", lang),
-                code=row["error"] or "-",
-                when=f"<t:{row['at']}:f>",
+                status=t(f"config.reminders.status.{problem.status}", lang),
+                kind=t(f"reminders.kind.{problem.kind}", lang),
+                code=problem.error or "-",
+                when=ts(problem.at, "f"),
             )
-            for row in problems
+            for problem in problems
         ]
         embed.add_field(
             name=t("config.reminders.problems", lang),

@@ -99,7 +99,7 @@ class Actions:
         if event.starts_at <= now:
             raise UserError("rencontre.error.now_past")
         channel = await self._channel(interaction)
-        lang = self.bot.settings_store.guild(event.guild_id).lang(self.bot.settings.default_locale)
+        lang = self.bot.settings_store.lang_of(event.guild_id)
         # Claimed before the first await that posts: a second click (or a click on a stale
         # preview) must not post the event twice.
         if not await self.store.claim_draft(event.id, lang, now):

@@ -76,11 +76,8 @@ class RencontresCog(commands.Cog):
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
         now = self.bot.clock.now()
-        member = await self.bot.settings_store.member(interaction.user.id)
-        default_zone = self.bot.settings_store.guild(guild.id).timezone
-        chosen = service.choose_zone(
-            zone, member.timezone, default_zone or self.bot.settings.default_timezone
-        )
+        own = await self.bot.settings_store.zone_of(guild.id, member=interaction.user.id)
+        chosen = service.choose_zone(zone, own.key)
         details = service.validate_details(
             title=titre,
             starts_at=service.parse_start(quand, chosen, now, str(interaction.locale)),

@@ -201,11 +201,11 @@ def format_duration(minutes: int) -> str:
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
-def choose_zone(option: str | None, member_zone: str | None, guild_zone: str) -> str:
-    """The zone the organiser typed, else their saved one, else the server's."""
+def choose_zone(option: str | None, own_zone: str) -> str:
+    """The zone the organiser typed, else their own (their saved one, else the server's)."""
     if option and option.strip():
         return validate_zone(option)
-    return member_zone or guild_zone
+    return own_zone
 
 
 def parse_start(text: str, zone: str, now: datetime, lang: str) -> datetime:

@@ -11,7 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import moderator_only, require_channel_permissions, require_guild
+from bot.checks import (
+    MODERATOR_PERMISSIONS,
+    moderator_only,
+    require_channel_permissions,
+    require_guild,
+)
 from bot.discord_text import CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
@@ -76,7 +81,10 @@ class Library:
 
 class SiglesCog(commands.Cog):
     glossaire = app_commands.Group(
-        name=L("cmd.glossaire.name"), description=L("cmd.glossaire.desc"), guild_only=True
+        name=L("cmd.glossaire.name"),
+        description=L("cmd.glossaire.desc"),
+        guild_only=True,
+        default_permissions=MODERATOR_PERMISSIONS,
     )
 
     def __init__(self, bot: Passerelle, shipped: Glossary) -> None:
@@ -115,8 +123,7 @@ class SiglesCog(commands.Cog):
         self._libraries.pop(guild_id, None)
 
     def region_of(self, guild_id: int | None) -> str:
-        settings = self.bot.settings_store.guild(guild_id)
-        return settings.region_or_default(self.bot.settings.default_timezone)
+        return self.bot.settings_store.region_of(guild_id)
 
     # -- /sigle ---------------------------------------------------------------------------------
     @app_commands.command(name=L("cmd.sigle.name"), description=L("cmd.sigle.desc"))
@@ -288,7 +295,7 @@ class SiglesCog(commands.Cog):
         self.invalidate(guild.id)
         lang = interaction_lang(interaction)
         await interaction.followup.send(
-            t("sigles.admin.imported", lang, added=added, updated=updated), ephemeral=True
+            t("sigles.admin.imported", lang, n=added, updated=updated), ephemeral=True
         )
 
     @glossaire.command(

@@ -251,7 +251,7 @@ def from_csv(
     header = [h.strip().casefold() for h in header]
     missing = [h for h in CSV_HEADER if h not in header]
     if missing:
-        return [], [_err(1, "missing_columns", columns=", ".join(missing))]
+        return [], [_err(1, "missing_columns", n=len(missing), columns=", ".join(missing))]
     rows: list[tuple[int, Entry]] = []
     errors: list[RowError] = []
     count = 0
@@ -271,7 +271,7 @@ def from_csv(
             errors.append(_err(row, "too_many_rows", limit=MAX_IMPORT_ROWS))
             break
         if len(values) != len(header):
-            errors.append(_err(row, "columns", count=len(values), expected=len(header)))
+            errors.append(_err(row, "columns", n=len(values), expected=len(header)))
             continue
         cells = dict(zip(header, values, strict=True))
         data: dict[str, Any] = {
@@ -315,7 +315,7 @@ def from_json(
             continue
         unknown = sorted(set(item) - set(JSON_FIELDS))
         if unknown:
-            errors.append(_err(row, "unknown_fields", fields=", ".join(unknown)))
+            errors.append(_err(row, "unknown_fields", n=len(unknown), fields=", ".join(unknown)))
             continue
         entry, row_errors = _build(item, row, origin, guild_id)
         errors.extend(row_errors)

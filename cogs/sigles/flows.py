@@ -32,7 +32,7 @@ class SuggestionFlows:
         self.store = cog.store
 
     def guild_lang(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild(guild_id).lang(self.bot.settings.default_locale)
+        return self.bot.settings_store.lang_of(guild_id)
 
     def mod_channel(self, guild: discord.Guild) -> discord.TextChannel:
         """The moderators' channel from /config; refused before anything is written."""

@@ -304,9 +304,7 @@ def parse_import(data: bytes, filename: str, *, guild_id: int, known: Glossary) 
     parse = from_json if kind == "json" else from_csv
     entries, errors = parse(text, origin="guild", guild_id=guild_id, known=list(known))
     if errors:
-        raise UserError(
-            "sigles.error.import_rows", count=len(errors), rows=format_row_errors(errors)
-        )
+        raise UserError("sigles.error.import_rows", n=len(errors), rows=format_row_errors(errors))
     if not entries:
         raise UserError("sigles.error.import_empty")
     if len(entries) > MAX_IMPORT_ROWS:

@@ -37,10 +37,10 @@ class WeeklySigle:
         self.store = cog.store
 
     def zone(self, guild_id: int) -> ZoneInfo:
-        return self.bot.settings_store.guild(guild_id).zone(self.bot.settings.default_timezone)
+        return self.bot.settings_store.guild_zone(guild_id)
 
     def _lang(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild(guild_id).lang(self.bot.settings.default_locale)
+        return self.bot.settings_store.lang_of(guild_id)
 
     # -- moderators -----------------------------------------------------------------------------
     async def start(self, settings: WeeklySettings, now: datetime) -> Occurrence:
@@ -50,7 +50,7 @@ class WeeklySigle:
         guild_id = settings.guild_id
         await self.bot.reminders.schedule(KIND, str(guild_id), guild_id, rotation.schedule_for(occ))
         # A channel that failed before and was fixed may be reported again if it fails again.
-        await self.bot.reminders.store.clear_reports(guild_id, settings.channel_id)
+        await self.bot.reminders.clear_reports(guild_id, settings.channel_id)
         return occ
 
     async def stop(self, guild_id: int) -> bool:

@@ -81,12 +81,11 @@ class Flows:
 
     # -- configuration --------------------------------------------------------------------------
     def guild_lang(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild(guild_id).lang(self.bot.settings.default_locale)
+        return self.bot.settings_store.lang_of(guild_id)
 
     async def region_for(self, guild_id: int, config: SoutienConfig | None = None) -> str:
         config = config or await self.store.config(guild_id)
-        settings = self.bot.settings_store.guild(guild_id)
-        return config.region or settings.region_or_default(self.bot.settings.default_timezone)
+        return config.region or self.bot.settings_store.region_of(guild_id)
 
     def check_support_channel(self, channel: discord.abc.GuildChannel, me: discord.Member) -> None:
         if isinstance(channel, discord.ForumChannel):
@@ -268,7 +267,7 @@ class Flows:
         self, guild: discord.Guild, config: SoutienConfig, glang: str, now: datetime
     ) -> discord.Thread:
         channel = await self.support_channel(guild, config)
-        zone = self.bot.settings_store.guild(guild.id).zone(self.bot.settings.default_timezone)
+        zone = self.bot.settings_store.guild_zone(guild.id)
         stamp = now.astimezone(zone).strftime("%d/%m %H:%M")
         name = service.thread_title(t("soutien.anon.thread_name", glang), stamp)
         region = await self.region_for(guild.id, config)
@@ -389,7 +388,9 @@ class Flows:
         for ref in await self.store.purge_links(cutoffs, default):
             await self.bot.reminders.cancel(REPLY_KIND, ref)
         await self.store.purge_rate(now - service.RATE_WINDOW)
-        await self.store.purge_notice_ledger(REPLY_KIND, min([default, *cutoffs.values()]))
+        # Delivery records of reply notices name their recipient: keep them no longer than the
+        # anonymity links they came from.
+        await self.bot.reminders.forget_deliveries(REPLY_KIND, min([default, *cutoffs.values()]))
 
     async def _archive_inactive(self, thread_id: int, now: datetime) -> None:
         try:

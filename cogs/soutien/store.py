@@ -312,14 +312,6 @@ class SoutienStore:
         cur = await self.db.execute("DELETE FROM soutien_rate WHERE at < ?", (to_ts(before),))
         return cur.rowcount
 
-    async def purge_notice_ledger(self, kind: str, before: datetime) -> int:
-        """Delivery records of reply notices name their recipient: keep them no longer than
-        the anonymity links they came from (the engine's ledger, this feature's rows only)."""
-        cur = await self.db.execute(
-            "DELETE FROM reminder_ledger WHERE kind = ? AND at < ?", (kind, to_ts(before))
-        )
-        return cur.rowcount
-
     async def erase_rate(self, key: str) -> int:
         cur = await self.db.execute("DELETE FROM soutien_rate WHERE author_key = ?", (key,))
         return cur.rowcount

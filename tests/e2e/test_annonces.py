@@ -69,3 +69,35 @@ async def test_a_failure_report_falls_back_to_the_announce_channel(world: Harnes
     await world.advance(days=1)
     reports = [m.content for m in world.guild.channel("annonces").messages]
     assert len(reports) == 1 and f"<#{doomed.id}>" in reports[0], reports
+
+
+async def test_a_crash_between_delivery_and_settling_leaves_no_stray_record(
+    world: Harness,
+) -> None:
+    """The drill's stray « skipped » record (issue 12): a process killed after a message was
+    delivered (and the announcement marked sent) but before its item was settled. On restart the
+    item is due again and renders nothing: that is not « nothing to send », it was sent."""
+    from bot.reminders import Schedule
+
+    annonces = world.guild.channel("annonces")
+    await _schedule(world, world.alice, annonces, "demain 10h", "Une seule fois")
+    guild_id = world.guild.id
+    [item] = await world.bot.reminders.pending(guild_id, 5)
+    await world.advance(hours=24)
+    assert [m.content for m in annonces.messages] == ["Une seule fois"]
+    # What the killed process leaves: the item back, unsettled, with its ledger row "sent".
+    await world.bot.reminders.schedule(
+        item.kind,
+        item.ref,
+        guild_id,
+        Schedule(item.occurrence, item.due_at, item.expires_at, item.payload),
+    )
+    await world.restart()
+    await world.advance(minutes=1)
+    assert [m.content for m in annonces.messages] == ["Une seule fois"]
+    assert await world.bot.reminders.count_pending(guild_id) == 0
+    rows = await world.bot.db.fetchall(
+        "SELECT target, status FROM reminder_ledger WHERE kind = ? AND ref = ?",
+        (item.kind, item.ref),
+    )
+    assert [(r["target"], r["status"]) for r in rows] == [(f"channel:{annonces.id}", "sent")]

@@ -397,7 +397,7 @@ async def test_participants_list_and_csv_for_the_organiser_only(world: Harness) 
     refused = await world.guild.slash(world.bob, "rencontre participants", evenement="1")
     assert refused.ephemeral and refused.attachments == [] and "organise" in refused.text
     reply = await world.guild.slash(world.alice, "rencontre participants", evenement="1")
-    assert reply.ephemeral and "3 réponse(s)" in reply.text
+    assert reply.ephemeral and "3 réponses" in reply.text
     [csv_file] = reply.attachments
     import csv
     import io

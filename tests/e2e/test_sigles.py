@@ -50,7 +50,7 @@ async def test_lookup_shows_the_equivalent_on_the_other_side_and_how_they_differ
     # and back, in English for Carol
     reply = await world.guild.slash(world.carol, "sigle", terme="DPJ")
     [field] = fields(reply)
-    assert "Equivalent(s)" in field["value"] and "**ASE** (🇫🇷 France)" in field["value"]
+    assert "On the other side" in field["value"] and "**ASE** (🇫🇷 France)" in field["value"]
 
 
 async def test_historical_sigle_names_what_replaced_it(world: Harness) -> None:

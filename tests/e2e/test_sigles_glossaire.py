@@ -142,7 +142,7 @@ async def test_export_then_import_round_trip_in_csv_and_json(world: Harness) -> 
         done = await world.guild.slash(
             world.alice, "glossaire importer", fichier=(f"sigles.{fmt}", text.encode())
         )
-        assert done.text == t("sigles.admin.imported", "fr", added=2, updated=0), done.text
+        assert done.text == t("sigles.admin.imported", "fr", n=2, updated=0), done.text
         assert await export(world, fmt) == text
         reply = await world.guild.slash(world.bob, "sigle", terme="optsq")
         assert "Ancien nom" in reply.text
@@ -150,7 +150,7 @@ async def test_export_then_import_round_trip_in_csv_and_json(world: Harness) -> 
     again = await world.guild.slash(
         world.alice, "glossaire importer", fichier=("sigles.json", text.encode())
     )
-    assert again.text == t("sigles.admin.imported", "fr", added=0, updated=2)
+    assert again.text == t("sigles.admin.imported", "fr", n=0, updated=2)
     assert await rows(world) == 2
 
 
@@ -163,7 +163,7 @@ async def test_malformed_imports_report_every_bad_row_and_import_nothing(world: 
     reply = await world.guild.slash(
         world.alice, "glossaire importer", fichier=("sigles.csv", text.encode())
     )
-    assert reply.text.startswith(t("sigles.error.import_rows", "fr", count=2, rows="").strip())
+    assert reply.text.startswith(t("sigles.error.import_rows", "fr", n=2, rows="").strip())
     assert "ligne 3" in reply.text and "XX" in reply.text and "ligne 4" in reply.text
     assert "ligne 2" not in reply.text
     assert await rows(world) == 0
@@ -201,12 +201,12 @@ async def test_an_english_moderator_reads_the_bad_rows_in_english(world: Harness
         world.carol, "glossaire importer", fichier=("sigles.csv", text.encode())
     )
     assert reply.ephemeral
-    assert reply.text.startswith("Nothing was imported: 4 problem(s) in the file."), reply.text
+    assert reply.text.startswith("Nothing was imported: 4 problems in the file."), reply.text
     for line in (
         "• line 3: unknown region “XX” (expected: FR, QC, BE, CH)",
         "• line 4: QC:CLSC: reference “FR:NOPE” (equivalents) not found",
         "• line 5: field “historique”: true or false expected",
-        "• line 6: 3 column(s) instead of 9",
+        "• line 6: 3 columns instead of 9",
     ):
         assert line in reply.text, reply.text
     assert "ligne" not in reply.text and "inconnue" not in reply.text

@@ -10,10 +10,10 @@ import pytest
 from discord_server import Harness
 
 
-async def test_starts_fast_and_syncs_what_the_cli_prints(
+# How fast it starts is a benchmark's figure (bench/startup.py), never a test's assertion.
+async def test_starts_and_syncs_what_the_cli_prints(
     world: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    assert world.start_to_ready[0] < 0.5, world.start_to_ready
     assert [r.route for r in world.requests[:2]] == [
         "GET /users/@me",
         "GET /oauth2/applications/@me",
@@ -38,7 +38,6 @@ async def test_restart_does_not_resync_unchanged_commands(world: Harness) -> Non
     await world.restart()
     assert len(world.requests_to("PUT", r"/commands$")) == 1
     assert world.gateway.identifies == 2
-    assert world.start_to_ready[-1] < 0.5
 
 
 async def test_config_voir_is_ephemeral_in_french(world: Harness) -> None:

@@ -82,3 +82,28 @@ def _command(**over: object) -> dict:
 def test_checker_catches_each_rule(bad: dict, why: str) -> None:
     problems = check_payload([bad])
     assert any(why in p for p in problems), problems
+
+
+async def test_moderator_only_groups_are_hidden_from_members(tmp_path: Path) -> None:
+    """A group whose every command is moderator-only carries default_member_permissions (Discord
+    hides it from members); a group with any member command does not."""
+    from bot.checks import MODERATOR_PERMISSIONS, is_moderator_command
+
+    bot = Passerelle(Settings(discord_token="", database_path=tmp_path / "p.db"))
+    await bot.prepare()
+    try:
+        payload = {c["name"]: c for c in await bot.command_payload()}
+        for top in bot.tree.get_commands():
+            leaves = [
+                c
+                for c in (top.walk_commands() if hasattr(top, "walk_commands") else [top])
+                if not hasattr(c, "walk_commands")  # commands, not their sub-groups
+            ]
+            all_mod = all(is_moderator_command(c) for c in leaves)
+            expected = MODERATOR_PERMISSIONS.value if all_mod else None
+            assert payload[top.name]["default_member_permissions"] == expected, top.name
+        assert {"config", "glossaire", "annonce"} <= {
+            name for name, c in payload.items() if c["default_member_permissions"]
+        }
+    finally:
+        await bot.db.close()
