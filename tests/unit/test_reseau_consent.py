@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.user_error import UserError
-from cogs.reseau import consent
-from cogs.reseau.consent import (
+from cogs.reseau.service import consent
+from cogs.reseau.service.consent import (
     Answer,
     Asking,
     ContactRequest,

@@ -18,9 +18,9 @@ from bot.reference import places, professions
 from bot.reference.practice import Field, Language
 from bot.regions import Side
 from bot.user_error import UserError
-from cogs.reseau import consent, service
-from cogs.reseau.consent import Answer, Outcome, RequesterView, RequestKind, RequestStatus
-from cogs.reseau.service import DirectoryFilters, MentorOffer, OpenTo
+from cogs.reseau import service
+from cogs.reseau.service import DirectoryFilters, MentorOffer, OpenTo, consent
+from cogs.reseau.service.consent import Answer, Outcome, RequesterView, RequestKind, RequestStatus
 from cogs.reseau.store import ReseauStore
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -291,16 +291,17 @@ async def test_counts_for_moderators(store: ReseauStore) -> None:
 
 
 # -- personal data -----------------------------------------------------------------------------
-async def test_export_shows_the_requester_only_what_they_can_see(store: ReseauStore) -> None:
+async def test_records_never_show_a_block_to_the_blocked_member(store: ReseauStore) -> None:
     await _add(store, 20, "qc-ts", "QC-06")
     _, request = await _ask(store, 10, 20)
     await store.requests.answer(request.id, Answer.BLOCK, 20, NOW)
-    mine = await store.personal.export(10)
-    assert mine["requests_sent"][0]["status"] == RequesterView.WAITING
-    assert "blocked" not in mine  # blocks against them are not theirs to see
-    theirs = await store.personal.export(20)
-    assert theirs["blocked"] == [{"guild_id": GUILD, "user_id": 10}]
-    assert theirs["profiles"][0]["profession"] == "qc-ts"
+    mine = await store.personal.records(10)
+    assert [r.id for r in mine.sent] == [request.id]
+    assert mine.blocked == []  # blocks against them are not theirs to see
+    theirs = await store.personal.records(20)
+    assert theirs.blocked == [(GUILD, 10)]
+    assert [p.profession for p in theirs.profiles] == ["qc-ts"]
+    assert [r.id for r in theirs.received] == [request.id]
 
 
 async def test_erasure_leaves_the_requester_what_they_would_have_seen(store: ReseauStore) -> None:
@@ -311,7 +312,7 @@ async def test_erasure_leaves_the_requester_what_they_would_have_seen(store: Res
     removed, expiries, _pairings = await store.personal.erase(20, NOW)
     assert removed >= 3
     assert expiries == [to_10.id]
-    assert await store.personal.export(20) == {}
+    assert not await store.personal.records(20)
     kept = await store.requests.request(to_20.id)
     assert kept is not None and kept.recipient_id == 0
     assert consent.requester_view(kept) is RequesterView.WAITING

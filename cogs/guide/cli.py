@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings
-from cogs.reseau.guide import GUIDE_DIR, SIGLES_DIR, Direction, read
+from cogs.guide.service import GUIDE_DIR, SIGLES_DIR, Direction, read
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,8 +8,9 @@ import tomllib
 from pathlib import Path
 
 from bot.settings import Settings
-from cogs.reseau import cli, guide
-from cogs.reseau.guide import Direction
+from cogs.guide import cli
+from cogs.guide import service as guide
+from cogs.guide.service import Direction
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:

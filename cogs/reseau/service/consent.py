@@ -80,6 +80,28 @@ class CheckinAnswer(StrEnum):
     END = "end"
 
 
+@dataclass(frozen=True)
+class Pairing:
+    """A newcomer and their mentor, from an accepted mentoring request."""
+
+    id: int
+    guild_id: int
+    mentor_id: int
+    mentee_id: int
+    request_id: int | None
+    status: PairingStatus
+    arrival: str | None
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == PairingStatus.ACTIVE
+
+    def other(self, user_id: int) -> int:
+        return self.mentee_id if user_id == self.mentor_id else self.mentor_id
+
+
 _ANSWERED = {
     Answer.ACCEPT: RequestStatus.ACCEPTED,
     Answer.REFUSE: RequestStatus.REFUSED,
@@ -105,6 +127,9 @@ class ContactRequest:
     concluded_at: datetime | None = None  # when the requester was told the outcome
     reported: bool = False
     arrival: str | None = None  # mentoring: the newcomer's arrival month
+    thread_id: int | None = None  # the private thread opened on acceptance
+    requester_details: str | None = None  # contact details each chose to give on acceptance
+    recipient_details: str | None = None
 
     @property
     def open(self) -> bool:

@@ -1,7 +1,7 @@
-"""The rules of Réseau: profiles, the directory's ranking, mentor matching. No Discord, no SQL.
+"""The rules of Réseau: profiles, the directory's ranking, mentor matching, and the records the
+store hands back. No Discord, no SQL. Time is passed in (`now`, aware UTC).
 
-Time is passed in (`now`, aware UTC). The consent rules for contact requests, check-ins and
-retention are in `consent.py`.
+The consent rules for contact requests, check-ins and retention are in `service/consent.py`.
 """
 
 from __future__ import annotations
@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from bot.reference import places, professions
 from bot.reference.practice import Field, Language, StructureType
 from bot.regions import Side
 from bot.text import fold
 from bot.user_error import UserError
+from cogs.reseau.service.consent import ContactRequest, Pairing
 
 PRESENTATION_MAX = 1000  # fits an embed field (1024) with room for an ellipsis
 CITY_MAX = 60
@@ -24,6 +26,8 @@ YEARS_MAX = 60
 MOVE_YEARS_AHEAD = 5
 CAPACITY_MIN, CAPACITY_MAX = 1, 10
 PAGE_SIZE = 5
+DRAFT_TTL = timedelta(hours=1)  # a flagged text waits this long for « envoyer quand même »
+ANONYMOUS = 0  # the id left in a shared record once a member erased their data
 MENTOR_SUGGESTIONS = 3
 DECEMBER = 12
 MONTH_ABBREVIATION_MIN = 3  # « sept », « déc »
@@ -444,3 +448,59 @@ def best_mentors(offers: Iterable[MentorOffer], search: MentorSearch) -> list[Me
     eligible = [o for o in offers if mentor_eligible(o, search)]
     eligible.sort(key=lambda o: (-mentor_score(o, search), -o.room, o.id))
     return eligible[:MENTOR_SUGGESTIONS]
+
+
+# -- records ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReseauConfig:
+    guild_id: int
+    thread_channel_id: int | None = None  # private threads for accepted requests
+    directory_role_id: int | None = None  # None: the directory is open to every member
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What moderators see: counts, never contents."""
+
+    profiles: int
+    visible: int
+    open_requests: int
+    pairings: int
+    mentors: int
+
+
+class DraftKind(StrEnum):
+    PROFILE = "profile"
+    REQUEST = "request"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A text the secrecy guard flagged, waiting for its author's « envoyer quand même »."""
+
+    id: int
+    guild_id: int
+    user_id: int
+    kind: DraftKind
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PersonalRecords:
+    """Everything Réseau holds about one member, in every server (for /mes-donnees)."""
+
+    profiles: list[Profile]
+    sent: list[ContactRequest]
+    received: list[ContactRequest]
+    blocked: list[tuple[int, int]]  # (guild_id, user_id) this member blocked
+    mentor_offers: list[MentorOffer]
+    mentor_active: list[bool]
+    pairings: list[Pairing]
+    drafts: int
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.profiles or self.sent or self.received or self.blocked or self.mentor_offers
+            or self.pairings or self.drafts
+        )  # fmt: skip
