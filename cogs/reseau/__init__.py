@@ -1,13 +1,64 @@
-"""Réseau: professional profiles, a directory, contacts made with consent, mentoring across the
-Atlantic, and the guide for those who move (issue 15). The Discord side comes next."""
+"""Réseau: professional profiles, a directory, contacts made with consent, and mentoring across
+the Atlantic (issue 15)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from bot.ui import bind
+from cogs.reseau.cog import ReseauCog
+from cogs.reseau.flows import CHECKIN_KIND, EXPIRY_KIND, ReseauFlows
+from cogs.reseau.handlers import (
+    PRUNE_KIND,
+    PRUNE_REF,
+    CheckinHandler,
+    ExpiryHandler,
+    PruneHandler,
+    ReseauData,
+    prune_schedule,
+)
+from cogs.reseau.store import ReseauStore
+from cogs.reseau.views import ITEMS, ReseauViews
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
 
+try:
+    from bot.secrecy import describe, kinds_found
+except ModuleNotFoundError:  # pragma: no cover
+    # TEMPORARY (tell the lead): the guard is moving from cogs/soutien to bot/secrecy (issue 13,
+    # branch h/guard). Until that lands in main, Réseau reads it where it is; this is the one
+    # feature-to-feature import, and it goes with the merge of h/guard.
+    from bot.i18n import t
+    from cogs.soutien.guard import kinds_found
+
+    def describe(kinds: list[str], lang: str) -> str:
+        return ", ".join(t(f"soutien.guard.kind.{kind}", lang) for kind in kinds)
+
+
+class SecrecyGuard:
+    """The core's professional-secrecy guard, run off the event loop (it may use a model)."""
+
+    async def scan(self, text: str, now: datetime) -> list[str]:
+        return await asyncio.to_thread(kinds_found, text, ref_year=now.year)
+
+    def describe(self, kinds: Sequence[str], lang: str) -> str:
+        return describe(list(kinds), lang)
+
+
 async def setup(bot: Passerelle) -> None:
-    """Nothing on Discord yet: the rules, the store and the guide come first."""
+    store = ReseauStore(bot.db)
+    flows = ReseauFlows(bot, store, SecrecyGuard())
+    items = bind(flows, *ITEMS)
+    flows.common.ui = ReseauViews(items)
+    bot.add_dynamic_items(*items)
+    bot.reminders.register(EXPIRY_KIND, ExpiryHandler(flows))
+    bot.reminders.register(CHECKIN_KIND, CheckinHandler(flows))
+    bot.reminders.register(PRUNE_KIND, PruneHandler(flows))
+    await bot.reminders.schedule(PRUNE_KIND, PRUNE_REF, None, prune_schedule(bot.clock.now()))
+    bot.personal_data.register("reseau", ReseauData(bot, flows))
+    await bot.add_cog(ReseauCog(bot, flows))

@@ -26,6 +26,8 @@ YEARS_MAX = 60
 MOVE_YEARS_AHEAD = 5
 CAPACITY_MIN, CAPACITY_MAX = 1, 10
 PAGE_SIZE = 5
+# What the secrecy guard calls a phone number or an e-mail address: never in a presentation.
+CONTACT_KINDS = frozenset({"phone", "email"})
 DRAFT_TTL = timedelta(hours=1)  # a flagged text waits this long for « envoyer quand même »
 ANONYMOUS = 0  # the id left in a shared record once a member erased their data
 MENTOR_SUGGESTIONS = 3
@@ -152,6 +154,15 @@ def parse_month(text: str, now: datetime) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def needs_confirmation(guard_findings: Sequence[str]) -> bool:
+    """What the secrecy guard found in a presentation: contact details are refused outright
+    (they are exchanged once a request is accepted, never shown in the directory); anything
+    else must be confirmed by its author before it is saved."""
+    if CONTACT_KINDS & set(guard_findings):
+        raise UserError("reseau.error.contact_in_presentation")
+    return bool(guard_findings)
+
+
 def parse_years(text: str) -> int | None:
     typed = text.strip()
     if not typed:
@@ -178,8 +189,10 @@ def validate_profile(
     guard_accepted: bool = False,
 ) -> ProfileFields:
     """Check every field; raises a `UserError` naming the first problem. `guard_findings` are
-    the kinds of identifying details the secrecy guard found in the presentation: the member
-    must have confirmed them (`guard_accepted`) — the flows ask before saving."""
+    the kinds of identifying details the secrecy guard found in the presentation: contact
+    details are refused (they are exchanged after a request is accepted, never shown in the
+    directory); any other kind needs its author's confirmation (`guard_accepted`) — the flows
+    ask before saving."""
     if professions.get(profession) is None:
         raise UserError("reseau.error.unknown_profession", value=profession[:40])
     if places.get(place) is None:
@@ -201,7 +214,7 @@ def validate_profile(
             length=len(presentation),
             limit=PRESENTATION_MAX,
         )
-    if guard_findings and not guard_accepted:
+    if needs_confirmation(guard_findings) and not guard_accepted:
         raise UserError("reseau.error.guard_unconfirmed")
     if years is not None and not 0 <= years <= YEARS_MAX:
         raise UserError("reseau.error.bad_years", value=str(years), limit=YEARS_MAX)
@@ -501,6 +514,11 @@ class PersonalRecords:
 
     def __bool__(self) -> bool:
         return bool(
-            self.profiles or self.sent or self.received or self.blocked or self.mentor_offers
-            or self.pairings or self.drafts
-        )  # fmt: skip
+            self.profiles
+            or self.sent
+            or self.received
+            or self.blocked
+            or self.mentor_offers
+            or self.pairings
+            or self.drafts
+        )

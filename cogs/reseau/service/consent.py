@@ -113,6 +113,16 @@ ENDED_WITHOUT_FOLLOW_UP = frozenset(
 
 
 @dataclass(frozen=True)
+class Day:
+    """A date shown to a member in their own zone and language (Discord renders it)."""
+
+    instant: datetime
+
+    def render(self, lang: str) -> str:
+        return f"<t:{int(self.instant.timestamp())}:D>"
+
+
+@dataclass(frozen=True)
 class ContactRequest:
     id: int
     guild_id: int
@@ -179,9 +189,9 @@ def decide(asking: Asking, message: str, now: datetime) -> Outcome:
         if earlier.open:
             raise UserError("reseau.error.already_waiting")
         if earlier.concluded_at is not None and now < earlier.concluded_at + COOLDOWN:
-            raise UserError("reseau.error.cooldown", until=earlier.concluded_at + COOLDOWN)
+            raise UserError("reseau.error.cooldown", until=Day(earlier.concluded_at + COOLDOWN))
     if asking.pending_count >= PENDING_MAX:
-        raise UserError("reseau.error.too_many_pending", limit=PENDING_MAX)
+        raise UserError("reseau.error.too_many_pending", n=PENDING_MAX)
     return Outcome.SILENT if asking.blocked else Outcome.SEND
 
 
