@@ -170,7 +170,9 @@ class Common:
             else:
                 await interaction.response.edit_message(**message)
             return
+        # a new message has nothing to take away: `view=None` / `embed=None` only mean so in edits
+        fresh = {k: v for k, v in message.items() if v is not None}
         if interaction.response.is_done():
-            await interaction.followup.send(ephemeral=True, **message)
+            await interaction.followup.send(ephemeral=True, **fresh)
         else:
-            await interaction.response.send_message(ephemeral=True, **message)
+            await interaction.response.send_message(ephemeral=True, **fresh)
