@@ -39,9 +39,16 @@ async def store(tmp_path: Path) -> AsyncIterator[ReseauStore]:
 
 
 async def _add(
-    store: ReseauStore, user_id: int, profession: str, place: str, *, visible: bool = True,
-    when: datetime = NOW, guild: int = GUILD, **kw: object,
-) -> service.Profile:  # fmt: skip
+    store: ReseauStore,
+    user_id: int,
+    profession: str,
+    place: str,
+    *,
+    visible: bool = True,
+    when: datetime = NOW,
+    guild: int = GUILD,
+    **kw: object,
+) -> service.Profile:
     fields = service.validate_profile(profession=profession, place=place, **kw)  # type: ignore[arg-type]
     await store.profiles.save_profile(guild, user_id, fields, when)
     if visible:
@@ -167,9 +174,13 @@ async def test_one_profile_per_member_per_server_hidden_by_default(store: Reseau
     language=st.none() | st.sampled_from(list(Language)),
 )
 def test_mentor_matching_in_sql_is_the_rules_matching(
-    tmp_path: Path, seed: int, destination: str, profession: str, practice: Field | None,
+    tmp_path: Path,
+    seed: int,
+    destination: str,
+    profession: str,
+    practice: Field | None,
     language: Language | None,
-) -> None:  # fmt: skip
+) -> None:
     async def run() -> None:
         db = await Database.open(tmp_path / f"m{seed}.db")
         try:
@@ -189,14 +200,26 @@ def test_mentor_matching_in_sql_is_the_rules_matching(
                 await store.mentoring.save_mentor(offer, NOW)
                 for mentee in range(rnd.randint(0, 3)):
                     request = consent.new_request(
-                        0, GUILD, 900 + mentee, offer.user_id, RequestKind.MENTORING, "x",
-                        Outcome.SEND, NOW,
-                    )  # fmt: skip
+                        0,
+                        GUILD,
+                        900 + mentee,
+                        offer.user_id,
+                        RequestKind.MENTORING,
+                        "x",
+                        Outcome.SEND,
+                        NOW,
+                    )
                     await store.mentoring.start_pairing(request, NOW)
             search = service.mentor_search(
-                GUILD, 501, destination=destination, profession=profession, arrival="2027-09",
-                now=NOW, practice=practice, language=language,
-            )  # fmt: skip
+                GUILD,
+                501,
+                destination=destination,
+                profession=profession,
+                arrival="2027-09",
+                now=NOW,
+                practice=practice,
+                language=language,
+            )
             offers = [o for i in range(40) if (o := await store.mentoring.mentor(GUILD, 500 + i))]
             python = [o.user_id for o in service.best_mentors(offers, search)]
             sql = await store.mentoring.best_mentors(search, service.MENTOR_SUGGESTIONS)
@@ -212,9 +235,15 @@ async def _ask(
     store: ReseauStore, requester: int, recipient: int, when: datetime = NOW
 ) -> tuple[Outcome, consent.ContactRequest | None]:
     return await store.requests.ask(
-        GUILD, requester, recipient, RequestKind.CONTACT, "Bonjour !", when,
-        recipient_is_bot=False, recipient_is_member=True,
-    )  # fmt: skip
+        GUILD,
+        requester,
+        recipient,
+        RequestKind.CONTACT,
+        "Bonjour !",
+        when,
+        recipient_is_bot=False,
+        recipient_is_member=True,
+    )
 
 
 async def test_a_request_needs_a_visible_profile_and_respects_the_limits(
