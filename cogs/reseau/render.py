@@ -430,7 +430,9 @@ def config_embed(config: ReseauConfig, counts: Counts, lang: str) -> discord.Emb
         name=t("reseau.config.counts", lang),
         value="\n".join(
             [
-                tn("reseau.config.profiles", counts.profiles, lang, visible=counts.visible),
+                tn("reseau.config.profiles", counts.profiles, lang)
+                + ", "
+                + tn("reseau.config.visible", counts.visible, lang),
                 tn("reseau.config.open_requests", counts.open_requests, lang),
                 tn("reseau.config.pairings", counts.pairings, lang),
                 tn("reseau.config.mentors", counts.mentors, lang),

@@ -520,9 +520,20 @@ class RequestStore:
         return [request_row(r) for r in rows]
 
     async def prune(self, now: datetime) -> list[int]:
-        """Delete refused, blocked and expired requests 30 days after they ended; their ids."""
+        """Delete refused, blocked and expired requests 30 days after they ended (their ids),
+        after ending those whose expiry the engine could not deliver in time."""
         ended = sorted(consent.ENDED_WITHOUT_FOLLOW_UP)
         async with self.db.transaction() as tx:
+            for row in await tx.fetchall(
+                "SELECT * FROM reseau_requests WHERE concluded_at IS NULL AND status <> ?"
+                " AND expires_at <= ?",
+                (RequestStatus.ACCEPTED, to_ts(consent.overdue_before(now))),
+            ):
+                after = consent.expire(request_row(row), now)
+                await tx.execute(
+                    "UPDATE reseau_requests SET status = ?, concluded_at = ? WHERE id = ?",
+                    (after.status, to_ts(now), after.id),
+                )
             rows = await tx.fetchall(
                 f"DELETE FROM reseau_requests WHERE concluded_at IS NOT NULL AND concluded_at <= ?"
                 f" AND status IN ({marks(ended)}) RETURNING id",

@@ -4,6 +4,8 @@ restart in between, and members who left."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from discord_server import Harness
 from reseau_support import ask, directory, last_dm, make_profile
 
@@ -210,3 +212,15 @@ async def test_paging_through_the_directory(world: Harness) -> None:
     await world.restart()
     back = await second.click("◀ Précédents", by=world.bob)  # paging survives a restart
     assert "page 1/2" in back.text
+
+
+async def test_the_requester_is_told_even_after_a_downtime(world: Harness) -> None:
+    await _alice_listed(world)
+    await ask(world, world.bob, await directory(world, world.bob), "Alice", "Bonjour !")
+    clock = world.clock
+    await world.stop_bot()
+    clock.advance(timedelta(days=12))  # down at the expiry, and for days after
+    await world.start_bot()
+    assert [m.text for m in world.bob.dms] == [
+        f"Votre demande de contact à <@{world.alice.id}> : pas de suite pour le moment."
+    ]

@@ -347,3 +347,13 @@ async def test_erasure_leaves_the_requester_what_they_would_have_seen(store: Res
     assert consent.requester_view(kept) is RequesterView.WAITING
     _, after = await store.requests.expire(kept.id, NOW + consent.REQUEST_TTL)
     assert consent.requester_view(after) is RequesterView.NO_FOLLOW_UP
+
+
+async def test_a_request_whose_expiry_was_missed_still_ends(store: ReseauStore) -> None:
+    await _add(store, 20, "qc-ts", "QC-06")
+    _, request = await _ask(store, 10, 20)
+    much_later = request.expires_at + consent.NOTICE_WINDOW
+    await store.requests.prune(much_later)
+    ended = await store.requests.request(request.id)
+    assert ended is not None and consent.requester_view(ended) is RequesterView.NO_FOLLOW_UP
+    assert await store.requests.prune(much_later + consent.RETENTION) == [request.id]

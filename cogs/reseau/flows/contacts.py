@@ -30,6 +30,7 @@ from cogs.reseau.service import (
     page_count,
 )
 from cogs.reseau.service.consent import (
+    NOTICE_WINDOW,
     Answer,
     ContactRequest,
     Outcome,
@@ -186,6 +187,7 @@ class ContactFlows:
             Schedule(
                 occurrence="expiry",
                 due_at=request.expires_at,
+                expires_at=request.expires_at + NOTICE_WINDOW,
                 payload={"request": request.id},
             ),
         )

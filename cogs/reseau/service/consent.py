@@ -30,6 +30,9 @@ PENDING_MAX = 3
 REQUEST_TTL = timedelta(days=7)
 COOLDOWN = timedelta(days=30)  # before asking the same person again, after « pas de suite »
 RETENTION = timedelta(days=30)  # refused, blocked and expired requests, after « pas de suite »
+# A bot that was down at a request's expiry still tells its requester this long afterwards;
+# past that, the daily run ends the request without a message (it must not wait for ever).
+NOTICE_WINDOW = timedelta(days=30)
 CHECKIN_AFTER = (timedelta(days=14), timedelta(days=30), timedelta(days=90))
 CHECKIN_GRACE = timedelta(days=7)  # a check-in the bot could not send in time is dropped after
 
@@ -254,6 +257,12 @@ def prunable(request: ContactRequest, now: datetime) -> bool:
         and request.concluded_at is not None
         and now >= request.concluded_at + RETENTION
     )
+
+
+def overdue_before(now: datetime) -> datetime:
+    """Requests whose expiry is older than this were missed by the engine (the bot was down
+    longer than `NOTICE_WINDOW`): the daily run ends them (`expire`), silently."""
+    return now - NOTICE_WINDOW
 
 
 def prune_before(now: datetime) -> datetime:
