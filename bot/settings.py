@@ -56,12 +56,22 @@ def load_settings(
 
     token = values.get("DISCORD_TOKEN", "").strip()
     if not token and require_token:
+        where = "portail développeurs Discord › Bot › Reset Token"
+        where_en = "Discord developer portal › Bot › Reset Token"
+        if env_file is not None and env_file.is_file():
+            raise _fail(
+                "DISCORD_TOKEN",
+                f"vide ; collez le jeton du bot après DISCORD_TOKEN= dans {env_file} ({where}), "
+                "puis relancez.",
+                f"empty; paste the bot token after DISCORD_TOKEN= in {env_file} ({where_en}), "
+                "then start again.",
+            )
         raise _fail(
             "DISCORD_TOKEN",
-            "manquant ; copiez .env.example vers .env et collez-y le jeton du bot "
-            "(portail développeurs Discord › Bot › Reset Token).",
-            "missing; copy .env.example to .env and paste the bot token "
-            "(Discord developer portal › Bot › Reset Token).",
+            f"manquant ; copiez .env.example vers .env et collez-y le jeton du bot ({where}), "
+            "ou définissez la variable d'environnement.",
+            f"missing; copy .env.example to .env and paste the bot token ({where_en}), "
+            "or set the environment variable.",
         )
 
     db_path = Path(values.get("DATABASE_PATH", "").strip() or "data/passerelle.db")

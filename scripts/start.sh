@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Install Passerelle in .venv and start the bot (SQLite by default: data/passerelle.db).
+# Install Passerelle in .venv (only when something changed) and start the bot (SQLite by default:
+# data/passerelle.db).
 source "$(dirname "$0")/_venv.sh"
-[ -f .env ] || { cp .env.example .env; echo "→ .env créé depuis .env.example : mettez-y DISCORD_TOKEN / created .env: set DISCORD_TOKEN in it." >&2; }
+if [ ! -f .env ]; then
+  cp .env.example .env
+  echo "→ .env créé depuis .env.example / created .env from .env.example" >&2
+fi
 exec .venv/bin/python -m bot run "$@"

@@ -20,7 +20,7 @@ from cogs.soutien import render, service
 from cogs.soutien.flows import ALERT_PERMS, PURGE_KIND, Draft, require_permissions
 from cogs.soutien.moderation import Moderation
 from cogs.soutien.store import SoutienStore
-from cogs.soutien.views import choice_view
+from cogs.soutien.views import choice_view, lines_view
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
@@ -86,7 +86,9 @@ class SoutienCog(Moderation, commands.Cog):
         else:
             code = "FR"
         await interaction.response.send_message(
-            embed=render.lines_embed(code, lang), ephemeral=True
+            embed=render.lines_page(code, 0, lang),
+            view=lines_view(code, 0, lang),
+            ephemeral=True,
         )
 
     # -- moderators -----------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.ui import button
 from bot.user_error import UserError
+from cogs.soutien import render
+from cogs.soutien.resources import REGIONS
 
 if TYPE_CHECKING:
     from cogs.soutien.cog import SoutienCog
@@ -184,7 +186,83 @@ class ModButton(
             await cog.block_author(interaction, self.message_id)
 
 
-DYNAMIC_ITEMS = (OpenButton, ReplyButton, ReportButton, DraftButton, NotifyButton, ModButton)
+_REGION = "|".join(REGIONS)
+SELECT_PLACEHOLDER_LIMIT = 150  # Discord's limit for a select menu's placeholder
+
+
+class LinesPageButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=rf"sout:lines:(?P<region>{_REGION}):(?P<page>\d+):(?P<way>prev|next)",
+):
+    """Previous/next page of `/ressources`; the custom id carries the page it leads to."""
+
+    def __init__(self, region: str, page: int, way: str, label: str = "…") -> None:
+        emoji = "◀️" if way == "prev" else "▶️"
+        item = button(label, f"sout:lines:{region}:{page}:{way}", discord.ButtonStyle.secondary)
+        item.emoji = emoji
+        super().__init__(item)
+        self.region, self.page = region, page
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
+        return cls(match["region"], int(match["page"]), match["way"])
+
+    async def run(self, interaction: Interaction) -> None:
+        await show_lines(interaction, self.region, self.page)
+
+
+class LinesRegionSelect(
+    GuardedItem, discord.ui.DynamicItem[discord.ui.Select], template=r"sout:lines:region"
+):
+    """The region of `/ressources`: the server's first, the others one choice away."""
+
+    def __init__(self, region: str = REGIONS[0], lang: str = "fr") -> None:
+        options = [
+            discord.SelectOption(
+                label=t(f"region.{code}", lang), value=code, default=code == region
+            )
+            for code in REGIONS
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id="sout:lines:region",
+                placeholder=truncate(
+                    t("soutien.lines.region_placeholder", lang), SELECT_PLACEHOLDER_LIMIT
+                ),
+                options=options,
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
+        return cls()
+
+    async def run(self, interaction: Interaction) -> None:
+        values = (interaction.data or {}).get("values") or []
+        region = values[0] if values and values[0] in REGIONS else REGIONS[0]
+        await show_lines(interaction, region, 0)
+
+
+async def show_lines(interaction: Interaction, region: str, page: int) -> None:
+    """Turn the `/ressources` message to `page` of `region`."""
+    lang = interaction_lang(interaction)
+    page = min(max(page, 0), render.lines_page_count(region, lang) - 1)
+    await interaction.response.edit_message(
+        embed=render.lines_page(region, page, lang), view=lines_view(region, page, lang)
+    )
+
+
+DYNAMIC_ITEMS = (
+    OpenButton,
+    ReplyButton,
+    ReportButton,
+    DraftButton,
+    NotifyButton,
+    ModButton,
+    LinesPageButton,
+    LinesRegionSelect,
+)
 
 
 def choice_view(lang: str) -> ErrorHandlingView:
@@ -222,12 +300,32 @@ def alert_view(message_id: int, lang: str) -> ErrorHandlingView:
     return view
 
 
+def lines_view(region: str, page: int, lang: str) -> ErrorHandlingView:
+    """Pages of `/ressources` (when there are several) and the choice of another region."""
+    view = ErrorHandlingView(timeout=None)
+    pages = render.lines_page_count(region, lang)
+    if pages > 1:
+        previous = LinesPageButton(
+            region, max(page - 1, 0), "prev", t("soutien.lines.previous", lang)
+        )
+        following = LinesPageButton(
+            region, min(page + 1, pages - 1), "next", t("soutien.lines.next", lang)
+        )
+        previous.item.disabled = page == 0
+        following.item.disabled = page >= pages - 1
+        view.add_item(previous)
+        view.add_item(following)
+    view.add_item(LinesRegionSelect(region, lang))
+    return view
+
+
 __all__ = [
     "DYNAMIC_ITEMS",
     "AnonModal",
     "alert_view",
     "choice_view",
     "guard_view",
+    "lines_view",
     "post_view",
     "posted_view",
 ]

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from discord_server import Harness
 from discord_server import permissions as P
+from discord_server.components import iter_components
 from discord_server.world import PRIVATE_THREAD, PUBLIC_THREAD, Channel, User
 
 from bot.i18n import t
-from cogs.soutien import service
+from cogs.soutien import render, service
 from cogs.soutien.resources import load_by_region
 
 
@@ -260,17 +261,95 @@ async def test_rate_limit_per_member(world: Harness) -> None:
 
 
 # -- /ressources ---------------------------------------------------------------------------------
+def lines_component(reply: Any, label: str) -> dict[str, Any]:
+    return next(c for c in iter_components(reply.components) if c.get("label") == label)
+
+
+async def every_page(reply: Any, user: User, lang: str = "fr") -> list[str]:
+    """The text of each page of a `/ressources` answer, following « Suivant » to the end."""
+    texts = [reply.text]
+    while any(
+        c.get("label") == t("soutien.lines.next", lang) for c in iter_components(reply.components)
+    ):
+        if lines_component(reply, t("soutien.lines.next", lang)).get("disabled"):
+            break
+        reply = await reply.click(t("soutien.lines.next", lang), by=user)
+        texts.append(reply.text)
+    return texts
+
+
 @pytest.mark.parametrize("region", ["FR", "QC", "BE", "CH"])
 async def test_resources_for_each_region(world: Harness, region: str) -> None:
     reply = await world.guild.slash(world.bob, "ressources", region=region)
     assert reply.ephemeral
+    pages = await every_page(reply, world.bob)
+    assert len(pages) == render.lines_page_count(region, "fr")
+    assert t("soutien.lines.footer", "fr", page=len(pages), pages=len(pages)) in pages[-1]
+    text = "\n".join(pages)
     lines = load_by_region()[region]
     assert lines
+    marker = t("soutien.lines.unverified", "fr")
     for line in lines:
-        assert line.numero in reply.text and line.source in reply.text
-        marked = t("soutien.lines.unverified_name", "fr", name=f"{line.nom} — {line.numero}")
-        assert (marked in reply.text) is (not line.verifie)
-    assert len(reply.embeds[0]["fields"]) == len(lines)
+        entry = render.line_entry(line, "fr")
+        assert entry.startswith(f"**{line.numero}** — "), entry
+        assert entry in text and line.source in text
+        assert entry.endswith(marker) is (not line.verifie)
+        for other in line.autres:  # each second contact right under its main number
+            assert render.other_contact(other, "fr") in text
+            assert f"{entry}\n↳ " in text
+    # the world fixture checks every page against Discord's limits at teardown
+
+
+async def test_emergency_numbers_come_first_then_the_other_regions(world: Harness) -> None:
+    reply = await world.guild.slash(world.bob, "ressources", region="FR")
+    fields = reply.embeds[0]["fields"]
+    assert fields[0]["name"] == t("soutien.lines.category.urgence", "fr")
+    urgent = [x for x in load_by_region()["FR"] if x.urgence]
+    first_block = "\n".join(f["value"] for f in fields if f["name"].startswith(fields[0]["name"]))
+    for line in urgent:
+        assert f"**{line.numero}** — " in first_block, line.numero
+    text = reply.text
+    others = [f"**{x.numero}** — " for x in load_by_region()["FR"] if not x.urgence]
+    first_other = min(text.index(o) for o in others if o in text)
+    assert all(text.index(f"**{x.numero}** — ") < first_other for x in urgent)
+    # the other regions' emergency numbers come right after, before any other category
+    elsewhere = next(
+        i for i, f in enumerate(fields) if f["name"] == t("soutien.lines.elsewhere", "fr")
+    )
+    assert all(f["name"].startswith(fields[0]["name"]) for f in fields[:elsewhere])
+    assert (
+        t("soutien.lines.elsewhere_row", "fr", region=t("region.QC", "fr"), numeros="911") in text
+    )
+    assert "**Suisse** : 117, 118, 144, 112, 145" in text
+
+
+async def test_second_numbers_show_next_to_the_main_one(world: Harness) -> None:
+    reply = await world.guild.slash(world.bob, "ressources", region="QC")
+    text = "\n".join(await every_page(reply, world.bob))
+    assert "**988** — 9-8-8 : Ligne d'aide en cas de crise de suicide\n↳ texto : 988\n" in text
+    assert "texto : 535353, 24 h/24 (selon la presse) ⚠️ non vérifié" in text
+    assert "tchat : [suicide.ca](https://suicide.ca), 24 h/24" in text
+    fr = await world.guild.slash(world.bob, "ressources", region="FR")
+    assert "**114** — Urgence par SMS, tchat ou visio\n↳ SMS : 114 · " in fr.text
+
+
+async def test_resources_pages_and_region_choice(world: Harness) -> None:
+    reply = await world.guild.slash(world.bob, "ressources", region="FR")
+    assert render.lines_page_count("FR", "fr") > 1  # the French list does not fit one embed
+    assert lines_component(reply, t("soutien.lines.previous", "fr")).get("disabled")
+    second = await reply.click(t("soutien.lines.next", "fr"), by=world.bob)
+    assert t("soutien.lines.footer", "fr", page=2, pages=2) in second.text
+    back = await second.click(t("soutien.lines.previous", "fr"), by=world.bob)
+    assert t("soutien.lines.footer", "fr", page=1, pages=2) in back.text
+    swiss = await back.select(t("soutien.lines.region_placeholder", "fr"), ["CH"], by=world.bob)
+    assert t("soutien.lines.title", "fr", region=t("region.CH", "fr")) in swiss.text
+    assert "**143** — La Main Tendue" in swiss.text
+    assert all(
+        c.get("label") != t("soutien.lines.next", "fr") for c in iter_components(swiss.components)
+    )
+    await world.restart()  # the buttons and the menu still work after a restart
+    again = await swiss.select(t("soutien.lines.region_placeholder", "fr"), ["FR"], by=world.bob)
+    assert "**3114** — " in again.text
 
 
 async def test_resources_default_to_the_configured_region(world: Harness) -> None:
@@ -278,8 +357,11 @@ async def test_resources_default_to_the_configured_region(world: Harness) -> Non
     await world.guild.slash(world.alice, "soutien config region", region="QC")
     reply = await world.guild.slash(world.carol, "ressources")
     assert t("region.QC", "en") in reply.text
+    text = "\n".join(await every_page(reply, world.carol, "en"))
     for line in load_by_region()["QC"]:
-        assert line.numero in reply.text
+        assert line.numero in text
+    assert t("soutien.lines.other.texto", "en", valeur="988") in text  # labels in English
+    assert t("soutien.lines.category.urgence", "en") == reply.embeds[0]["fields"][0]["name"]
 
 
 # -- notices of replies, restart, retention ------------------------------------------------------

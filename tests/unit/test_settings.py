@@ -87,3 +87,14 @@ def test_check_fails_clearly_on_bad_zone(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "DEFAULT_TIMEZONE" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_missing_token_message_matches_whether_env_exists(tmp_path: Path) -> None:
+    """start.sh has just created .env: the message must not tell the member to create it."""
+    absent = _run(["run"], {}, tmp_path)
+    assert "copiez .env.example vers .env" in absent.stderr
+    (tmp_path / ".env").write_text("DISCORD_TOKEN=\n")
+    present = _run(["run"], {}, tmp_path)
+    assert present.returncode == 2
+    assert "collez le jeton du bot après DISCORD_TOKEN=" in present.stderr
+    assert "copiez .env.example" not in present.stderr

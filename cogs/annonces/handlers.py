@@ -1,4 +1,5 @@
-"""The reminder-engine handler: what an announcement looks like when its time comes."""
+"""The reminder-engine handler (an announcement when its time comes) and the personal-data
+provider of announcements."""
 
 from __future__ import annotations
 
@@ -6,42 +7,40 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discord_text import truncate
-from bot.i18n import t
 from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
-from cogs.annonces.service import id_from_ref
+from cogs.annonces import render
+from cogs.annonces.service import Status, id_from_ref
 from cogs.annonces.store import AnnouncementStore
 
 if TYPE_CHECKING:
-    from bot.client import Passerelle
+    from bot.guild_settings import SettingsStore
 
 
 class AnnouncementDelivery(OneShotHandler):
-    def __init__(self, bot: Passerelle, store: AnnouncementStore) -> None:
-        self.bot = bot
+    def __init__(self, settings: SettingsStore, store: AnnouncementStore) -> None:
+        self.settings = settings
         self.store = store
 
     async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
         announcement = await self.store.get(id_from_ref(item.ref))
-        if announcement is None or announcement.status != "pending":
+        if announcement is None or announcement.status is not Status.PENDING:
             return []
-        lang = self.bot.settings_store.lang_of(announcement.guild_id)
-        text = announcement.text
-        if late:
-            text = f"{text}\n\n-# {t('reminders.late_note', lang)}"
-        return [Outgoing(target=f"channel:{announcement.channel_id}", content=truncate(text, 2000))]
+        text = render.posted_text(
+            announcement, self.settings.lang_of(announcement.guild_id), late=late
+        )
+        return [Outgoing(target=f"channel:{announcement.channel_id}", content=text)]
 
     async def on_delivered(self, item: DueItem, target: str, message: discord.Message) -> None:
-        await self.store.set_status(id_from_ref(item.ref), "sent")
+        await self.store.set_status(id_from_ref(item.ref), Status.SENT)
 
     async def next_schedule(self, item: DueItem) -> Schedule | None:
         # The occurrence is settled: missed (bot down too long) or given up after retries, an
         # announcement still 'pending' will never be posted; it must not stay listed as such.
-        await self.store.close_if_pending(id_from_ref(item.ref), "failed")
+        await self.store.close_if_pending(id_from_ref(item.ref), Status.FAILED)
         return None
 
     async def on_permanent_failure(self, item: DueItem, target: str, code: str) -> bool:
-        await self.store.set_status(id_from_ref(item.ref), "failed")
+        await self.store.set_status(id_from_ref(item.ref), Status.FAILED)
         return False  # the engine's own report to moderators says it well
 
 
