@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.guild_settings.model import GuildSettings, MemberSettings
+from bot.personal_data import Item, Setting
 from bot.regions import region_for_zone
 
 _GUILD_COLUMNS = [f.name for f in fields(GuildSettings) if f.name != "guild_id"]
@@ -100,15 +101,15 @@ class MemberPreferencesData:
     def __init__(self, store: SettingsStore) -> None:
         self._store = store
 
-    async def export(self, user_id: int) -> dict[str, object]:
+    async def export(self, user_id: int) -> list[Item]:
         member = await self._store.member(user_id)
         if member == MemberSettings(user_id=user_id):
-            return {}
-        return {
-            "timezone": member.timezone,
-            "dm_reminders": member.dm_reminders,
-            "dm_closed": member.dm_closed,
-        }
+            return []
+        return [
+            Setting("personal_data.preferences.timezone", member.timezone),
+            Setting("personal_data.preferences.dm_reminders", member.dm_reminders),
+            Setting("personal_data.preferences.dm_closed", member.dm_closed),
+        ]
 
     async def erase(self, user_id: int) -> int:
         return await self._store.forget_member(user_id)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.personal_data import Field, Item, Label, Records
 from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from cogs.annonces import render
 from cogs.annonces.service import Status, id_from_ref
@@ -50,16 +51,22 @@ class AnnouncementData:
     def __init__(self, store: AnnouncementStore) -> None:
         self.store = store
 
-    async def export(self, user_id: int) -> dict[str, object]:
+    async def export(self, user_id: int) -> list[Item]:
         mine = await self.store.by_author(user_id)
-        if not mine:
-            return {}
-        return {
-            "announcements": [
-                {"id": a.id, "due_at": a.due_at.isoformat(), "status": a.status, "text": a.text}
-                for a in mine
-            ]
-        }
+        return [
+            Records.of(
+                "annonce.data.announcements",
+                (
+                    (
+                        Field("annonce.data.number", a.id),
+                        Field("annonce.data.due_at", a.due_at),
+                        Field("annonce.data.state", Label(f"annonce.data.state.{a.status}")),
+                        Field("annonce.data.text", a.text),
+                    )
+                    for a in mine
+                ),
+            )
+        ]
 
     async def erase(self, user_id: int) -> int:
         # The posts belong to the server; the link to their author is what is personal.

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
+from bot.personal_data import Field, Item, Label, Records
 from cogs.rencontres.service import (
     DEFAULT_OFFSETS,
     Answer,
@@ -232,7 +233,7 @@ class RencontreStore:
         return cur.rowcount == 1
 
     # -- personal data --------------------------------------------------------------------------
-    async def export(self, user_id: int) -> dict[str, Any]:
+    async def export(self, user_id: int) -> list[Item]:
         answers = await self.db.fetchall(
             "SELECT r.id, r.title, a.status FROM rencontre_rsvps a"
             " JOIN rencontres r ON r.id = a.rencontre_id WHERE a.user_id = ?",
@@ -241,12 +242,32 @@ class RencontreStore:
         organised = await self.db.fetchall(
             "SELECT id, title, status FROM rencontres WHERE organiser_id = ?", (user_id,)
         )
-        data: dict[str, Any] = {}
-        if answers:
-            data["answers"] = [dict(r) for r in answers]
-        if organised:
-            data["organised"] = [dict(r) for r in organised]
-        return data
+        return [
+            Records.of(
+                "rencontre.data.answers",
+                (
+                    (
+                        Field("rencontre.data.number", r["id"]),
+                        Field("rencontre.data.title", r["title"]),
+                        Field(
+                            "rencontre.data.answer", Label(f"rencontre.data.answer.{r['status']}")
+                        ),
+                    )
+                    for r in answers
+                ),
+            ),
+            Records.of(
+                "rencontre.data.organised",
+                (
+                    (
+                        Field("rencontre.data.number", r["id"]),
+                        Field("rencontre.data.title", r["title"]),
+                        Field("rencontre.data.state", Label(f"rencontre.data.state.{r['status']}")),
+                    )
+                    for r in organised
+                ),
+            ),
+        ]
 
     async def erase(self, user_id: int) -> int:
         """Answers and drafts go; published events stay, without their organiser."""

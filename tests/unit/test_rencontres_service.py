@@ -254,6 +254,7 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
 
 async def test_personal_data_export_and_erase(tmp_path: Path) -> None:
     from bot.db import Database
+    from bot.personal_data import Label
     from cogs.rencontres.store import RencontreStore
 
     db = await Database.open(tmp_path / "p.db")
@@ -264,11 +265,18 @@ async def test_personal_data_export_and_erase(tmp_path: Path) -> None:
         await store.set_fields(published.id, NOW, status="published")
         draft = await store.create_draft(1, 2, details, "fr", NOW)
         await store.change_answers(published.id, lambda a: service.answer(a, 5, "go", None), NOW)
-        assert (await store.export(5))["answers"] == [
-            {"id": published.id, "title": "Café", "status": "going"}
+        answers, _ = await store.export(5)
+        assert answers.as_dicts() == [
+            {
+                "rencontre.data.number": published.id,
+                "rencontre.data.title": "Café",
+                "rencontre.data.answer": Label("rencontre.data.answer.going"),
+            }
         ]
-        assert len((await store.export(2))["organised"]) == 2
-        assert await store.erase(5) == 1 and await store.export(5) == {}
+        _, organised = await store.export(2)
+        assert len(organised.rows) == 2
+        assert await store.erase(5) == 1
+        assert all(not item.rows for item in await store.export(5))
         assert await store.erase(2) == 2  # the draft goes, the published event loses its organiser
         assert await store.get(draft.id) is None
         kept = await store.get(published.id)
