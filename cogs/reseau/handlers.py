@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.i18n import t
+from bot.i18n import SOURCE_LANG, t
+from bot.personal_data import Field, Item, Label, Records, Value
 from bot.reference.practice import field_label, language_label
 from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from cogs.reseau import render
@@ -123,94 +124,121 @@ class PruneHandler:
 
 
 class ReseauData:
-    """`/mes-donnees`: everything of Réseau, labelled in the bot's default language; erasing it
-    cancels what was scheduled for it."""
+    """`/mes-donnees`: everything of Réseau, in labelled records; erasing it cancels what was
+    scheduled for it. Profession and place names come from the reference data (French, the
+    source language); choices are joined, each translated at export."""
 
     def __init__(self, bot: Passerelle, flows: ReseauFlows) -> None:
         self.bot, self.flows = bot, flows
 
-    async def export(self, user_id: int) -> dict[str, object]:
+    async def export(self, user_id: int) -> list[Item]:
         records = await self.flows.store.personal.records(user_id)
-        if not records:
-            return {}
-        lang = self.bot.settings.default_locale
+        lang = SOURCE_LANG
 
-        def label(key: str) -> str:
-            return t(f"reseau.data.{key}", lang)
+        def f(key: str, value: Value) -> Field:
+            return Field(f"reseau.data.{key}", value)
 
-        data: dict[str, object] = {}
-        if records.profiles:
-            data[label("profiles")] = [
-                {
-                    label("server"): p.guild_id,
-                    label("profession"): render.profession_text(p.profession, lang),
-                    label("place"): render.place_text(p.place, lang),
-                    label("city"): p.city,
-                    label("moving"): render.place_text(p.target_place, lang),
-                    label("move_month"): render.month_text(p.move_month, lang),
-                    label("fields"): [field_label(f, lang) for f in sorted(p.fields)],
-                    label("languages"): [language_label(x, lang) for x in sorted(p.languages)],
-                    label("open_to"): [t(f"reseau.open_to.{o}", lang) for o in sorted(p.open_to)],
-                    label("years"): p.years,
-                    label("presentation"): p.presentation,
-                    label("visible"): p.visible,
-                }
-                for p in records.profiles
-            ]
-        if records.sent:
-            data[label("sent")] = [
-                {
-                    label("server"): r.guild_id,
-                    label("to"): r.recipient_id or None,
-                    label("date"): r.created_at.isoformat(),
-                    label("message"): r.message,
-                    label("status"): render.sent_status(r, lang),  # only what they can see
-                    label("details_given"): r.requester_details,
-                }
-                for r in records.sent
-            ]
-        if records.received:
-            data[label("received")] = [
-                {
-                    label("server"): r.guild_id,
-                    label("from"): r.requester_id,
-                    label("date"): r.created_at.isoformat(),
-                    label("message"): r.message,
-                    label("status"): t(f"reseau.data.request_{r.status}", lang),
-                    label("details_given"): r.recipient_details,
-                }
-                for r in records.received
-            ]
-        if records.blocked:
-            data[label("blocked")] = [
-                {label("server"): g, label("member"): u} for g, u in records.blocked
-            ]
-        if records.mentor_offers:
-            data[label("mentor_offers")] = [
-                {
-                    label("server"): o.guild_id,
-                    label("place"): render.place_text(o.place, lang),
-                    label("profession"): render.profession_text(o.profession, lang),
-                    label("capacity"): o.capacity,
-                    label("active"): active,
-                }
-                for o, active in zip(records.mentor_offers, records.mentor_active, strict=True)
-            ]
-        if records.pairings:
-            data[label("pairings")] = [
-                {
-                    label("server"): p.guild_id,
-                    label("role"): label("mentor" if p.mentor_id == user_id else "mentee"),
-                    label("with"): p.other(user_id) or None,
-                    label("arrival"): render.month_text(p.arrival, lang),
-                    label("active"): p.active,
-                    label("date"): p.started_at.isoformat(),
-                }
-                for p in records.pairings
-            ]
-        if records.drafts:
-            data[label("drafts")] = records.drafts
-        return data
+        def joined(labels: list[str]) -> str:
+            return ", ".join(labels)
+
+        return [
+            Records.of(
+                "reseau.data.profiles",
+                (
+                    (
+                        f("server", str(p.guild_id)),
+                        f("profession", render.profession_text(p.profession, lang)),
+                        f("place", render.place_text(p.place, lang)),
+                        f("city", p.city),
+                        f("moving", render.place_text(p.target_place, lang) or None),
+                        f("move_month", render.month_text(p.move_month, lang) or None),
+                        f("fields", joined([field_label(x, lang) for x in sorted(p.fields)])),
+                        f(
+                            "languages",
+                            joined([language_label(x, lang) for x in sorted(p.languages)]),
+                        ),
+                        f(
+                            "open_to",
+                            joined([t(f"reseau.open_to.{o}", lang) for o in sorted(p.open_to)]),
+                        ),
+                        f("years", p.years),
+                        f("presentation", p.presentation),
+                        f("visible", p.visible),
+                    )
+                    for p in records.profiles
+                ),
+            ),
+            Records.of(
+                "reseau.data.sent",
+                (
+                    (
+                        f("server", str(r.guild_id)),
+                        f("to", str(r.recipient_id) if r.recipient_id else None),
+                        f("date", r.created_at),
+                        f("message", r.message),
+                        # only what the requester can see: waiting, accepted, « pas de suite »
+                        f("status", Label(f"reseau.status.{requester_view(r)}")),
+                        f("details_given", r.requester_details),
+                    )
+                    for r in records.sent
+                ),
+            ),
+            Records.of(
+                "reseau.data.received",
+                (
+                    (
+                        f("server", str(r.guild_id)),
+                        f("from", str(r.requester_id)),
+                        f("date", r.created_at),
+                        f("message", r.message),
+                        f("status", Label(f"reseau.data.request_{r.status}")),
+                        f("details_given", r.recipient_details),
+                    )
+                    for r in records.received
+                ),
+            ),
+            Records.of(
+                "reseau.data.blocked",
+                ((f("server", str(g)), f("member", str(u))) for g, u in records.blocked),
+            ),
+            Records.of(
+                "reseau.data.mentor_offers",
+                (
+                    (
+                        f("server", str(o.guild_id)),
+                        f("place", render.place_text(o.place, lang)),
+                        f("profession", render.profession_text(o.profession, lang)),
+                        f("capacity", o.capacity),
+                        f("active", active),
+                    )
+                    for o, active in zip(records.mentor_offers, records.mentor_active, strict=True)
+                ),
+            ),
+            Records.of(
+                "reseau.data.pairings",
+                (
+                    (
+                        f("server", str(p.guild_id)),
+                        f(
+                            "role",
+                            Label(
+                                "reseau.data.mentor"
+                                if p.mentor_id == user_id
+                                else "reseau.data.mentee"
+                            ),
+                        ),
+                        f("with", str(p.other(user_id)) if p.other(user_id) else None),
+                        f("arrival", render.month_text(p.arrival, lang) or None),
+                        f("active", p.active),
+                        f("date", p.started_at),
+                    )
+                    for p in records.pairings
+                ),
+            ),
+            Records.of(
+                "reseau.data.drafts", ((f("count", records.drafts),),) if records.drafts else ()
+            ),
+        ]
 
     async def erase(self, user_id: int) -> int:
         count, requests, pairings = await self.flows.store.personal.erase(

@@ -23,17 +23,19 @@ async def test_everything_is_exported_and_erased(world: Harness) -> None:
     await ask(world, world.alice, await directory(world, world.alice), "Bob", "Bonjour Bob")
     await last_dm(world.alice).click("Bloquer", by=world.alice)
 
-    mine = (await _export(world, world.alice))["reseau"]
-    assert mine["profils"][0]["présentation"] == "TS en CLSC."
-    assert mine["demandes reçues"][0]["message"] == "Bonjour Alice"
-    assert mine["demandes envoyées"][0]["message"] == "Bonjour Bob"
-    assert mine["membres bloqués"] == [
-        {"serveur": world.guild.id, "membre (identifiant)": world.bob.id}
+    section = "Réseau (profils, demandes de contact, mentorat)"
+    mine = (await _export(world, world.alice))[section]
+    assert mine["1 profil"][0]["présentation"] == "TS en CLSC."
+    assert mine["1 demande de contact reçue"][0]["message"] == "Bonjour Alice"
+    assert mine["1 demande de contact reçue"][0]["état"] == "bloquée"
+    assert mine["1 demande de contact envoyée"][0]["message"] == "Bonjour Bob"
+    assert mine["1 membre bloqué"] == [
+        {"serveur": str(world.guild.id), "membre (identifiant)": str(world.bob.id)}
     ]
-    assert mine["offres de mentor"][0]["capacité"] == 2
-    theirs = (await _export(world, world.bob))["reseau"]
-    assert "membres bloqués" not in theirs  # a block is never shown to the blocked member
-    assert theirs["demandes envoyées"][0]["état"] == "en attente"
+    assert mine["1 offre de mentor"][0]["capacité"] == 2
+    theirs = (await _export(world, world.bob))[section]
+    assert not any("bloqué" in heading for heading in theirs)  # never shown to the blocked
+    assert theirs["1 demande de contact envoyée"][0]["état"] == "en attente"
 
     shown = await world.guild.slash(world.alice, "mes-donnees")
     asked = await shown.click("Tout effacer", by=world.alice)
