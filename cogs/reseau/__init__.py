@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.secrecy import describe, kinds_found
 from bot.ui import bind
 from cogs.reseau.cog import ReseauCog
 from cogs.reseau.flows import CHECKIN_KIND, EXPIRY_KIND, ReseauFlows
@@ -25,19 +26,6 @@ from cogs.reseau.views import ITEMS, ReseauViews
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
-
-
-try:
-    from bot.secrecy import describe, kinds_found
-except ModuleNotFoundError:  # pragma: no cover
-    # TEMPORARY (tell the lead): the guard is moving from cogs/soutien to bot/secrecy (issue 13,
-    # branch h/guard). Until that lands in main, Réseau reads it where it is; this is the one
-    # feature-to-feature import, and it goes with the merge of h/guard.
-    from bot.i18n import t
-    from cogs.soutien.guard import kinds_found
-
-    def describe(kinds: list[str], lang: str) -> str:
-        return ", ".join(t(f"soutien.guard.kind.{kind}", lang) for kind in kinds)
 
 
 class SecrecyGuard:
