@@ -69,15 +69,15 @@ async def test_ended_requests_are_deleted_thirty_days_after_they_end(world: Harn
 
 
 async def test_moderators_see_counts_never_contents(world: Harness) -> None:
-    await make_profile(world, world.carol, "qc-ts", "QC-06", presentation="Secret de Carol")
+    await make_profile(world, world.carol, "qc-ts", "QC-06", presentation="Présentation confidentielle")
     await make_profile(world, world.bob, "fr-ass", "FR-29", visible=False)
-    await ask(world, world.bob, await directory(world, world.bob), "Carol", "Message de Bob")
+    await ask(world, world.bob, await directory(world, world.bob), "Carol", "Message confidentiel")
     shown = await world.guild.slash(world.alice, "reseau config")
     assert shown.ephemeral
     text = shown.text
     assert "2 profils, 1 visible dans l'annuaire" in text and "1 demande en cours" in text
     assert "0 binôme de mentorat" in text
-    assert "Secret de Carol" not in text and "Message de Bob" not in text
+    assert "Présentation confidentielle" not in text and "Message confidentiel" not in text
 
 
 async def test_network_settings_are_for_moderators_only(world: Harness) -> None:
