@@ -67,6 +67,14 @@ class Presence:
     def forget(self, guild_id: int, user_id: int) -> None:
         self._seen.pop((guild_id, user_id), None)
 
+    def known(self, guild_id: int, user_ids: list[int]) -> bool:
+        """Whether all of them were seen recently (no request to Discord needed)."""
+        now = self.bot.clock.now()
+        return all(
+            (seen := self._seen.get((guild_id, u))) is not None and now < seen.until
+            for u in user_ids
+        )
+
     async def check(
         self, guild: discord.Guild, user_id: int, *, fresh: bool = False
     ) -> Seen | None:

@@ -75,10 +75,6 @@ class ContactFlows:
     ) -> None:
         guild = await self.c.require_directory(interaction)
         lang = interaction_lang(interaction)
-        if edit:
-            await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
         viewer = await self.store.profiles.profile(guild.id, interaction.user.id)
         ranking = directory_ranking(guild.id, interaction.user.id, filters, viewer)
         rows, total, names = [], 0, {}
@@ -87,7 +83,14 @@ class ContactFlows:
             if not rows and total:
                 page = clamp_page(page, total)
                 continue
-            seen = await self.c.presence.check_many(guild, [p.user_id for p in rows])
+            ids = [p.user_id for p in rows]
+            if not interaction.response.is_done() and not self.c.presence.known(guild.id, ids):
+                # asking Discord who is still a member may take longer than the 3 s allowed
+                if edit:
+                    await interaction.response.defer()
+                else:
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+            seen = await self.c.presence.check_many(guild, ids)
             gone = [p for p in rows if seen[p.user_id] is None]
             for profile in gone:  # they left the server: their profile goes
                 await self.store.profiles.forget_member(guild.id, profile.user_id)
