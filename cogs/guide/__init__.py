@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.ui import bind
 from cogs.guide.cog import GuideCog
 from cogs.guide.flows import GuideFlows
 from cogs.guide.service import Direction, guide
-from cogs.guide.views import ITEMS, GuideViews
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
@@ -19,7 +17,5 @@ async def setup(bot: Passerelle) -> None:
     for direction in Direction:
         guide(direction)  # a broken file stops the feature at start-up, not a member's command
     flows = GuideFlows()
-    items = bind(flows, *ITEMS)
-    flows.ui = GuideViews(items)
-    bot.add_dynamic_items(*items)
+    bot.add_dynamic_items(*flows.ui.items)
     await bot.add_cog(GuideCog(bot, flows))

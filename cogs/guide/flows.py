@@ -14,7 +14,7 @@ from cogs.guide.views import GuideViews
 
 class GuideFlows:
     def __init__(self) -> None:
-        self.ui = GuideViews([])  # the bound item classes, given by `setup`
+        self.ui = GuideViews(self)
 
     async def show(
         self, interaction: discord.Interaction[Any], direction: Direction, index: int, *, edit: bool

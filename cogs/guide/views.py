@@ -11,7 +11,7 @@ import discord
 from bot.discord_text import truncate
 from bot.errors import GuardedItem
 from bot.i18n import t
-from bot.ui import button
+from bot.ui import bind, button
 from cogs.guide.service import Direction, Guide
 
 Interaction = discord.Interaction[Any]
@@ -99,12 +99,20 @@ class StepSelect(
         await self.flows.show(interaction, self.direction, index, edit=True)
 
 
-class GuideViews:
-    """The guide's view, built from the item classes bound to this bot (`bot.ui.bind`): a view
-    holding an unbound class would take the binding away when discord.py registers it."""
+ITEMS = (StepButton, StepSelect)
 
-    def __init__(self, bound: list[type[discord.ui.DynamicItem[Any]]]) -> None:
-        self._classes = {cls.__mro__[1]: cls for cls in bound}
+
+class GuideViews:
+    """The guide's view, built from the item classes bound to one bot's workflows (`bot.ui.bind`):
+    a view holding an unbound class would take the binding away when discord.py registers it."""
+
+    def __init__(self, flows: Actions) -> None:
+        self._classes = dict(zip(ITEMS, bind(flows, *ITEMS), strict=True))
+
+    @property
+    def items(self) -> list[type[discord.ui.DynamicItem[Any]]]:
+        """To register with `bot.add_dynamic_items` in `setup`."""
+        return list(self._classes.values())
 
     def step_view(self, guide: Guide, index: int, lang: str) -> discord.ui.View:
         select, step = self._classes[StepSelect], self._classes[StepButton]
@@ -116,6 +124,3 @@ class GuideViews:
             step(guide.direction, min(index + 1, last), "n", lang, disabled=index >= last)
         )
         return view
-
-
-ITEMS = (StepButton, StepSelect)

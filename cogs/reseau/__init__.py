@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.secrecy import describe, kinds_found
-from bot.ui import bind
 from cogs.reseau.cog import ReseauCog
 from cogs.reseau.flows import CHECKIN_KIND, EXPIRY_KIND, ReseauFlows
 from cogs.reseau.handlers import (
@@ -22,7 +21,6 @@ from cogs.reseau.handlers import (
     prune_schedule,
 )
 from cogs.reseau.store import ReseauStore
-from cogs.reseau.views import ITEMS, ReseauViews
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
@@ -41,9 +39,7 @@ class SecrecyGuard:
 async def setup(bot: Passerelle) -> None:
     store = ReseauStore(bot.db)
     flows = ReseauFlows(bot, store, SecrecyGuard())
-    items = bind(flows, *ITEMS)
-    flows.common.ui = ReseauViews(items)
-    bot.add_dynamic_items(*items)
+    bot.add_dynamic_items(*flows.common.ui.items)
     bot.reminders.register(EXPIRY_KIND, ExpiryHandler(flows))
     bot.reminders.register(CHECKIN_KIND, CheckinHandler(flows))
     bot.reminders.register(PRUNE_KIND, PruneHandler(flows))

@@ -20,6 +20,7 @@ from cogs.reseau.flows.mentoring import CHECKIN_KIND, MentoringFlows, checkin_re
 from cogs.reseau.flows.profiles import ProfileFlows
 from cogs.reseau.service import DraftKind, ReseauConfig
 from cogs.reseau.store import ReseauStore
+from cogs.reseau.views import ReseauViews
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
@@ -31,6 +32,7 @@ class ReseauFlows:
     def __init__(self, bot: Passerelle, store: ReseauStore, guard: Guard) -> None:
         self.bot, self.store = bot, store
         self.common = Common(bot, store, guard)
+        self.common.ui = ReseauViews(self)
         self.profiles = ProfileFlows(self.common)
         self.contacts = ContactFlows(self.common, self._start_pairing)
         self.mentoring = MentoringFlows(self.common, self.contacts)

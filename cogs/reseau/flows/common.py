@@ -117,7 +117,7 @@ class Common:
     def __init__(self, bot: Passerelle, store: ReseauStore, guard: Guard) -> None:
         self.bot, self.store, self.secrecy = bot, store, guard
         self.presence = Presence(bot)
-        self.ui = ReseauViews(())  # the bound item classes, given by `setup` (bot.ui.bind)
+        self.ui: ReseauViews  # set by ReseauFlows, which the bound items reach
 
     def now(self) -> datetime:
         return self.bot.clock.now()

@@ -1,7 +1,7 @@
 """Réseau's views: buttons, selects and forms. `ReseauViews` builds the views the workflows
-send, from the item classes bound to this bot (`bot.ui.bind`): discord.py registers the class of
-every dynamic item a sent view holds, so a view built from an unbound class would take the
-binding away."""
+send from the item classes bound to one bot's workflows (`bot.ui.bind`): discord.py registers
+again the class of every dynamic item a sent view holds, so a view built from an unbound class
+would take the binding away."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.ui import bind
 from cogs.reseau.service import DirectoryFilters, Profile
 from cogs.reseau.service.consent import CheckinAnswer
 from cogs.reseau.views.actions import (
@@ -65,10 +66,17 @@ ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 
 
 class ReseauViews:
-    """The views Réseau sends, built from this bot's bound item classes."""
+    """The views Réseau sends, built from the item classes bound to one bot's workflows."""
 
-    def __init__(self, bound: Sequence[type[discord.ui.DynamicItem[Any]]]) -> None:
-        self._classes = {cls.__mro__[1]: cls for cls in bound}
+    def __init__(self, flows: Actions) -> None:
+        self._classes = {
+            base: bound for base, bound in zip(ITEMS, bind(flows, *ITEMS), strict=True)
+        }
+
+    @property
+    def items(self) -> list[type[discord.ui.DynamicItem[Any]]]:
+        """To register with `bot.add_dynamic_items` in `setup`."""
+        return list(self._classes.values())
 
     def __getitem__(self, base: type[Item]) -> type[Item]:
         return self._classes[base]  # type: ignore[return-value]
