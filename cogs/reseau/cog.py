@@ -18,14 +18,12 @@ from bot.regions import REGIONS, Side
 from cogs.reseau.flows import ReseauFlows
 from cogs.reseau.flows.profiles import place_choices
 from cogs.reseau.service import DirectoryFilters, OpenTo
-from cogs.reseau.service.consent import RequestKind
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
 Interaction = discord.Interaction[Any]
 CHOICE_NAME_LIMIT = 100
-_ = RequestKind  # mentoring requests are built by the workflows
 
 SIDES = [app_commands.Choice(name=L(f"reseau.side.{s}"), value=s.value) for s in Side]
 FIELDS = [app_commands.Choice(name=L(f"reference.field.{f}"), value=f.value) for f in Field]

@@ -69,7 +69,9 @@ async def test_ended_requests_are_deleted_thirty_days_after_they_end(world: Harn
 
 
 async def test_moderators_see_counts_never_contents(world: Harness) -> None:
-    await make_profile(world, world.carol, "qc-ts", "QC-06", presentation="Présentation confidentielle")
+    await make_profile(
+        world, world.carol, "qc-ts", "QC-06", presentation="Présentation confidentielle"
+    )
     await make_profile(world, world.bob, "fr-ass", "FR-29", visible=False)
     await ask(world, world.bob, await directory(world, world.bob), "Carol", "Message confidentiel")
     shown = await world.guild.slash(world.alice, "reseau config")

@@ -127,6 +127,8 @@ class ContactFlows:
         self, interaction: discord.Interaction[Any], form: RequestForm
     ) -> None:
         lang = interaction_lang(interaction)
+        # the guard may wait for its model, and Discord for a member: more than the 3 s allowed
+        await interaction.response.defer(ephemeral=True, thinking=True)
         kinds = await self.c.guard(form.message)
         if kinds:
             payload = {

@@ -116,6 +116,7 @@ class ProfileFlows:
     async def submit(self, interaction: discord.Interaction[Any], form: ProfileForm) -> None:
         lang = interaction_lang(interaction)
         now = self.c.now()
+        await interaction.response.defer(ephemeral=True, thinking=True)  # the guard may wait
         existing = await self.store.profile(form.guild_id, interaction.user.id)
         payload = {
             "profession": form.profession,
