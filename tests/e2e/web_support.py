@@ -9,6 +9,8 @@ from typing import Any
 
 import aiohttp
 from discord_server import Harness
+from multidict import CIMultiDict
+from prometheus_client.parser import text_string_to_metric_families
 
 TOKEN_IN_URL = re.compile(r"https://agenda\.example\.org/feed/([A-Za-z0-9_-]+)\.ics")
 
@@ -25,12 +27,22 @@ async def client() -> AsyncIterator[aiohttp.ClientSession]:
 
 async def get(
     world: Harness, path: str, *, method: str = "GET", **kw: Any
-) -> tuple[int, dict[str, str], bytes]:
+) -> tuple[int, CIMultiDict[str], bytes]:
     async with client() as session, session.request(method, url(world, path), **kw) as answer:
-        return answer.status, dict(answer.headers), await answer.read()
+        return answer.status, answer.headers.copy(), await answer.read()
 
 
 def token_in(text: str) -> str:
     found = TOKEN_IN_URL.search(text)
     assert found is not None, text
     return found[1]
+
+
+def metric(text: str, name: str, *labels: str) -> float:
+    """The value of the sample `name` whose label values are `labels` (in order), else 0."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            values = tuple(sample.labels.values())
+            if sample.name == name and values[: len(labels)] == labels:
+                return float(sample.value)
+    return 0.0
