@@ -8,11 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from agenda_support import fill_agenda
 from browser import AXE, browser_page, screenshot_path
 from discord_server import Harness
 from web_support import get
-
-from agenda_support import fill_agenda
 
 HIDDEN_IN_A_404 = ("Date",)
 
