@@ -41,6 +41,9 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     # Reverse proxies whose X-Forwarded-For is believed (rate limits per real visitor).
     web_trusted_proxies: tuple[str, ...] = ()
+    # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
+    # loaded is reported at start-up and the guard keeps its rules (never no guard).
+    guard_model: str = "fr_core_news_sm"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -136,9 +139,11 @@ def load_settings(
         )
 
     web = _web_settings(values)
+    guard_model = values.get("GUARD_MODEL", "").strip() or Settings.guard_model
 
     return Settings(
         **web,
+        guard_model=guard_model,
         discord_api_base=api_base,
         discord_gateway_url=gateway,
         discord_token=token,

@@ -15,6 +15,7 @@ Anonymity rules kept here (tested end to end):
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
@@ -381,7 +382,8 @@ class SoutienFlows:
         value, config = await self.precheck(interaction, thread_id, text)
         lang = interaction_lang(interaction)
         now = self.bot.clock.now()
-        kinds = [] if checked else service.guard_findings(value, now)
+        # the guard runs spaCy (a few ms, longer while the model loads): off the event loop
+        kinds = [] if checked else await asyncio.to_thread(service.guard_findings, value, now)
         if kinds:
             guild = require_guild(interaction)
             token = self.drafts.keep(Draft(interaction.user.id, guild.id, thread_id, value, now))

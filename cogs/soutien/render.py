@@ -24,6 +24,7 @@ from bot.discord_text import (
     truncate,
 )
 from bot.i18n import t
+from bot.secrecy import describe
 from cogs.soutien.resources import (
     DIALLED,
     REGIONS,
@@ -276,7 +277,7 @@ def alert_embed(code: str, jump_url: str, lang: str) -> discord.Embed:
 
 
 def kinds_text(kinds: list[str], lang: str) -> str:
-    return ", ".join(t(f"soutien.guard.kind.{kind}", lang) for kind in kinds)
+    return describe(kinds, lang)
 
 
 def welcome(member: str, role: str | None, lang: str) -> str:

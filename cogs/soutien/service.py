@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.regions import REGIONS
+from bot.secrecy import kinds_found
 from bot.user_error import UserError
-from cogs.soutien.guard import kinds_found
 
 REPLY_KIND = "soutien.reply"  # engine kind: "a new reply in your thread", by DM
 PURGE_KIND = "soutien.purge"  # engine kind: the daily retention purge

@@ -3,10 +3,12 @@ reports and blocks, retention, /ressources — through the loopback Discord."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,11 @@ from discord_server import permissions as P
 from discord_server.components import iter_components
 from discord_server.world import PRIVATE_THREAD, PUBLIC_THREAD, Channel, User
 
+from bot.client import Passerelle
+from bot.clock import FakeClock
 from bot.i18n import t, tn
+from bot.secrecy import configure as configure_guard
+from bot.settings import Settings
 from cogs.soutien import render, service
 from cogs.soutien.resources import load_by_region
 
@@ -279,7 +285,7 @@ async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) ->
     warned, _ = await post_anonymously(world, bob, RISKY)
     assert warned.ephemeral
     for kind in ("phone", "civility_name"):
-        assert t(f"soutien.guard.kind.{kind}", "fr") in warned.text
+        assert t(f"secrecy.kind.{kind}", "fr") in warned.text
     assert len(world.guild.threads) == before  # nothing posted yet
     # Annuler: nothing is posted, the warning says so
     cancelled = await warned.click(t("soutien.guard.cancel", "fr"), by=bob)
@@ -304,6 +310,55 @@ async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) ->
     # The same draft cannot be used twice
     again = await warned.click(t("soutien.guard.post", "fr"), by=bob)
     assert again.text == t("soutien.error.draft_gone", "fr")
+
+
+async def guard_model_ready(world: Harness) -> None:
+    """The first post after a start-up may come before the model; these tests wait for it."""
+    assert await asyncio.to_thread(world.bot.guard_model.load, 300)
+
+
+async def test_guard_questions_a_name_without_civility(world: Harness) -> None:
+    await configure(world)
+    await guard_model_ready(world)
+    before = len(world.guild.threads)
+    text = "Le dossier de Dylan Marchetti (14 ans) est bloqué depuis mars, je fais quoi ?"
+    warned, thread = await post_anonymously(world, world.bob, text)
+    assert thread is None and len(world.guild.threads) == before
+    assert warned.ephemeral and t("secrecy.kind.name", "fr") in warned.text
+    assert t("soutien.guard.post", "fr") in warned.text or warned.components
+
+
+async def test_guard_lets_a_help_line_through(world: Harness) -> None:
+    await configure(world)
+    await guard_model_ready(world)
+    text = "Pour les idées noires, le 3114 répond jour et nuit, c'est gratuit."
+    answer, thread = await post_anonymously(world, world.bob, text)
+    assert thread is not None, answer.text
+    assert any("le 3114" in m.text for m in anon_posts(thread))
+
+
+async def test_guard_without_its_model_says_so_and_keeps_its_rules(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, harness_for: Any
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.secrecy")
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    settings = Settings(
+        discord_token="unused", database_path=tmp_path / "p.db", guard_model="no_such_model"
+    )
+    try:
+        async with harness_for(lambda: Passerelle(settings, clock=clock)) as world:
+            said = [r for r in caplog.records if "no_such_model" in r.getMessage()]
+            assert len(said) == 1 and said[0].levelno == logging.WARNING  # once, at start-up
+            await configure(world)
+            text = (
+                "Le dossier de Dylan Marchetti (14 ans) est bloqué, sa mère est au 06 12 34 56 78."
+            )
+            warned, thread = await post_anonymously(world, world.bob, text)
+            assert thread is None
+            for kind in ("phone", "name"):  # the rules alone still read both
+                assert t(f"secrecy.kind.{kind}", "fr") in warned.text
+    finally:
+        configure_guard(None)  # the next tests' bots use the default model again
 
 
 # -- moderation ----------------------------------------------------------------------------------
