@@ -11,7 +11,8 @@ Decisions:
 * times are written in the organiser's (or the series') zone with its VTIMEZONE, so calendars
   follow DST changes; a series is one event with `RRULE:FREQ=WEEKLY` and its skipped days as
   `EXDATE`s at the same wall time;
-* `DTSTAMP` and `LAST-MODIFIED` are the item's last change, never « now »: the same data gives
+* no METHOD (a feed, not a scheduling message), so `DTSTAMP` is, like `LAST-MODIFIED`, the
+  item's last change, never « now »: the same data gives
   the same bytes, hence a stable `ETag`;
 * `URL` points back to the Discord message; the video link is `CONFERENCE` (RFC 7986) and is
   repeated in the description and, with no place, in `LOCATION`, for calendars that show only
@@ -166,7 +167,6 @@ def render(agenda: Agenda, *, name: str, lang: str, now: datetime) -> bytes:
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
         f"NAME:{escape(name)}",
         f"X-WR-CALNAME:{escape(name)}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",

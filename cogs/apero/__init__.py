@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.personal_data import Field, Item, Records
 from cogs.apero.cog import AperoCog
 from cogs.apero.delivery import AperoReminders
+from cogs.apero.handlers import AperoAgenda
 from cogs.apero.service import KIND
 from cogs.apero.views import DeleteButton, DraftButton, GoButton
 
@@ -46,3 +47,4 @@ async def setup(bot: Passerelle) -> None:
     bot.reminders.register(KIND, AperoReminders(bot, cog.service))
     bot.add_dynamic_items(GoButton, DraftButton, DeleteButton)
     bot.personal_data.register("apero", AperoPersonalData(cog))
+    bot.agenda.register("apero", AperoAgenda(cog.service.store))

@@ -217,7 +217,7 @@ class AperoService:
             series.guild_id, fields.name, except_id=series.id
         ):
             raise UserError("apero.error.name_taken", name=fields.name)
-        await self.store.update(series.id, fields)
+        await self.store.update(series.id, fields, now)
         updated = await self.series(series.guild_id, series.id)
         await self.reschedule(updated, now)
         return updated
@@ -237,14 +237,14 @@ class AperoService:
 
     async def skip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
         occ = await self._occurrence_named(series, text, now)
-        if not await self.store.add_skip(series.id, occ.day):
+        if not await self.store.add_skip(series.id, occ.day, now):
             raise UserError("apero.error.already_skipped", date=occ.day.isoformat())
         await self.reschedule(series, now)
         return occ
 
     async def unskip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
         occ = await self._occurrence_named(series, text, now)
-        if not await self.store.remove_skip(series.id, occ.day):
+        if not await self.store.remove_skip(series.id, occ.day, now):
             raise UserError("apero.error.not_skipped", date=occ.day.isoformat())
         await self.reschedule(series, now)
         return occ

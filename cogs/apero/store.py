@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from bot.db import Database
-from bot.db.timestamps import to_ts
+from bot.db.timestamps import from_ts, to_ts
 from cogs.apero.model import Draft, Series, SeriesFields
 
 _FIELDS = (
@@ -21,6 +22,17 @@ _FIELDS = (
     "offsets",
     "welcome",
 )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A series as calendars see it (bot.agenda)."""
+
+    series: Series
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    skipped: tuple[date, ...]
 
 
 def _values(fields: SeriesFields) -> dict[str, Any]:
@@ -85,8 +97,8 @@ class AperoStore:
             if cur.rowcount != 1:  # a double click already saved it
                 return None
             cur = await tx.execute(
-                f"INSERT INTO apero_series (guild_id, created_by, created_at, {cols})"
-                f" VALUES (:guild_id, :created_by, :created_at, {marks})",
+                f"INSERT INTO apero_series (guild_id, created_by, created_at, updated_at, {cols})"
+                f" VALUES (:guild_id, :created_by, :created_at, :created_at, {marks})",
                 {
                     **values,
                     "guild_id": draft.guild_id,
@@ -96,11 +108,20 @@ class AperoStore:
             )
             return int(cur.lastrowid or 0)
 
-    async def update(self, series_id: int, fields: SeriesFields) -> None:
+    async def update(self, series_id: int, fields: SeriesFields, now: datetime) -> None:
         values = _values(fields)
         sets = ", ".join(f"{c} = :{c}" for c in values)
+        # revision: calendars' SEQUENCE (bot.agenda) — +1 on every change they must follow
         await self.db.execute(
-            f"UPDATE apero_series SET {sets} WHERE id = :id", {**values, "id": series_id}
+            f"UPDATE apero_series SET {sets}, revision = revision + 1, updated_at = :now"
+            " WHERE id = :id",
+            {**values, "id": series_id, "now": to_ts(now)},
+        )
+
+    async def _revised(self, series_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE apero_series SET revision = revision + 1, updated_at = ? WHERE id = ?",
+            (to_ts(now), series_id),
         )
 
     async def set_paused(self, series_id: int, paused: bool, reason: str | None) -> bool:
@@ -122,18 +143,62 @@ class AperoStore:
         )
         return {date.fromisoformat(r["day"]) for r in rows}
 
-    async def add_skip(self, series_id: int, day: date) -> bool:
+    async def add_skip(self, series_id: int, day: date, now: datetime) -> bool:
         cur = await self.db.execute(
             "INSERT OR IGNORE INTO apero_skips (series_id, day) VALUES (?, ?)",
             (series_id, day.isoformat()),
         )
+        if cur.rowcount == 1:
+            await self._revised(series_id, now)  # a new EXDATE
         return cur.rowcount == 1
 
-    async def remove_skip(self, series_id: int, day: date) -> bool:
+    async def remove_skip(self, series_id: int, day: date, now: datetime) -> bool:
         cur = await self.db.execute(
             "DELETE FROM apero_skips WHERE series_id = ? AND day = ?", (series_id, day.isoformat())
         )
+        if cur.rowcount == 1:
+            await self._revised(series_id, now)
         return cur.rowcount == 1
+
+    # -- the agenda outside Discord (bot.agenda) -------------------------------------------------
+    async def agenda(self, guild_id: int) -> list[Listed]:
+        """The server's series that are not paused, with what calendars need."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM apero_series WHERE guild_id = ? AND paused = 0 ORDER BY id",
+            (guild_id,),
+        )
+        return await self._listed(rows)
+
+    async def agenda_of_member(self, user_id: int, since: date) -> list[Listed]:
+        """The series (not paused) the member said « Je serai là » to since `since`."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM apero_series WHERE paused = 0 AND id IN (SELECT series_id"
+            " FROM apero_attendance WHERE user_id = ? AND day >= ?) ORDER BY id",
+            (user_id, since.isoformat()),
+        )
+        return await self._listed(rows)
+
+    async def _listed(self, rows: list[Any]) -> list[Listed]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        skips: dict[int, list[date]] = {i: [] for i in ids}
+        for k in await self.db.fetchall(
+            f"SELECT series_id, day FROM apero_skips WHERE series_id IN ({marks}) ORDER BY day",
+            ids,
+        ):
+            skips[k["series_id"]].append(date.fromisoformat(k["day"]))
+        return [
+            Listed(
+                _series(r),
+                from_ts(r["created_at"]),
+                from_ts(max(r["updated_at"], r["created_at"])),
+                r["revision"],
+                tuple(skips[r["id"]]),
+            )
+            for r in rows
+        ]
 
     # -- "Je serai là" --------------------------------------------------------------------------
     async def toggle_attendance(
