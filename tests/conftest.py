@@ -71,6 +71,9 @@ async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
     factory = passerelle_factory(tmp_path / "passerelle.db", web_port=0, public_base_url=WEB_BASE)
     harness = Harness(factory)
     await harness.start()
+    # Every request reads the database, so a test sees an edit at once (the reuse of reads
+    # for a few seconds has its own test).
+    harness.bot.web.ctx.reads.fresh_for = 0.0
     try:
         yield harness
     finally:

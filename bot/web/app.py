@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.agenda import Agenda
 from bot.i18n import t
 from bot.web import ics, page
-from bot.web.cache import RenderCache, respond
+from bot.web.cache import FreshReads, RenderCache, respond
 from bot.web.ratelimit import Limits, RateLimiter
 from bot.web.security import (
     AccessLogger,
@@ -72,6 +72,7 @@ class WebContext:
     failures: RateLimiter = field(init=False)
     feeds: RenderCache = field(default_factory=RenderCache)
     pages: RenderCache = field(default_factory=RenderCache)
+    reads: FreshReads = field(default_factory=FreshReads)
 
     def __post_init__(self) -> None:
         self.requests = self.limits.requests()
@@ -116,10 +117,8 @@ async def feed(request: web.Request) -> web.StreamResponse:
         ctx.failures.take(client)
         raise web.HTTPNotFound()
     now = ctx.clock.now()
-    if link.scope is LinkScope.GUILD:
-        agenda = await ctx.agenda.for_guild(link.owner_id, now)
-    else:
-        agenda = await ctx.agenda.for_member(link.owner_id, now)
+    read = ctx.agenda.for_guild if link.scope is LinkScope.GUILD else ctx.agenda.for_member
+    agenda = await ctx.reads.get((link.scope, link.owner_id), lambda: read(link.owner_id, now))
     name = _feed_name(link)
     rendered = ctx.feeds.get(
         (link.scope, link.owner_id),
@@ -140,7 +139,7 @@ async def feed(request: web.Request) -> web.StreamResponse:
 async def _page_agenda(request: web.Request) -> tuple[WebContext, int, str]:
     ctx = _ctx(request)
     guild_id = int(request.match_info["guild_id"])
-    found = await ctx.store.page(guild_id)
+    found = await ctx.reads.get(("page-on", guild_id), lambda: ctx.store.page(guild_id))
     if found is None:  # never turned on, turned off, or no such server: the same 404
         raise web.HTTPNotFound()
     return ctx, guild_id, found.guild_name
@@ -150,7 +149,7 @@ async def agenda_page(request: web.Request) -> web.StreamResponse:
     ctx, guild_id, server = await _page_agenda(request)
     now = ctx.clock.now()
     lang = ctx.lang_of(guild_id)
-    agenda = await ctx.agenda.upcoming(guild_id, now)
+    agenda = await ctx.reads.get(("page", guild_id), lambda: ctx.agenda.upcoming(guild_id, now))
     # The next occurrence of each series depends on `now`: part of what the page is made from.
     nexts = tuple(tuple(o.start for o in s.next_occurrences(now, 1)) for s in agenda.series)
     rendered = ctx.pages.get(
@@ -172,7 +171,7 @@ async def page_item(request: web.Request) -> web.StreamResponse:
     ctx, guild_id, _ = await _page_agenda(request)
     now = ctx.clock.now()
     lang = ctx.lang_of(guild_id)
-    agenda = await ctx.agenda.upcoming(guild_id, now)
+    agenda = await ctx.reads.get(("page", guild_id), lambda: ctx.agenda.upcoming(guild_id, now))
     key = request.match_info["key"]
     item = agenda.find(key)
     if item is None:

@@ -1,8 +1,11 @@
 """Rendered feeds and pages, kept while what they were made from has not changed.
 
-Every request reads the agenda from the database (so any process serves fresh data, and an
-edit shows at once), then compares it with what the cached body was made from: equal, the body
-and its `ETag` are reused; different, the body is rendered again. `Last-Modified` is when this
+What a feed or a page is made from is read from the database (any process serves any server),
+at most once per `FRESH_FOR` seconds per feed or page, and once for all the requests that
+arrive while a read is under way (`FreshReads`). Then it is compared with what the cached body
+was made from: equal, the body and its `ETag` are reused; different, the body is rendered
+again. So an edit shows within `FRESH_FOR` seconds — calendar apps come back every hour, and
+the answers themselves allow caching for minutes. `Last-Modified` is when this
 process first made this exact body: never later than a change, so `If-Modified-Since` can only
 err towards sending the body again.
 
@@ -12,17 +15,21 @@ carries the validators and no body. HEAD is answered by aiohttp from the same ha
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import Any
 
 from aiohttp import web
 
 MAX_ENTRIES = 512
 ETAG_HEX = 32
+FRESH_FOR = 5.0  # seconds a read of the agenda is reused
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,59 @@ class RenderCache:
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+class SingleFlight:
+    """Requests that arrive while the same read is under way wait for it instead of reading
+    again: a hundred visitors at once cost one database read. Nobody gets data older than a
+    read that was under way when they arrived. The read is a task of its own: a visitor who
+    leaves does not cancel it for the others."""
+
+    def __init__(self) -> None:
+        self._flying: dict[Hashable, asyncio.Task[Any]] = {}
+
+    async def run(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
+        task = self._flying.get(key)
+        if task is None:
+            task = asyncio.ensure_future(read())
+            self._flying[key] = task
+            task.add_done_callback(lambda done, key=key: self._landed(key, done))
+        return await asyncio.shield(task)
+
+    def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        if self._flying.get(key) is task:
+            del self._flying[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here too: every waiter may have left
+
+
+class FreshReads:
+    """Reads reused for `fresh_for` seconds (from when they started), one at a time per key."""
+
+    def __init__(
+        self,
+        fresh_for: float = FRESH_FOR,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = MAX_ENTRIES,
+    ) -> None:
+        self.fresh_for = fresh_for
+        self.clock = clock
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+        self._flights = SingleFlight()
+
+    async def get(self, key: Hashable, read: Callable[[], Awaitable[Any]]) -> Any:
+        found = self._values.get(key)
+        if found is not None and self.clock() - found[0] < self.fresh_for:
+            return found[1]
+        started = self.clock()
+        value = await self._flights.run(key, read)
+        self._values[key] = (started, value)
+        self._values.move_to_end(key)
+        if len(self._values) > self.max_entries:
+            self._values.popitem(last=False)
+        return value
 
 
 def _etag_matches(header: str, etag: str) -> bool:

@@ -35,9 +35,10 @@ PRODID = "-//Passerelle//Agenda//FR"
 FOLD_OCTETS = 75  # RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets
 CONTINUATION = 0xC0  # UTF-8: bytes 10xxxxxx continue a character; never fold before one
 CONTINUATION_BITS = 0x80
-CRLF = b"\r\n"
+CRLF = "\r\n"
 REFRESH = "PT1H"  # how often calendar apps are asked to come back
 TIMEZONE_YEARS_AHEAD = 10  # a VTIMEZONE covers its zone's changes until then
+ITEM_CACHE = 20_000  # rendered items kept (a few hundred bytes each)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -53,11 +54,11 @@ def escape(text: str) -> str:
     )
 
 
-def fold(line: str) -> bytes:
+def fold(line: str) -> str:
     """One content line, folded at 75 octets without splitting a UTF-8 character."""
+    if len(line) <= FOLD_OCTETS and (line.isascii() or len(line.encode()) <= FOLD_OCTETS):
+        return line
     raw = line.encode("utf-8")
-    if len(raw) <= FOLD_OCTETS:
-        return raw + CRLF
     parts = []
     start, width = 0, FOLD_OCTETS
     while len(raw) - start > width:
@@ -67,23 +68,29 @@ def fold(line: str) -> bytes:
         parts.append(raw[start:end])
         start, width = end, FOLD_OCTETS - 1  # continuation lines start with a space
     parts.append(raw[start:])
-    return b"\r\n ".join(parts) + CRLF
+    return b"\r\n ".join(parts).decode("utf-8")
+
+
+def _stamp(d: datetime) -> str:
+    # strftime is several times slower, and a feed writes thousands of these
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}T{d.hour:02d}{d.minute:02d}{d.second:02d}"
 
 
 def utc(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return _stamp(instant.astimezone(UTC)) + "Z"
 
 
 def local(instant: datetime, zone: str) -> str:
-    return instant.astimezone(ZoneInfo(zone)).strftime("%Y%m%dT%H%M%S")
+    return _stamp(instant.astimezone(ZoneInfo(zone)))
 
 
 @lru_cache(maxsize=64)
-def vtimezone(zone: str, first: date, last: date) -> bytes:
-    """The zone's VTIMEZONE between two dates (icalendar, from the IANA data)."""
-    return icalendar.Timezone.from_tzinfo(
+def vtimezone(zone: str, first: date, last: date) -> str:
+    """The zone's VTIMEZONE between two dates (icalendar, from the IANA data), folded lines."""
+    component = icalendar.Timezone.from_tzinfo(
         ZoneInfo(zone), tzid=zone, first_date=first, last_date=last
-    ).to_ical()
+    )
+    return component.to_ical().decode("utf-8").rstrip(CRLF)
 
 
 def _description(item: AgendaEvent | AgendaSeries, lang: str) -> str:
@@ -141,6 +148,18 @@ def series_lines(series: AgendaSeries, lang: str) -> Iterator[str]:
     yield "END:VEVENT"
 
 
+# An item's lines depend only on the item (a frozen value) and the language: kept, so a feed
+# rebuilt after one edit writes one event again, not a thousand.
+@lru_cache(maxsize=ITEM_CACHE)
+def _event_block(event: AgendaEvent, lang: str) -> str:
+    return CRLF.join(fold(line) for line in event_lines(event, lang))
+
+
+@lru_cache(maxsize=ITEM_CACHE)
+def _series_block(series: AgendaSeries, lang: str) -> str:
+    return CRLF.join(fold(line) for line in series_lines(series, lang))
+
+
 def _duration(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
@@ -176,9 +195,7 @@ def render(agenda: Agenda, *, name: str, lang: str, now: datetime) -> bytes:
     last = date(now.year + TIMEZONE_YEARS_AHEAD, 1, 1)
     for zone, first in sorted(_zones(agenda).items()):
         out.append(vtimezone(zone, date(first.year, 1, 1), last))
-    for event in agenda.events:
-        out.extend(fold(line) for line in event_lines(event, lang))
-    for series in agenda.series:
-        out.extend(fold(line) for line in series_lines(series, lang))
-    out.append(fold("END:VCALENDAR"))
-    return b"".join(out)
+    out.extend(_event_block(event, lang) for event in agenda.events)
+    out.extend(_series_block(series, lang) for series in agenda.series)
+    out.append("END:VCALENDAR")
+    return (CRLF.join(out) + CRLF).encode("utf-8")
