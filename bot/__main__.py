@@ -22,6 +22,7 @@ from bot.db import DatabaseTooNewError
 from bot.endpoints import use_endpoints
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web import WebStartError
 
 log = logging.getLogger("bot")
 
@@ -156,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plugin = cli.load(command)
         if plugin is not None:
             return plugin(list(args.rest), settings)
-    except DatabaseTooNewError as error:
+    except (DatabaseTooNewError, WebStartError) as error:
         print(error, file=sys.stderr)
         return 2
     except discord.LoginFailure:

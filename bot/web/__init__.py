@@ -18,7 +18,11 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT = 2.0  # seconds given to requests in flight when the bot stops
 
-__all__ = ["WebContext", "WebServer", "feed_urls", "page_url"]
+__all__ = ["WebContext", "WebServer", "WebStartError", "feed_urls", "page_url"]
+
+
+class WebStartError(RuntimeError):
+    """The web side could not listen (port taken, address not on this machine…)."""
 
 
 class WebServer:
@@ -42,6 +46,14 @@ class WebServer:
         )
         try:
             await site.start()
+        except OSError as error:
+            await runner.cleanup()
+            raise WebStartError(
+                f"WEB_HOST/WEB_PORT : impossible d'écouter sur {self.host}:{self.requested_port}"
+                f" ({error.strerror or error}) ; choisissez un autre port ou arrêtez ce qui "
+                f"l'occupe. / cannot listen on {self.host}:{self.requested_port}"
+                f" ({error.strerror or error}); choose another port or stop what uses it."
+            ) from None
         except BaseException:
             await runner.cleanup()
             raise

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,9 @@ from discord_server import Harness
 from discord_server.idle import wait_until
 from web_support import get, metric, token_in
 
+from bot.__main__ import _health as health_command
 from bot.agenda import Agenda, Window
+from bot.web import WebServer, WebStartError
 
 
 async def _server_token(world: Harness) -> str:
@@ -61,6 +64,21 @@ async def test_healthz_answers_503_naming_the_gateway_while_it_is_down(
     await web_world.idle()  # resumed
     status, _, body = await get(web_world, "/healthz")
     assert status == 200, body
+
+
+async def test_python_m_bot_health_asks_the_running_bot(web_world: Harness) -> None:
+    """What Docker's HEALTHCHECK runs: 0 when /healthz says 200, 1 otherwise."""
+    running = replace(web_world.bot.settings, web_port=web_world.bot.web.port)
+    assert await asyncio.to_thread(health_command, running) == 0
+    assert await asyncio.to_thread(health_command, replace(running, web_port=None)) == 1
+    closed = replace(running, web_port=1)  # nothing listens there
+    assert await asyncio.to_thread(health_command, closed) == 1
+
+
+async def test_a_taken_port_is_one_clear_sentence(web_world: Harness) -> None:
+    server = WebServer(web_world.bot.web.ctx, host="127.0.0.1", port=web_world.bot.web.port)
+    with pytest.raises(WebStartError, match="WEB_HOST/WEB_PORT"):
+        await server.start()
 
 
 async def test_healthz_answers_503_when_the_engine_lags(web_world: Harness) -> None:
