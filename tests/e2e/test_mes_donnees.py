@@ -14,6 +14,7 @@ from discord_server import Harness
 from tableau_support import forum, publish_offer
 
 from bot.i18n import has, t, tn
+from bot.web.store import LinkScope
 from cogs.mes_donnees import render
 
 
@@ -111,6 +112,14 @@ async def test_every_feature_s_data_is_labelled_with_no_raw_key(
     await posted.click(f"sout:notify:{thread.id}", by=alice)
     choice = await world.guild.slash(alice, "soutien ouvrir")
     await choice.click("sout:open:private", by=alice)
+    # agenda: her own calendar link (`world` has no web side: made through the core's store)
+    await world.bot.web_store.issue(
+        LinkScope.MEMBER, alice.id, lang="fr", label="", now=world.clock.now()
+    )
+
+    # réseau: a profile
+    opened = await world.guild.slash(alice, "profil creer", profession="fr-ass", lieu="FR-29")
+    await opened.submit_modal({"presentation": "AS", "city": "", "years": ""}, by=alice)
 
     # tableau: an offer of hers and an alert; what she proposed to the moderators (approvals)
     offers = await forum(world, "offres")
