@@ -14,9 +14,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-from bot.approval import Approvals
 from bot import health
 from bot.agenda import AgendaRegistry
+from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -25,8 +25,8 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
-from bot.notices import Notices
 from bot.metrics import Metrics, Outcome
+from bot.notices import Notices
 from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
