@@ -265,8 +265,21 @@ async def test_missing_permission_in_the_forum_is_named(world) -> None:
     assert "Gérer les fils" in refused.text
 
 
+async def aide_pages(world, user) -> str:
+    """Every page of `/aide` as `user` reads it (the message is edited in place)."""
+    reply = await world.guild.slash(user, "aide")
+    pages = [reply.text]
+    while True:
+        labels = ("Suivant", "Next")
+        following = [b for b in reply.message.buttons() if b.get("label", "").startswith(labels)]
+        if not following or following[0].get("disabled"):  # one page: no buttons
+            return "\n".join(pages)
+        reply = await reply.click(following[0]["custom_id"], by=user)
+        pages.append(reply.text)
+
+
 async def test_aide_lists_the_board_for_members_and_moderators(world) -> None:
-    member = await world.guild.slash(world.bob, "aide")
+    member = await aide_pages(world, world.bob)
     for line in (
         "`/offre publier` — Publier une offre sur le tableau (un formulaire suit)",
         "`/offre chercher` — Chercher parmi les offres ouvertes",
@@ -274,10 +287,10 @@ async def test_aide_lists_the_board_for_members_and_moderators(world) -> None:
         "`/alertes offres` — Choisir les offres qui vous intéressent",
         "`/alertes arreter` — Arrêter vos alertes",
     ):
-        assert line in member.text, line
-    assert "/tableau config" not in member.text
-    moderator = await world.guild.slash(world.alice, "aide")
-    assert "`/tableau config` — Forums du tableau" in moderator.text
-    assert "`/tableau flux ajouter` — Suivre un flux RSS ou Atom" in moderator.text
-    english = await world.guild.slash(world.carol, "aide")
-    assert "`/offer search` — Search the open offers" in english.text
+        assert line in member, line
+    assert "/tableau config" not in member
+    moderator = await aide_pages(world, world.alice)
+    assert "`/tableau config` — Forums du tableau" in moderator
+    assert "`/tableau flux ajouter` — Suivre un flux RSS ou Atom" in moderator
+    english = await aide_pages(world, world.carol)
+    assert "`/offer search` — Search the open offers" in english
