@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import hashlib
 import itertools
+import socket
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from aiohttp import web
+from aiohttp.abc import AbstractResolver, ResolveResult
 
 MEGABYTE = 1024 * 1024
 BASE_DATE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -259,3 +261,38 @@ def serve_forever(feeds: int, port_file: str, slow_delay: float = 0.02) -> None:
         await asyncio.Event().wait()
 
     asyncio.run(run())
+
+
+class TableResolver(AbstractResolver):
+    """The network's DNS as a test decides (the machine has none): names → addresses, a list
+    per call for answers that change."""
+
+    def __init__(self, table: dict[str, list[list[str]] | list[str]]) -> None:
+        self.table = table
+        self.calls: list[str] = []
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self.calls.append(host)
+        answers = self.table.get(host)
+        if answers is None:
+            raise OSError(socket.EAI_NONAME, "unknown name")
+        if answers and isinstance(answers[0], list):  # one answer per call, in turn
+            current = answers.pop(0) if len(answers) > 1 else answers[0]
+        else:
+            current = answers
+        return [
+            {
+                "hostname": host,
+                "host": address,
+                "port": port,
+                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
+                "proto": 0,
+                "flags": 0,
+            }
+            for address in current  # type: ignore[union-attr]
+        ]
+
+    async def close(self) -> None:
+        return None

@@ -273,11 +273,21 @@ def config_summary(config: BoardConfig, lang: str, zone: ZoneInfo) -> str:
     )
 
 
+def feed_problem(problem: str, lang: str) -> str:
+    """Why a feed could not be read, in words (`problem` is a FetchProblem or ReadError value)."""
+    return t(f"tableau.feed.problem.{problem}", lang)
+
+
 def feed_list(feeds: Sequence[Feed], lang: str) -> discord.Embed:
     lines = []
     for feed in feeds:
         state = (
-            t("tableau.feed.state.failing", lang, n=feed.failures, error=feed.last_error or "?")
+            t(
+                "tableau.feed.state.failing",
+                lang,
+                n=feed.failures,
+                error=feed_problem(feed.last_error or "internal", lang),
+            )
             if feed.failures
             else t("tableau.feed.state.ok", lang)
         )

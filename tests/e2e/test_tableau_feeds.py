@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from discord_server import Harness
-from feed_server import Feed, FeedServer, entries
+from feed_server import Feed, FeedServer, TableResolver, entries
 from tableau_support import board
 
 from bot.client import Passerelle
 from bot.clock import FakeClock
+from bot.net import SafeFetcher
 from bot.settings import Settings
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # as tests/conftest.py
@@ -121,6 +122,44 @@ async def test_a_redirect_to_the_loopback_is_refused(world, server) -> None:
     refused = await add(world, server.url("/redirect?to=http://127.0.0.1:22/"))
     assert "réseau privé ou local" in refused
     assert "http" in await add(world, "ftp://example.org/feed")
+
+
+async def answer_names(world, table: dict[str, list[list[str]] | list[str]]) -> TableResolver:  # type: ignore[no-untyped-def]
+    """The network's DNS, which the machine lacks, answered by a table: only the resolver
+    changes, the bot's fetcher (its policy and its checks after resolution) is the real one."""
+    feeds = world.bot.get_cog("TableauCog").flows.feeds
+    resolver = TableResolver(table)
+    await feeds.fetcher.close()
+    feeds.fetcher = SafeFetcher(feeds.fetcher.policy, resolver=resolver)
+    return resolver
+
+
+async def test_a_name_that_resolves_to_a_private_address_is_refused(world, server) -> None:
+    _, news = await board(world)
+    resolver = await answer_names(
+        world,
+        {
+            "intranet.example": ["10.20.30.40"],
+            "mixte.example": ["93.184.215.14", "192.168.0.10"],  # one private answer is enough
+            "meta.example": ["::ffff:169.254.169.254"],
+            # the allowed test address when the feed is added, then a private one
+            "flux.example": [["127.0.0.1"], ["192.168.1.20"]],
+        },
+    )
+    for name in ("intranet.example", "mixte.example", "meta.example"):
+        assert "réseau privé ou local" in await add(world, f"http://{name}/rss"), name
+    assert await world.bot.db.fetchval("SELECT COUNT(*) FROM tableau_feeds") == 0
+    url = server.feed("ars", Feed("ARS Bretagne", entries("ars", 1)))
+    added = await add(world, url.replace("127.0.0.1", "flux.example"))
+    assert "ARS Bretagne" in added
+    server.feeds["ars"].add(entries("ars", 1, start=1)[0])
+    hits = server.hits["ars"]
+    await world.bot.get_cog("TableauCog").flows.feeds.fetcher.close()  # a new connection
+    await world.advance(minutes=31)  # the name now leads into the private network
+    assert resolver.calls.count("flux.example") == 2
+    assert server.hits["ars"] == hits and news.posts == []
+    listed = await world.guild.slash(world.alice, "tableau flux liste")
+    assert "réseau privé ou local" in listed.text  # the reason in words, not a code
 
 
 async def test_a_feed_that_keeps_failing_is_reported_once_then_polled_rarely(world, server):  # type: ignore[no-untyped-def]

@@ -5,49 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
-from feed_server import Feed, FeedServer, entries
+from aiohttp.abc import AbstractResolver
+from feed_server import Feed, FeedServer, TableResolver, entries
 
 from bot.net import FetchError, FetchPolicy, FetchProblem, SafeFetcher, forbidden_reason
 from bot.net.addresses import Reason
-
-
-class TableResolver(AbstractResolver):
-    """Names → addresses, as a test decides (a list per call for answers that change)."""
-
-    def __init__(self, table: dict[str, list[list[str]] | list[str]]) -> None:
-        self.table = table
-        self.calls: list[str] = []
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        self.calls.append(host)
-        answers = self.table.get(host)
-        if answers is None:
-            raise OSError(socket.EAI_NONAME, "unknown name")
-        if answers and isinstance(answers[0], list):  # one answer per call, in turn
-            current = answers.pop(0) if len(answers) > 1 else answers[0]
-        else:
-            current = answers
-        return [
-            {
-                "hostname": host,
-                "host": address,
-                "port": port,
-                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
-                "proto": 0,
-                "flags": 0,
-            }
-            for address in current  # type: ignore[union-attr]
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 @pytest.fixture

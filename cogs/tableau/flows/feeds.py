@@ -252,13 +252,9 @@ class FeedFlows:
                     title=feed.title,
                     url=feed.url,
                     n=failures,
-                    problem=problem_text(problem, lang),
+                    problem=render.feed_problem(problem, lang),
                 ),
             )
-
-
-def problem_text(problem: str, lang: str) -> str:
-    return t(f"tableau.feed.problem.{problem}", lang)
 
 
 def problem_error(problem: str, error: FetchError | None = None) -> UserError:
