@@ -240,3 +240,22 @@ async def test_two_moderators_approving_at_once_publish_once(world) -> None:
     assert [p.title for p in offers.posts] == ["Deux clics"]
     assert any("déjà été approuvée" in r.text for r in replies), [r.text for r in replies]
     assert len(world.bob.dms) == 1
+
+
+async def test_alerts_wait_for_the_approval_and_a_refused_post_alerts_nobody(world) -> None:
+    offers, _ = await board(world, approval=True)
+    mods = world.guild.channel("moderation")
+    await set_alert(world, world.carol)
+    await publish_offer(world, world.bob, title="Offre validée")
+    await publish_offer(world, world.bob, title="Offre refusée")
+    assert world.carol.dms == []  # nothing leaves before a moderator has said yes
+    [accepted] = [m for m in mods.visible_messages() if "Offre validée" in m.text]
+    [refused] = [m for m in mods.visible_messages() if "Offre refusée" in m.text]
+    await world.click(accepted, "Approuver", by=world.alice)
+    form = await world.click(refused, "Refuser", by=world.alice)
+    await form.submit_modal({"reason": "Hors sujet."}, by=world.alice)
+    [alert] = world.carol.dms
+    assert "Offre validée" in alert.text and [p.title for p in offers.posts] == ["Offre validée"]
+    await world.restart()
+    await world.advance(hours=1)
+    assert len(world.carol.dms) == 1
