@@ -302,7 +302,8 @@ def main() -> None:
         print(score(messages, flagged, times).line("Passerelle"))
         if any(m.held_out for m in messages):
             for label, held in (("tuning part", False), ("held-out third", True)):
-                part = [(m, f) for m, f in zip(messages, flagged, strict=True) if m.held_out is held]
+                pairs = zip(messages, flagged, strict=True)
+                part = [(m, f) for m, f in pairs if m.held_out is held]
                 sub = score([m for m, _ in part], [f for _, f in part], (0.0, 0.0, 0.0))
                 print(sub.line(f"  {label}").split("  p50")[0])
         if analyzer is None:

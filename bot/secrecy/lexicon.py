@@ -64,6 +64,24 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in text.split())
 
 
+def _lines(name: str) -> frozenset[str]:
+    """The folded lines of a shipped list (``#`` starts a comment line)."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line.strip()) for line in lines if line.strip() and line[0] != "#")
+
+
+@cache
+def communities() -> frozenset[str]:
+    """First Nations and Inuit communities (``communautes.txt``): small places, always."""
+    return _lines("communautes.txt")
+
+
+@cache
+def famous() -> frozenset[str]:
+    """Fictional characters, famous cases and public figures (``celebres.txt``), folded."""
+    return _lines("celebres.txt")
+
+
 # Words that can follow a civility without being a name.
 TITLES: Final = _words(
     "le la les l un une des du de mon ma mes ton ta son sa ses notre votre leur ce cet cette "
@@ -96,8 +114,9 @@ FIELD_WORDS: Final = _words(
     "oui non ok svp stp cf etc nb ps rdv revue journal magazine editions collection"
 )
 
-# Places a colleague names without pointing at anyone: large cities and regions.
-BIG_PLACES: Final = _words(
+# Places a colleague names without pointing at anyone: large cities and regions (the words below,
+# and ``grands_lieux.txt``: regions, départements, provinces, cantons, cities of ~50,000 and more).
+_BIG_PLACE_WORDS: Final = _words(
     "paris marseille lyon toulouse nice nantes montpellier strasbourg bordeaux lille rennes "
     "reims toulon grenoble dijon angers nimes villeurbanne clermont-ferrand aix-en-provence "
     "brest tours amiens limoges metz besancon perpignan orleans rouen caen nancy argenteuil "
@@ -113,6 +132,8 @@ BIG_PLACES: Final = _words(
     "seine-saint-denis val-de-marne hauts-de-seine nord pas-de-calais rhone gironde "
     "france quebec canada belgique suisse wallonie flandre"
 )
+# a place that is also a first name (« Aude », « Antony ») stays a possible first name
+BIG_PLACES: Final = _BIG_PLACE_WORDS | (_lines("grands_lieux.txt") - first_names().names)
 
 # Public figures, authors and namesakes of laws a colleague cites without naming anyone followed.
 PUBLIC_FIGURES: Final = _words(
@@ -123,7 +144,7 @@ PUBLIC_FIGURES: Final = _words(
     "macron borne attal barnier bayrou lecornu hollande sarkozy chirac mitterrand taquet "
     "laforcade borloo veil badinter legault trudeau carney poilievre charest couillard "
     "marois laurent lionel-groulx"
-)
+) | frozenset(name for name in famous() if " " not in name and name not in first_names())
 
 # Words before a name-looking word that make it a place, a structure or a citation.
 NOT_PERSON_BEFORE: Final = _words(

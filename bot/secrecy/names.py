@@ -98,8 +98,10 @@ def _is_first_name(w: Word, text: str, *, opening: bool = False) -> bool:
 
 def _surname_like(w: Word) -> bool:
     """A word that can be a surname after a first name: capitalised, not a word of the field."""
-    if w.key in lx.FIELD_WORDS or w.key in lx.TITLES or w.key in lx.BIG_PLACES:
+    if w.key in lx.FIELD_WORDS or w.key in lx.TITLES:
         return False
+    if w.key in lx.BIG_PLACES and w.key not in lx.surnames():
+        return False  # « Julie Savoie », « Marc Brossard »: places that are surnames too
     if w.key in lx.GREETINGS or len(w.key) < _SHORTEST_NAME:
         return False
     if w.capital:
@@ -253,7 +255,9 @@ _FAMILY = re.compile(
 def families(text: str) -> Iterator[Hit]:
     for m in _FAMILY.finditer(text):
         key = fold(m["name"])
-        if key in lx.FIELD_WORDS or key in lx.TITLES or key in lx.BIG_PLACES:
+        if key in lx.FIELD_WORDS or key in lx.TITLES:
+            continue
+        if key in lx.BIG_PLACES and key not in lx.surnames():
             continue
         if m["name"].isupper() and len(key) <= _ACRONYM_MAX and key not in lx.surnames():
             continue
