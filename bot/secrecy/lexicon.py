@@ -197,3 +197,9 @@ GREETINGS: Final = _words(
     "merci bonjour bonsoir salut coucou hello hey bravo re cc slt bjr ciao allo felicitations "
     "courage hola yo"
 )
+
+# English words spaCy sometimes reads as a person at the start of a sentence (« Any tips? »).
+ENGLISH_WORDS: Final = _words(
+    "any anyone anybody the my our we i you he she they his her their this that what who how "
+    "when where why hi hey thanks thank please kid kids mom mum dad client father mother"
+)

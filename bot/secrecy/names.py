@@ -12,7 +12,15 @@ Signals, each yielding ``(kind, start, end)``:
   colleague (« Merci Julie », « Julie, tu as raison ») or names an author or a structure;
 - a family by its name (« la famille Tremblay », « chez les Gagnon »);
 - the entities that spaCy's French model reads as persons (PER), once places, structures, laws,
-  authors and public figures are set aside.
+  authors and public figures are set aside;
+- a foster family by its name (« la famille d'accueil Moreau »), a nickname in quotes set beside
+  a person (« « Ti-Jo », le gars qui … »).
+
+What a colleague reads as no one followed: a name addressed to a colleague (« Merci Julie »,
+« Tu as raison Karim, … »), a colleague named with their role in the team (« Mme Leroy, la psy
+de l'équipe »), a character of a book or film the message is about (« j'ai relu Les Misérables,
+Fantine … »), a famous name or a public office holder (« la Défenseure des droits, Claire Hédon »;
+``data/secrecy/celebres.txt``), and a PER entity made of ordinary words (« Info Escroqueries »).
 
 First names come from ``data/secrecy/prenoms.txt``; a name that is also a French word (« Rose »)
 needs a capital letter and cannot start a sentence.
@@ -123,6 +131,47 @@ def _not_person_context(ws: list[Word], i: int) -> bool:
     return False
 
 
+_FICTION = re.compile(
+    r"(?i:\b(?:(?:re)?lu|relis|relire|lire|vu|revu|regard[ée]|[ée]cout[ée])\s+(?:les?|la|l['’]|un|une)\s*"
+    r"(?-i:[A-ZÀ-Ý])|\b(?:roman|conte|film|s[ée]rie|livre|bouquin|personnage|h[ée]ro[ïi]ne|"
+    r"t[ée]l[ée]-?s[ée]rie|dessin\s+anim[ée]|bande\s+dessin[ée]e|novel|movie|character|"
+    r"fairy\s+tale|disney)s?\b|\bcomme\s+dans\s+(?-i:[A-ZÀ-Ý]))"
+)
+_OFFICE_BEFORE = re.compile(
+    r"(?i:\b(?:d[ée]fenseure?\s+des\s+droits|ministre|pr[ée]sidente?|protect(?:eur|rice)\s+du\s+"
+    r"citoyen|commissaire|s[ée]nat(?:eur|rice)|d[ée]put[ée]e?|premi(?:er|[èe]re)\s+ministre|"
+    r"porte-parole|secr[ée]taire\s+d['’][ée]tat|d[ée]l[ée]gu[ée]e?\s+interminist[ée]riel(?:le)?|"
+    r"haute?-commissaire)\b[^.!?\n]{0,40},\s*$)"
+)
+
+
+def famous_at(text: str, start: int) -> bool:
+    """A famous or fictional name (``celebres.txt``) starts at ``start`` (« Claire Hédon »)."""
+    head = fold(text[start : start + 40])
+    return any(
+        head.startswith(name) and not head[len(name) : len(name) + 1].isalnum()
+        for name in lx.famous()
+    )
+
+
+def _public_office(text: str, start: int) -> bool:
+    """« la Défenseure des droits, Claire Hédon »: a name set beside a public office."""
+    return _OFFICE_BEFORE.search(text[max(0, start - 60) : start]) is not None
+
+
+def _plain_words(ws: Sequence[Word]) -> bool:
+    """Every word an ordinary French (or English) word, none a name: « Info Escroqueries »."""
+    words = lx.french_words()
+    for w in ws:
+        key = w.key
+        if key in lx.first_names() or lx.surnames().plain(key):
+            return False
+        singular = key[:-1] if key.endswith(("s", "x")) else key
+        if key not in words and singular not in words and key not in lx.ENGLISH_WORDS:
+            return False
+    return True
+
+
 # ------------------------------------------------------------------------------------ civility
 _CIVILITY = re.compile(
     r"(?<![\w.])(?:(?i:madame|monsieur|mademoiselle|mme|mlle|mrs|mr|ms|dr|docteur|docteure)\.?"
@@ -148,6 +197,21 @@ _CIVILITY_WORDS = frozenset(
     ]
 )
 _PARTICLES = {"de", "du", "des", "d", "van", "von", "da", "di", "ben", "el", "al", "le", "la"}
+_STAFF_ROLE = (
+    r"psy|psychologue|psychiatre|cheffe?(?:\s+de\s+service)?|directrice|directeur|"
+    r"coordonnat(?:rice|eur)|coordinat(?:rice|eur)|format(?:rice|eur)|superviseu(?:r|re|se)|"
+    r"stagiaire|coll[èe]gue|[ée]ducat(?:rice|eur)|[ée]duc|AS|assistante?\s+sociale?|"
+    r"infirmi[èe]re?|m[ée]decin|secr[ée]taire|r[ée]f[ée]rente?|intervenante?|"
+    r"travailleuse\s+sociale|travailleur\s+social|TS|conseill[eè]re?|animat(?:rice|eur)|"
+    r"responsable|cadre|gestionnaire|juriste|avocate?|pr[ée]sidente?"
+)
+# « Mme Leroy, la psy de l'équipe », « M. Roy, notre chef de service »: a colleague, not a case
+_COLLEAGUE_AFTER = re.compile(
+    r"\s*,\s*(?i:(?:(?:la|le|l['’]|une?)\s*(?:nouvelle?\s+|nouveau\s+)?(?:" + _STAFF_ROLE + r")"
+    r"\b[^.!?\n,]{0,25}?\b(?:de\s+l['’][ée]quipe|du\s+service|de\s+notre|du\s+p[ôo]le|"
+    r"de\s+l['’]unit[ée]|de\s+la\s+structure|de\s+l['’]association|du\s+r[ée]seau)|"
+    r"(?:notre|ma|mon|nos)\s+(?:nouvelle?\s+|nouveau\s+)?(?:" + _STAFF_ROLE + r"))\b)"
+)
 
 
 def civility_names(text: str, ws: list[Word]) -> Iterator[Hit]:
@@ -178,6 +242,8 @@ def civility_names(text: str, ws: list[Word]) -> Iterator[Hit]:
         end = w.end
         if i + 1 < len(ws) and ws[i + 1].start - end <= 1 and ws[i + 1].capital:
             end = ws[i + 1].end if _surname_like(ws[i + 1]) else end
+        if _COLLEAGUE_AFTER.match(text, end) or famous_at(text, w.start):
+            continue
         yield "civility_name", m.start(), end
 
 
@@ -188,6 +254,8 @@ _INITIAL_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý])\.(?!\w)")
 def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
     for i, w in enumerate(ws):
         if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
+            continue
+        if famous_at(text, w.start) or _public_office(text, w.start):
             continue
         first = _is_first_name(w, text)
         nxt = ws[i + 1] if i + 1 < len(ws) else None
@@ -239,15 +307,27 @@ _NICKNAME = re.compile(
 )
 
 
+# « « Ti-Jo », le gars qui … », « "La Puce", la petite de … »: a name in quotes beside a person
+_QUOTED_NICKNAME = re.compile(
+    r"[«\"“]\s*(?P<nick>[A-ZÀ-Ý][^»\"”\n]{0,24}?)\s*[»\"”]\s*,\s*"
+    r"(?i:(?:le|la|l['’]|ce|cette|un|une|notre|mon|ma)\s*(?:petit\s+|petite\s+|vieux\s+|vieille\s+|"
+    r"jeune\s+)?(?:gars|gar[çc]on|fille|gamin|gamine|jeune|ado|dame|madame|monsieur|homme|femme|mec|"
+    r"type|vieux|vieille|petit|petite|m[èe]re|p[èe]re|usag[eè]re?|r[ée]sidente?)|"
+    r"celui|celle|the\s+(?:guy|kid|girl|boy|man|woman|lady))\b"
+)
+
+
 def nicknames(text: str) -> Iterator[Hit]:
     for m in _NICKNAME.finditer(text):
         if re.match(r"\s*[«\"“]?\s*\S", text[m.end() : m.end() + 5]):
             yield "name", m.start(), m.end()
+    for m in _QUOTED_NICKNAME.finditer(text):
+        yield "name", m.start("nick"), m.end("nick")
 
 
 # ------------------------------------------------------------------------------------ families
 _FAMILY = re.compile(
-    r"(?i:\b(?:la\s+famille|le\s+clan|la\s+fratrie|chez\s+les|les\s+enfants|les\s+petits|"
+    r"(?i:\b(?:(?:la\s+)?famille\s+d['’]accueil|la\s+famille|le\s+clan|la\s+fratrie|chez\s+les|les\s+enfants|les\s+petits|"
     r"le\s+couple|les\s+parents)\s+)(?P<name>[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
 )
 
@@ -268,7 +348,9 @@ def families(text: str) -> Iterator[Hit]:
 _AGE = re.compile(r"\b\d{1,2}\s*(?:ans|an|mois)\b|\b(?:âg[ée]e?|age)\s+de\s+\d", re.IGNORECASE)
 _ANSWERING = re.compile(
     r"(?i:\b(?:comme\s+(?:le\s+)?(?:dit|disait|dis|propose|sugg[èe]re)|d['’]accord\s+avec|"
-    r"je\s+rejoins|merci\s+[àa]|r[ée]ponse\s+[àa]|selon|d['’]apr[èe]s|avec\s+toi|pour\s+toi)\s*$)"
+    r"je\s+rejoins|merci\s+[àa]|r[ée]ponse\s+[àa]|selon|d['’]apr[èe]s|avec\s+toi|pour\s+toi|"
+    r"(?:tu\s+as|t['’]as|vous\s+avez|as|avez)\s+(?:bien\s+)?raison|bien\s+(?:vu|dit|jou[ée])|"
+    r"exactement|tout\s+[àa]\s+fait)\s*,?\s*$)"
 )
 _ADDRESSING_AFTER = re.compile(
     r"^\s*(?:[,!:]\s*(?:tu|t['’]|ton|ta|tes|as-tu|peux-tu|vous|votre|merci|je|j['’]|moi|"
@@ -304,8 +386,22 @@ def _addressing(text: str, ws: list[Word], i: int) -> bool:
         return True
     if _ADDRESSING_AFTER.match(text[w.end : w.end + 40]):
         return True
+    if _vocative(text, w):
+        return True
     tail = text[w.end :].strip(" \u00a0!.)\n")
     return not tail and text[: w.start].rstrip().endswith(("—", "-", "\n"))  # a signature
+
+
+_SECOND_PERSON = re.compile(r"(?i:\b(?:tu|toi|te|ton|ta|tes|t['’](?=\w)))")
+_CLAUSE_END = re.compile(r"\s*(?:[,!?…]|\.(?!\w)|$)")
+
+
+def _vocative(text: str, w: Word) -> bool:
+    """« Tu as raison Karim, … », « Je te le renvoie, Sophie. »: the colleague spoken to."""
+    if not _CLAUSE_END.match(text, w.end) or _AGE_AFTER.match(text, w.end):
+        return False
+    clause_start = max(text.rfind(c, 0, w.start) for c in ".!?\n") + 1
+    return _SECOND_PERSON.search(text, clause_start, w.start) is not None
 
 
 def _near_person_cue(ws: list[Word], i: int, text: str) -> bool:
@@ -342,6 +438,7 @@ def _unknown_name_of_child(text: str, ws: list[Word], i: int) -> bool:
 
 def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> Iterator[Hit]:
     cue = None
+    fiction = None
     for i, w in enumerate(ws):
         if any(s <= w.start < e for s, e in taken):
             continue
@@ -355,8 +452,13 @@ def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> I
         if _addressing(text, ws, i):
             continue
         if age_after or _near_person_cue(ws, i, text):
-            yield "name", w.start, w.end
+            if not famous_at(text, w.start):
+                yield "name", w.start, w.end
             continue
+        if fiction is None:
+            fiction = _FICTION.search(text) is not None
+        if fiction or famous_at(text, w.start):
+            continue  # « J'ai relu Les Misérables, Fantine … »: a character
         if cue is None:
             cue = _person_cue(ws, text)
         if cue and (w.capital or lx.first_names().plain(w.key)):
@@ -381,6 +483,8 @@ def model_names(
         keys = [w.key for w in inside]
         if any(k in lx.PUBLIC_FIGURES for k in keys) or _not_person_context(ws, first_i):
             continue
+        if famous_at(text, ent.start) or _public_office(text, ent.start):
+            continue
         if inside[0].key in {"saint", "sainte", "st", "ste"}:
             continue
         meaningful = [
@@ -400,6 +504,8 @@ def model_names(
             continue
         if _addressing(text, ws, first_i):
             continue
+        if _plain_words(meaningful):
+            continue  # « Info Escroqueries », « Any German-speaking »: words, not a name
         if len(meaningful) >= _FULL_NAME_PARTS:
             yield "name", ent.start, ent.end
             continue
@@ -416,7 +522,7 @@ def model_names(
             yield "name", w.start, w.end
             continue
         if cue is None:
-            cue = _person_cue(ws, text)
+            cue = _person_cue(ws, text) and _FICTION.search(text) is None
         if cue:
             yield "name", w.start, w.end
 
