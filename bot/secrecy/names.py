@@ -145,6 +145,11 @@ _OFFICE_BEFORE = re.compile(
 )
 
 
+def _colleague_before(text: str, start: int) -> bool:
+    """« ma collègue Julie Martin », « notre cheffe, Anne Roy »: someone of the team."""
+    return _COLLEAGUE_BEFORE.search(text[max(0, start - 40) : start]) is not None
+
+
 def famous_at(text: str, start: int) -> bool:
     """A famous or fictional name (``celebres.txt``) starts at ``start`` (« Claire Hédon »)."""
     head = fold(text[start : start + 40])
@@ -170,6 +175,13 @@ def _plain_words(ws: Sequence[Word]) -> bool:
         if key not in words and singular not in words and key not in lx.ENGLISH_WORDS:
             return False
     return True
+
+
+_COLLEAGUE_BEFORE = re.compile(
+    r"(?i:\b(?:ma|mon|notre|nos|une?|la|le)\s+(?:nouvelle?\s+|nouveau\s+|ancienne?\s+)?"
+    r"(?:coll[èe]gue|cheffe?(?:\s+de\s+service)?|stagiaire|superviseu(?:r|re|se)|"
+    r"coordonnat(?:rice|eur)|binôme|binome|co-?r[ée]f[ée]rente?)s?\s*,?\s*$)"
+)
 
 
 # ------------------------------------------------------------------------------------ civility
@@ -244,6 +256,8 @@ def civility_names(text: str, ws: list[Word]) -> Iterator[Hit]:
             end = ws[i + 1].end if _surname_like(ws[i + 1]) else end
         if _COLLEAGUE_AFTER.match(text, end) or famous_at(text, w.start):
             continue
+        if _colleague_before(text, m.start()):
+            continue
         yield "civility_name", m.start(), end
 
 
@@ -256,6 +270,8 @@ def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
         if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
             continue
         if famous_at(text, w.start) or _public_office(text, w.start):
+            continue
+        if _colleague_before(text, w.start):
             continue
         first = _is_first_name(w, text)
         nxt = ws[i + 1] if i + 1 < len(ws) else None
@@ -484,6 +500,8 @@ def model_names(
         if any(k in lx.PUBLIC_FIGURES for k in keys) or _not_person_context(ws, first_i):
             continue
         if famous_at(text, ent.start) or _public_office(text, ent.start):
+            continue
+        if _colleague_before(text, ent.start):
             continue
         if inside[0].key in {"saint", "sainte", "st", "ste"}:
             continue

@@ -96,6 +96,26 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left : min(rights) if rights else len(text)]
 
 
+# « EHPAD Les Tilleuls, chambre 112 », « CHSLD …, 3e étage, chambre 310 »: where someone lives
+_ROOM = re.compile(
+    r"(?i:\b(?:chambre|ch\.|room|appartement|appt|app\.|lit)\s*(?:n[°o]\.?\s*)?\d{1,4}\b)"
+)
+_RESIDENCE = re.compile(
+    r"(?i:\b(?:ehpad|chsld|rpa|usld|\bhome\b|r[ée]sidence|maison\s+de\s+retraite|"
+    r"foyer|pension|h[ée]bergement|ressource\s+interm[ée]diaire|\bri\b|nursing\s+home|"
+    r"centre\s+d['’]h[ée]bergement|unit[ée]|pavillon|h[ôo]pital|hospitalis[ée]e?|clinique|"
+    r"long[ée]\s+dur[ée]e|psychiatrie)\b)"
+)
+
+
+def rooms(text: str) -> Iterator[Hit]:
+    """A room number in a care home, a residence or a ward: an address."""
+    if not _RESIDENCE.search(text):
+        return
+    for m in _ROOM.finditer(text):
+        yield "address", m.start(), m.end()
+
+
 def addresses(text: str) -> Iterator[Hit]:
     for m in _ADDRESS.finditer(text):
         sentence = _sentence(text, m.start(), m.end())
@@ -111,6 +131,7 @@ def addresses(text: str) -> Iterator[Hit]:
             yield "address", m.start(), m.end()
     for m in _CA_POSTCODE.finditer(text):
         yield "address", m.start(), m.end()
+    yield from rooms(text)
 
 
 # ------------------------------------------------------------------------------------ handles
@@ -241,7 +262,7 @@ _DETAIL = re.compile(
 )
 _PERSON_REF = re.compile(
     r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
-    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|"
+    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|petite?|gamine?|"
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
     r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
     r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
@@ -252,6 +273,65 @@ _PERSON_REF = re.compile(
     r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\bil\b|\blui\b))"
 )
 
+_ENGLISH_PERSON = re.compile(
+    r"(?i:\ban?\s+\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\b|"
+    r"\b(?:an?|the|my|our|this|his|her|their)\s+(?:\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\s+|"
+    r"young\s+|teenage\s+|single\s+|old\s+|elderly\s+)?(?:kid|child|girl|boy|teen|teenager|"
+    r"mom|mum|dad|mother|father|man|woman|lady|guy|family|client|patient|resident|grandmother|"
+    r"grandfather|baby|son|daughter|wife|husband)s?\b)"
+)
+_CONDITION = re.compile(
+    r"(?i:\b(?:atteinte?s?\s+(?:de|d['’]|par)|souffr\w*\s+d['’e]|diagnostiqu[ée]e?|"
+    r"syndrome\s+(?:de|d['’])|maladie\s+(?:de|d['’])|handicap\s+rare|"
+    r"(?:disease|syndrome|disorder|dialysis|wheelchair|amputee|amputated|disabled|deaf|blind|"
+    r"terminal\s+cancer)\b|\blost\s+(?:his|her|their|both|a|an|one)\s+(?:\w+\s+)?"
+    r"(?:legs?|arms?|hands?|feet|foot|sight|eyes?)\b))"
+)
+# a singular person and an age: « un gamin de 9 ans », « une dame de 91 ans », « a 7 y/o »
+_PERSON_AGE = re.compile(
+    r"(?i:\b(?:une?|ce|cette|le|la|l['’]|mon|ma|notre|leur)\s*(?:[\wÀ-ÿ-]+\s+)?"
+    r"(?:gamin|gamine|enfant|jeune|ado|adolescente?|fille|gar[çc]on|dame|monsieur|homme|femme|"
+    r"m[èe]re|p[èe]re|maman|papa|b[ée]b[ée]|patiente?|r[ée]sidente?|usag[eè]re?|mineure?|petite?|"
+    r"grand-m[èe]re|grand-p[èe]re|retrait[ée]e?|aîn[ée]e?|a[îi]n[ée]e?|cadette?|benjamine?|"
+    r"veuve?|veuf|voisine?)\s+(?:de|d['’]|âg[ée]e?\s+de)\s*\d{1,3}\s*(?:ans|mois)\b|"
+    r"\b\d{1,2}[\s-]?(?:y/?o|yo|year[\s-]old|years[\s-]old)\b)"
+)
+# the local news or the talk of the place: « on en a parlé à Radio-Canada », « la une du journal »
+_NEWS = re.compile(
+    r"(?i:\b(?:radio-canada|\btva\b|\blcn\b|la\s+une\b|[àa]\s+la\s+une|tour\s+des\s+m[ée]dias|"
+    r"dans\s+les\s+m[ée]dias|dans\s+la\s+presse|dans\s+le\s+journal|(?:parl[ée]|pass[ée])\s+"
+    r"(?:[àa]|dans|sur)\s+(?:la\s+)?(?:radio|t[ée]l[ée]|journal|presse|facebook|[A-ZÀ-Ý])|"
+    r"happ[ée]e?\s+par|renvers[ée]e?\s+par|percut[ée]e?\s+par|in\s+the\s+news|"
+    r"on\s+the\s+news))"
+)
+# what a passer-by would recognise: « roux, avec une cicatrice », « une prothèse à la jambe »
+_PHYSICAL = re.compile(
+    r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
+    r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
+    r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|canne\s+blanche|"
+    r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"
+)
+# a minority said of one household or person: « une famille portugaise », « le jeune musulman »
+_DEMONYM = re.compile(
+    r"(?i:\b(?:une?|la|le|l['’]|cette|ce|seule?)\s+(?:famille|femme|homme|jeune|dame|monsieur|"
+    r"m[èe]re|p[èe]re|couple|ado|enfant|gar[çc]on|fille|maman|papa|veuve|veuf)\s+"
+    r"(?!(?:voisin|cousin|copin|urbain|humain|lointain|certain|prochain|quotidien|ancien|moyen|"
+    r"mondain|souverain)e?s?\b)(?-i:[a-zà-ÿ]{3,}(?:ais|aise|ois|oise|ien|ienne|éen|éenne|ain|"
+    r"aine|an|ane|ine|ite|que|e))\b(?<!ique)(?<!ienne\b)|"
+    r"\b(?:une?|la|le|l['’]|cette|ce)\s+(?:famille|femme|homme|jeune|dame|m[èe]re|p[èe]re|"
+    r"couple|ado|enfant|fille|gar[çc]on)\s+(?:rom|gitane?|musulmane?|juive?|sikh|"
+    r"t[ée]moin\s+de\s+j[ée]hovah|amish|mennonite|hassidique|noire?|arabe|asiatique|africaine?|"
+    r"maghr[ée]bine?|turque|kurde|tamoule?|chinoise?)\b|"
+    r"\b[A-Z][a-z]+(?:an|ian|ese|ish|i)\s+(?:mum|mom|dad|family|woman|man|kid|girl|boy|teen)\b)"
+)
+_SELF_SENTENCE = re.compile(r"(?i:^\W*(?:moi\b|je\b|j['’]|i['’]m\b|i\s+am\b|as\s+a\b))")
+
+
+def _about_self(text: str, start: int) -> bool:
+    """« Moi, 42 ans, TS à Rimouski … »: the member speaks of themself."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    return _SELF_SENTENCE.match(text, left) is not None
+
 
 _STREET_NAME = re.compile(
     r"(?i:\b(?:rue|ruelle|chemin|rang|route|all[ée]e|impasse|avenue|boulevard|mont[ée]e|"
@@ -261,8 +341,39 @@ _STREET_NAME = re.compile(
 _ONE_WORD_PLACE = re.compile(r"\b(?:[àa]|de|d['’])\s*(?P<place>[A-ZÀ-Ý][a-zà-ÿ'’]{3,})\b")
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\wÀ-ÿ'’]+(?:[-\s][A-ZÀ-Ý][\wÀ-ÿ'’]+)*")
+# « a kid from Kuujjuaq », « in Roberval »: an English sentence names its places this way
+_ENGLISH_PLACE = re.compile(r"\b(?:in|from|near|outside)\s+(?P<place>[A-Z][\w'’\-]{3,})")
+
+
+def _communities(text: str) -> list[tuple[int, int]]:
+    """First Nations and Inuit communities (``communautes.txt``): small places, always."""
+    known = lx.communities()
+    spans = []
+    for m in _CAPITALISED.finditer(text):
+        words = m[0].split()
+        for n in range(len(words), 0, -1):  # « Uashat mak Mani-utenam », « Kitigan Zibi »
+            if fold(" ".join(words[:n])) in known:
+                spans.append((m.start(), m.start() + len(" ".join(words[:n]))))
+                break
+    return spans
+
+
+def _english_places(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _ENGLISH_PLACE.finditer(text):
+        key = fold(m["place"])
+        if key in lx.BIG_PLACES or key in lx.ENGLISH_WORDS or key in lx.FIELD_WORDS:
+            continue
+        if key in lx.french_words() or key in lx.first_names():
+            continue
+        spans.append(m.span("place"))
+    return spans
+
+
 def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
     spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
+    spans += _communities(text) + _english_places(text)
     spans += [m.span() for m in _STREET_NAME.finditer(text)]
     spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
     for m in _COMPOUND_PLACE.finditer(text):
@@ -319,7 +430,15 @@ def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
         if role_places or _DETAIL.search(text):
             yield "combination", m.start(), m.end()
     if places:
-        detail = _DETAIL.search(text)
-        if detail and _PERSON_REF.search(text):
+        detail = next(
+            (
+                m
+                for pattern in (_DETAIL, _CONDITION, _PERSON_AGE, _NEWS, _PHYSICAL, _DEMONYM)
+                for m in pattern.finditer(text)
+                if not _about_self(text, m.start())
+            ),
+            None,
+        )
+        if detail and (_PERSON_REF.search(text) or _ENGLISH_PERSON.search(text)):
             start = min(detail.start(), places[0][0])
             yield "combination", start, max(detail.end(), places[0][1])
