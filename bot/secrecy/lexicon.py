@@ -60,8 +60,12 @@ def french_words() -> frozenset[str]:
     return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The folded words of a space-separated list."""
     return frozenset(fold(w) for w in text.split())
+
+
+_words = words
 
 
 def _lines(name: str) -> frozenset[str]:

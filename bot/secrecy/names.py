@@ -145,6 +145,25 @@ _OFFICE_BEFORE = re.compile(
 )
 
 
+_TITLE_BEFORE = lx.words(
+    "juge procureur procureure substitut avocat avocate maitre commissaire inspecteur "
+    "inspectrice capitaine lieutenant commandant professeur professeure"
+)
+_EVENT_BEFORE = re.compile(
+    r"(?i:\b(?:formation|webinaire|webinar|conf[ée]rence|colloque|s[ée]minaire|atelier|"
+    r"journ[ée]e\s+d['’][ée]tudes?|masterclass|table\s+ronde|podcast|[ée]mission|interview|"
+    r"entrevue|livre|ouvrage|article|th[ée]orie|approche|m[ée]thode)s?\b[^.!?\n]{0,30}?"
+    r"\b(?:avec|de|d['’]|par|anim[ée]e?\s+par|donn[ée]e?\s+par|sign[ée]e?\s+par)\s*$)"
+)
+
+
+def _speaker_or_title(text: str, ws: list[Word], i: int) -> bool:
+    """« le juge Martin », « une formation avec Isabelle Filliozat »: a professional, a speaker."""
+    if i > 0 and ws[i - 1].key in _TITLE_BEFORE:
+        return True
+    return _EVENT_BEFORE.search(text[max(0, ws[i].start - 60) : ws[i].start]) is not None
+
+
 def _colleague_before(text: str, start: int) -> bool:
     """« ma collègue Julie Martin », « notre cheffe, Anne Roy »: someone of the team."""
     return _COLLEAGUE_BEFORE.search(text[max(0, start - 40) : start]) is not None
@@ -271,13 +290,12 @@ def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
             continue
         if famous_at(text, w.start) or _public_office(text, w.start):
             continue
-        if _colleague_before(text, w.start):
+        if _colleague_before(text, w.start) or _speaker_or_title(text, ws, i):
             continue
         first = _is_first_name(w, text)
         nxt = ws[i + 1] if i + 1 < len(ws) else None
-        adjacent = (
-            nxt is not None and 0 < nxt.start - w.end <= _GAP_MAX and " " in text[w.end : nxt.start]
-        )
+        gap = text[w.end : nxt.start] if nxt is not None else ""
+        adjacent = 0 < len(gap) <= _GAP_MAX and " " in gap and not any(c in gap for c in ".!?;:")
         if first:
             m = _INITIAL_AFTER.match(text, w.end)
             if m and w.capital:  # « Léa B. »
@@ -297,6 +315,8 @@ def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
             and not nxt.capital
             and w.key in lx.first_names()
             and w.key not in lx.FIELD_WORDS
+            and w.key not in lx.TITLES
+            and nxt.key not in lx.TITLES
             and not text[w.end : nxt.start].strip()
             and lx.surnames().plain(nxt.key)
             and nxt.key not in lx.first_names()
@@ -333,8 +353,13 @@ _QUOTED_NICKNAME = re.compile(
 )
 
 
+_SAYING = re.compile(r"(?i:\b(?:on|je|tu|il|elle|nous|vous|ils|elles|comme)\s+$)")
+
+
 def nicknames(text: str) -> Iterator[Hit]:
     for m in _NICKNAME.finditer(text):
+        if _SAYING.search(text, 0, m.start()):
+            continue  # « on dit « le petit Prince » »: a saying, not a nickname
         if re.match(r"\s*[«\"“]?\s*\S", text[m.end() : m.end() + 5]):
             yield "name", m.start(), m.end()
     for m in _QUOTED_NICKNAME.finditer(text):
@@ -413,9 +438,11 @@ _CLAUSE_END = re.compile(r"\s*(?:[,!?…]|\.(?!\w)|$)")
 
 
 def _vocative(text: str, w: Word) -> bool:
-    """« Tu as raison Karim, … », « Je te le renvoie, Sophie. »: the colleague spoken to."""
+    """« Je te le renvoie, Sophie. », « Tu viens, Marc ? »: the colleague spoken to."""
     if not _CLAUSE_END.match(text, w.end) or _AGE_AFTER.match(text, w.end):
         return False
+    if not text[: w.start].rstrip().endswith(","):
+        return False  # « Tu connais Kevin ? » speaks of Kevin
     clause_start = max(text.rfind(c, 0, w.start) for c in ".!?\n") + 1
     return _SECOND_PERSON.search(text, clause_start, w.start) is not None
 
@@ -448,6 +475,10 @@ def _unknown_name_of_child(text: str, ws: list[Word], i: int) -> bool:
         return False
     if w.key in lx.french_words() or w.key.endswith(_DEMONYM_ENDINGS):
         return False  # « le petit Prince », « le jeune Québécois »
+    if _PLACE_BEFORE.search(text, 0, w.start):
+        return False  # « à Chibougamau, 5 ans en protection »: a place
+    if i > 0 and famous_at(text, ws[i - 1].start):
+        return False  # « le petit Prince »
     after_child = i > 0 and ws[i - 1].key in _CHILD_BEFORE and not _sentence_start(text, w.start)
     return after_child or _STRICT_AGE_AFTER.match(text, w.end) is not None
 
@@ -460,6 +491,8 @@ def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> I
             continue
         if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
             continue
+        if _speaker_or_title(text, ws, i):
+            continue
         age_after = _AGE_AFTER.match(text, w.end) is not None
         if not _is_first_name(w, text, opening=age_after):
             if _unknown_name_of_child(text, ws, i):  # « la petite Ayanna », « Kenzo, 15 ans »
@@ -468,7 +501,7 @@ def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> I
         if _addressing(text, ws, i):
             continue
         if age_after or _near_person_cue(ws, i, text):
-            if not famous_at(text, w.start):
+            if not famous_at(text, w.start) and not (i > 0 and famous_at(text, ws[i - 1].start)):
                 yield "name", w.start, w.end
             continue
         if fiction is None:
@@ -501,7 +534,7 @@ def model_names(
             continue
         if famous_at(text, ent.start) or _public_office(text, ent.start):
             continue
-        if _colleague_before(text, ent.start):
+        if _colleague_before(text, ent.start) or _speaker_or_title(text, ws, first_i):
             continue
         if inside[0].key in {"saint", "sainte", "st", "ste"}:
             continue
@@ -536,6 +569,8 @@ def model_names(
             continue
         if w.key in lx.french_words() and w.key not in lx.first_names():
             continue  # « Revue Esprit »: a capitalised ordinary word
+        if w.key not in lx.first_names() and _PLACE_BEFORE.search(text, 0, w.start):
+            continue  # « je travaille à Aurillac »: a place spaCy took for a person
         if _near_person_cue(ws, starts[w.start], text):
             yield "name", w.start, w.end
             continue
@@ -543,6 +578,9 @@ def model_names(
             cue = _person_cue(ws, text) and _FICTION.search(text) is None
         if cue:
             yield "name", w.start, w.end
+
+
+_PLACE_BEFORE = re.compile(r"(?i:\b(?:[àa]|au|en|in|from|pr[èe]s\s+de|vers|sur)\s+$)")
 
 
 def _preceded_by_structure(ws: list[Word], i: int) -> bool:

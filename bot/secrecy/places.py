@@ -192,8 +192,9 @@ _ROLE = (
     r"atsem|aesh|avs|taxi|ambulancier"
 )
 _ROLE_AT_PLACE = re.compile(
-    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur)\s*(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|"
-    r"nouvel(?:le)?\s+|nouveau\s+)?(?:" + _ROLE + r")\b(?P<rest>[^.!?\n]{0,60}))"
+    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|une?|(?:un|le)\s+couple\s+d[e']|les)\s*"
+    r"(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|derni[èe]re?\s+|nouvel(?:le)?\s+|nouveau\s+)?"
+    r"(?:" + _ROLE + r")s?\b(?P<rest>[^.!?\n]{0,60}))"
 )
 # « la fille du pharmacien », « la femme du maire », « le petit-fils de l'épicier »: one family
 _KIN_OF_ROLE = re.compile(
@@ -215,7 +216,7 @@ _RUNS_BUSINESS = re.compile(
 )
 # what makes a role-holder in a place someone followed rather than a partner of the service
 _SENSITIVE = re.compile(
-    r"(?i:drogu\w*|alcool\w*|agress\w*|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
+    r"(?i:drogu\w*|alcool\w*|agress\w*|\bdes\s+bleus\b|ecchymoses?|coquards?|burn-?out|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
     r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
     r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
     r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
@@ -228,7 +229,9 @@ _SENSITIVE = re.compile(
 _UNIQUE = re.compile(
     r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
     r"éen|éenne|ain|aine)\b|"
-    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui)\b|"
+    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui|du|de\s+la|de\s+l['’]|dans|au|en)\b|"
+    r"\bthe\s+only\s+(?:\w+\s+){0,2}?(?:kid|child|family|girl|boy|woman|man|teen|student|"
+    r"doctor|nurse|teacher|one)\b|"
     r"\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
     r"(?:famille|enfant|jeune|personne|femme|homme|fille|gar[çc]on|[ée]l[èe]ve|m[èe]re|p[èe]re|"
     r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|noire?|arabe|musulmane?|juif|juive|"
@@ -262,7 +265,7 @@ _DETAIL = re.compile(
 )
 _PERSON_REF = re.compile(
     r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
-    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|petite?|gamine?|"
+    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|petite?|gamine?|gars|"
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
     r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
     r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
@@ -270,7 +273,9 @@ _PERSON_REF = re.compile(
     r"personne|enfant)|ce\s+(?:monsieur|jeune|gar[çc]on|p[èe]re|couple|b[ée]b[ée]|patient)|"
     r"(?:mon|ma)\s+(?:usag[eè]re?|patiente?|cliente?|r[ée]sidente?|b[ée]n[ée]ficiaire|"
     r"jeune|suivie?)|(?:sa|son|ses)\s+(?:m[èe]re|p[èe]re|fils|fille|enfants?|femme|mari|"
-    r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\bil\b|\blui\b))"
+    r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\blui\b|"
+    r"\bil\b(?!\s+(?:y\s+a|faut|s['’]agit|semble|reste|manque|existe|para[iî]t|suffit|"
+    r"est\s+(?:possible|important|normal|difficile|urgent|temps|question))\b)))"
 )
 
 _ENGLISH_PERSON = re.compile(
@@ -294,7 +299,8 @@ _PERSON_AGE = re.compile(
     r"m[èe]re|p[èe]re|maman|papa|b[ée]b[ée]|patiente?|r[ée]sidente?|usag[eè]re?|mineure?|petite?|"
     r"grand-m[èe]re|grand-p[èe]re|retrait[ée]e?|aîn[ée]e?|a[îi]n[ée]e?|cadette?|benjamine?|"
     r"veuve?|veuf|voisine?)\s+(?:de|d['’]|âg[ée]e?\s+de)\s*\d{1,3}\s*(?:ans|mois)\b|"
-    r"\b\d{1,2}[\s-]?(?:y/?o|yo|year[\s-]old|years[\s-]old)\b)"
+    r"\b\d{1,2}[\s-]?(?:y/?o|yo|year[\s-]old|years[\s-]old)\b|"
+    r"\b(?:girl|boy|kid|teen|man|woman|mom|mum|dad|lady|guy)\s*[,(]\s*\d{1,2}\s*[,)])"
 )
 # the local news or the talk of the place: « on en a parlé à Radio-Canada », « la une du journal »
 _NEWS = re.compile(
@@ -308,7 +314,7 @@ _NEWS = re.compile(
 _PHYSICAL = re.compile(
     r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
     r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
-    r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|canne\s+blanche|"
+    r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|chaise\s+roulante|canne\s+blanche|"
     r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"
 )
 # a minority said of one household or person: « une famille portugaise », « le jeune musulman »
@@ -324,7 +330,24 @@ _DEMONYM = re.compile(
     r"maghr[ée]bine?|turque|kurde|tamoule?|chinoise?)\b|"
     r"\b[A-Z][a-z]+(?:an|ian|ese|ish|i)\s+(?:mum|mom|dad|family|woman|man|kid|girl|boy|teen)\b)"
 )
-_SELF_SENTENCE = re.compile(r"(?i:^\W*(?:moi\b|je\b|j['’]|i['’]m\b|i\s+am\b|as\s+a\b))")
+_SELF_SENTENCE = re.compile(
+    r"(?i:\W*(?:moi\b|perso\b|je\s+suis\b|j['’]suis\b|je\s+travaille|je\s+bosse|j['’]habite|"
+    r"je\s+vis\b|je\s+viens\b|j['’]exerce|j['’]ai\s+\d+\s+ans|mon\s+(?:premier\s+)?poste|"
+    r"i['’]m\b|i\s+am\b|i\s+work|i\s+live|as\s+a\b))"
+)
+
+
+# « les enfants autistes », « des personnes âgées atteintes d'Alzheimer »: a category, no one
+_GENERIC_BEFORE = re.compile(
+    r"(?i:\b(?:enfants|personnes|jeunes|parents|familles|femmes|hommes|adultes|ados|"
+    r"adolescent(?:e)?s|[ée]l[èe]ves|mineur(?:e)?s|r[ée]sident(?:e)?s|patient(?:e)?s|a[îi]n[ée](?:e)?s|"
+    r"gens|usag[eè]r(?:e)?s|b[ée]n[ée]ficiaires|kids|children|people|families|teens|adults|"
+    r"students|seniors|parents)(?:\s+[\wÀ-ÿ'’-]+){0,2}\s*$)"
+)
+
+
+def _generic(text: str, start: int) -> bool:
+    return _GENERIC_BEFORE.search(text[max(0, start - 50) : start]) is not None
 
 
 def _about_self(text: str, start: int) -> bool:
@@ -410,11 +433,12 @@ def _one_word_places(text: str) -> list[tuple[int, int]]:
 
 
 def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
-    places = _small_places(text, entities)
+    # « Je suis à Vesoul », « je travaille à Dinan »: the member's own place points at no one
+    places = [p for p in _small_places(text, entities) if not _about_self(text, p[0])]
     sensitive = _SENSITIVE.search(text) is not None or _DETAIL.search(text) is not None
     for m in _KIN_OF_ROLE.finditer(text):
         yield "combination", m.start(), m.end()
-    role_places = places + _one_word_places(text)
+    role_places = places + [p for p in _one_word_places(text) if not _about_self(text, p[0])]
     for m in _RUNS_BUSINESS.finditer(text):
         if sensitive and any(m.start("rest") <= s <= m.end() + 5 for s, _ in role_places):
             yield "combination", m.start(), m.end()
@@ -429,16 +453,18 @@ def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
     for m in _UNIQUE.finditer(text):
         if role_places or _DETAIL.search(text):
             yield "combination", m.start(), m.end()
-    if places:
+    if role_places:
+        places = role_places
         detail = next(
             (
                 m
                 for pattern in (_DETAIL, _CONDITION, _PERSON_AGE, _NEWS, _PHYSICAL, _DEMONYM)
                 for m in pattern.finditer(text)
-                if not _about_self(text, m.start())
+                if not _about_self(text, m.start()) and not _generic(text, m.start())
             ),
             None,
         )
-        if detail and (_PERSON_REF.search(text) or _ENGLISH_PERSON.search(text)):
+        person = _PERSON_REF.search(text) or _ENGLISH_PERSON.search(text)
+        if detail and (person or _PERSON_AGE.search(text)):
             start = min(detail.start(), places[0][0])
             yield "combination", start, max(detail.end(), places[0][1])
