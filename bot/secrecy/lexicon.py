@@ -82,8 +82,14 @@ def communities() -> frozenset[str]:
 
 @cache
 def famous() -> frozenset[str]:
-    """Fictional characters, famous cases and public figures (``celebres.txt``), folded."""
-    return _lines("celebres.txt")
+    """Fictional characters, famous cases and public figures (``celebres.txt``), folded.
+
+    A single word that is also a first name (« Fanny », « Marius ») is left out: a child can
+    bear it; the fiction cues of ``names`` handle the character.
+    """
+    return frozenset(
+        name for name in _lines("celebres.txt") if " " in name or name not in first_names()
+    )
 
 
 # Words that can follow a civility without being a name.
@@ -148,7 +154,7 @@ PUBLIC_FIGURES: Final = _words(
     "macron borne attal barnier bayrou lecornu hollande sarkozy chirac mitterrand taquet "
     "laforcade borloo veil badinter legault trudeau carney poilievre charest couillard "
     "marois laurent lionel-groulx"
-) | frozenset(name for name in famous() if " " not in name and name not in first_names())
+) | frozenset(name for name in famous() if " " not in name)
 
 # Words before a name-looking word that make it a place, a structure or a citation.
 NOT_PERSON_BEFORE: Final = _words(

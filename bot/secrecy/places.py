@@ -164,11 +164,11 @@ _LOCALITY_NOUN = re.compile(
 )
 # « à Pont-Rouge », « de Val-des-Bois », « à Ferrières-en-Gâtinais »: a compound place name
 _COMPOUND_PLACE = re.compile(
-    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’]+"
+    r"(?:\b(?:[àaÀA]|[Dd]e|[Dd]u|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’]+"
     r"(?:-[\wÀ-ÿ'’]+)+)"
 )
 _SMALL_PLACE_NAME = re.compile(
-    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>(?:Saint|Sainte|St|Ste|"
+    r"(?:\b(?:[àaÀA]|[Dd]e|[Dd]u|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>(?:Saint|Sainte|St|Ste|"
     r"Notre-Dame|Lac|Mont|Pointe|Rivi[èe]re|Val|Port|Bois|Cap|Grand|Petit|Petite|Les|La|Le|L['’])"
     r"[\-\s][A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
 )
