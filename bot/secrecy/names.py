@@ -90,10 +90,15 @@ def _sentence_start(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n:;…"
 
 
+_SAINTS = frozenset({"saint", "sainte", "st", "ste"})
+
+
 def _is_first_name(w: Word, text: str, *, opening: bool = False) -> bool:
     """A first name; ``opening``: an ambiguous one may start a sentence (« Rose, 4 ans, … »)."""
     names = lx.first_names()
     parts = w.key.split("-")
+    if len(parts) > 1 and parts[0] in _SAINTS:
+        return False  # « Saint-Honoré », « Sainte-Julie »: a place
     if w.key not in names and not (len(parts) > 1 and all(p in names for p in parts)):
         return False
     if w.key in lx.FIELD_WORDS or w.key in lx.TITLES or w.key in lx.BIG_PLACES:
@@ -536,8 +541,8 @@ def model_names(
             continue
         if _colleague_before(text, ent.start) or _speaker_or_title(text, ws, first_i):
             continue
-        if inside[0].key in {"saint", "sainte", "st", "ste"}:
-            continue
+        if inside[0].key.split("-")[0] in _SAINTS:
+            continue  # « Saint-Honoré », « Sainte Adèle »: a place or a church
         meaningful = [
             w
             for w in inside

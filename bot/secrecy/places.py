@@ -189,7 +189,7 @@ _ROLE = (
     r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
     r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
     r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
-    r"atsem|aesh|avs|taxi|ambulancier"
+    r"atsem|aesh|avs|taxi|ambulancier|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
 )
 _ROLE_AT_PLACE = re.compile(
     r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|une?|(?:un|le)\s+couple\s+d[e']|les)\s*"
@@ -216,7 +216,8 @@ _RUNS_BUSINESS = re.compile(
 )
 # what makes a role-holder in a place someone followed rather than a partner of the service
 _SENSITIVE = re.compile(
-    r"(?i:drogu\w*|alcool\w*|agress\w*|\bdes\s+bleus\b|ecchymoses?|coquards?|burn-?out|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
+    r"(?i:drogu\w*|alcool\w*|agress\w*|scarif\w*|automutil\w*|surdose|overdose|"
+    r"tentative\s+de\s+suicide|\bts\b(?=\s+(?:hier|cette|ce|la|le|samedi|dimanche|lundi))|\bdes\s+bleus\b|ecchymoses?|coquards?|burn-?out|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
     r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
     r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
     r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
@@ -267,7 +268,8 @@ _PERSON_REF = re.compile(
     r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
     r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|petite?|gamine?|gars|"
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
-    r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
+    r"une?\s+(?:(?:vieux|vieille|jeune|petite?|grande?|pauvre|autre)\s+)?"
+    r"(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|a[îi]n[ée]e?|gamine?|gars|"
     r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
     r"personne|veuve?|veuf|retrait[ée]e?)|cette\s+(?:dame|femme|jeune|ado|famille|m[èe]re|"
     r"personne|enfant)|ce\s+(?:monsieur|jeune|gar[çc]on|p[èe]re|couple|b[ée]b[ée]|patient)|"
@@ -313,6 +315,7 @@ _NEWS = re.compile(
 # what a passer-by would recognise: « roux, avec une cicatrice », « une prothèse à la jambe »
 _PHYSICAL = re.compile(
     r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
+    r"unijambiste|manchot(?:e)?|b[èe]gue|bossue?|"
     r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
     r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|chaise\s+roulante|canne\s+blanche|"
     r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"

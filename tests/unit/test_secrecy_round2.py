@@ -145,6 +145,10 @@ def test_places_that_are_also_names_stay_names() -> None:
         # uniqueness, roles
         "La dernière institutrice de l'école de Saint-Urbain a fait un burn-out.",
         "Un réfugié, le seul du village de Champtocé, est menacé par des voisins.",
+        "Le trésorier bénévole de la fanfare de Quintin vole dans la caisse pour ses dettes.",
+        "Le gardien de but des Harfangs de Saint-Ubalde, 16 ans, se scarifie.",
+        "Une aînée aveugle de Saint-Armand vit seule avec ses chats.",
+        "Un vieux monsieur unijambiste au bout du rang à Saint-Pie ne mange plus.",
     ],
 )
 def test_details_that_point_at_someone_in_a_small_place(text: str) -> None:
@@ -179,6 +183,7 @@ def test_a_room_in_a_care_home_is_an_address(text: str) -> None:
         "Le CLSC de Matane cherche une TS pour le soutien à domicile.",
         "Le congrès aura lieu à Rivière-du-Loup en mai, inscrivez-vous.",
         "La seule chose qui marche à Rimouski, c'est le transport adapté.",
+        "J'ai grandi à Saint-Honoré, un petit village, je comprends les familles isolées.",
         # rooms outside a care home
         "Rendez-vous salle 2.12 au palais de justice.",
     ],
