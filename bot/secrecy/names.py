@@ -137,8 +137,8 @@ def _not_person_context(ws: list[Word], i: int) -> bool:
 
 
 _FICTION = re.compile(
-    r"(?i:\b(?:(?:re)?lu|relis|relire|lire|vu|revu|regard[ée]|[ée]cout[ée])\s+(?:les?|la|l['’]|un|une)\s*"
-    r"(?-i:[A-ZÀ-Ý])|\b(?:roman|conte|film|s[ée]rie|livre|bouquin|personnage|h[ée]ro[ïi]ne|"
+    r"(?i:\b(?:(?:re)?lu|relis|relire|lire|vu|revu|regard[ée]|[ée]cout[ée])\s+"
+    r"(?:[«\"“]\s*(?:(?:les?|la|l['’]|un|une)\s*)?|(?:les?|la|l['’]|un|une)\s*)(?-i:[A-ZÀ-Ý\d])|\b(?:roman|conte|film|s[ée]rie|livre|bouquin|personnage|h[ée]ro[ïi]ne|"
     r"t[ée]l[ée]-?s[ée]rie|dessin\s+anim[ée]|bande\s+dessin[ée]e|novel|movie|character|"
     r"fairy\s+tale|disney)s?\b|\bcomme\s+dans\s+(?-i:[A-ZÀ-Ý]))"
 )
@@ -167,6 +167,11 @@ def _speaker_or_title(text: str, ws: list[Word], i: int) -> bool:
     if i > 0 and ws[i - 1].key in _TITLE_BEFORE:
         return True
     return _EVENT_BEFORE.search(text[max(0, ws[i].start - 60) : ws[i].start]) is not None
+
+
+def _fiction_without_age(text: str) -> bool:
+    """A message about a book or a film that gives nobody's age: its names are characters."""
+    return _FICTION.search(text) is not None and _AGE.search(text) is None
 
 
 def _colleague_before(text: str, start: int) -> bool:
@@ -297,6 +302,8 @@ def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
             continue
         if _colleague_before(text, w.start) or _speaker_or_title(text, ws, i):
             continue
+        if _fiction_without_age(text):
+            continue
         first = _is_first_name(w, text)
         nxt = ws[i + 1] if i + 1 < len(ws) else None
         gap = text[w.end : nxt.start] if nxt is not None else ""
@@ -358,6 +365,11 @@ _QUOTED_NICKNAME = re.compile(
 )
 
 
+# « Je me présente : Aurélie, 32 ans », « moi c'est Karim »: the member introduces themself
+_SELF_NAMING = re.compile(
+    r"(?i:\b(?:je\s+me\s+pr[ée]sente|je\s+m['’]appelle|moi\s*,?\s*c['’]est|c['’]est\s+moi|"
+    r"my\s+name\s+is|i['’]m|ici\s+c['’]est)\s*[:,]?\s*$)"
+)
 _SAYING = re.compile(r"(?i:\b(?:on|je|tu|il|elle|nous|vous|ils|elles|comme)\s+$)")
 
 
@@ -503,7 +515,7 @@ def lone_names(text: str, ws: list[Word], taken: Sequence[tuple[int, int]]) -> I
             if _unknown_name_of_child(text, ws, i):  # « la petite Ayanna », « Kenzo, 15 ans »
                 yield "name", w.start, w.end
             continue
-        if _addressing(text, ws, i):
+        if _addressing(text, ws, i) or _SELF_NAMING.search(text, 0, w.start):
             continue
         if age_after or _near_person_cue(ws, i, text):
             if not famous_at(text, w.start) and not (i > 0 and famous_at(text, ws[i - 1].start)):
@@ -540,6 +552,8 @@ def model_names(
         if famous_at(text, ent.start) or _public_office(text, ent.start):
             continue
         if _colleague_before(text, ent.start) or _speaker_or_title(text, ws, first_i):
+            continue
+        if _fiction_without_age(text) or _SELF_NAMING.search(text, 0, ent.start):
             continue
         if inside[0].key.split("-")[0] in _SAINTS:
             continue  # « Saint-Honoré », « Sainte Adèle »: a place or a church

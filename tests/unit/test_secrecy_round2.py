@@ -88,6 +88,8 @@ def test_the_shipped_help_lines_are_services_not_phones() -> None:
         "Le juge Martin part à la retraite en juin.",
         "Le numéro d'Info Escroqueries est gratuit pour les personnes âgées.",
         "On dit « le petit Prince » pour l'enfant roi.",
+        "Je me présente : Lorène, 31 ans, éducatrice à Morlaix.",
+        "Vous avez vu « Les 400 coups » ? Antoine Doinel, c'est l'ASE d'avant.",
     ],
 )
 def test_colleagues_characters_public_figures_and_speakers_are_not_names(text: str) -> None:
