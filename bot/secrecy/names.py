@@ -138,7 +138,8 @@ def _not_person_context(ws: list[Word], i: int) -> bool:
 
 _FICTION = re.compile(
     r"(?i:\b(?:(?:re)?lu|relis|relire|lire|vu|revu|regard[ée]|[ée]cout[ée])\s+"
-    r"(?:[«\"“]\s*(?:(?:les?|la|l['’]|un|une)\s*)?|(?:les?|la|l['’]|un|une)\s*)(?-i:[A-ZÀ-Ý\d])|\b(?:roman|conte|film|s[ée]rie|livre|bouquin|personnage|h[ée]ro[ïi]ne|"
+    r"(?:[«\"“]\s*(?:(?:les?|la|l['’]|un|une)\s*)?|(?:les?|la|l['’]|un|une)\s*)(?-i:[A-ZÀ-Ý\d])|"
+    r"\b(?:(?:re)?lu|relis|relire|lire)\s+(?-i:[A-ZÀ-Ý])|\b(?:roman|conte|film|s[ée]rie|livre|bouquin|personnage|h[ée]ro[ïi]ne|"
     r"t[ée]l[ée]-?s[ée]rie|dessin\s+anim[ée]|bande\s+dessin[ée]e|novel|movie|character|"
     r"fairy\s+tale|disney)s?\b|\bcomme\s+dans\s+(?-i:[A-ZÀ-Ý]))"
 )

@@ -41,6 +41,31 @@ _ADDRESS = re.compile(
     r"|(?i:" + _WEAK_STREET + r")" + _SP + r"+" + _ARTICLE + r"(?:" + _NAME_WORD + r"|\d{1,4}\b))"
 )
 # « habite rue des Lilas », « vit au bout du rang 4 »: a street without a number, with living words
+# « avenue de Morges 47 », « rue de la Station 12 »: the number after the street (Belgium,
+# Switzerland)
+_NUMBER_AFTER = re.compile(
+    r"(?<![\w])(?:(?i:"
+    + _STRONG_STREET
+    + r"|place|route|quai|chemin)"
+    + _SP
+    + r"+"
+    + _ARTICLE
+    + r"(?:"
+    + _NAME_WORD
+    + r")(?:"
+    + _SP
+    + r"(?:"
+    + _NAME_WORD
+    + r"))?"
+    + _SP
+    + r"+\d{1,4}(?:"
+    + _SP
+    + r"?(?i:bis|ter|[a-d]))?(?!"
+    + _SP
+    + r"*(?:ans|an|h|heures?|%|€|\$|"
+    r"mois|jours?|semaines?|km|min|personnes|places|fois|janv\w*|f[ée]v\w*|mars|avr\w*|mai|"
+    r"juin|juil\w*|ao[ûu]t|sept\w*|oct\w*|nov\w*|d[ée]c\w*)\b)(?![\w,.]\d)\b)"
+)
 _LIVES_ON = re.compile(
     r"(?i:\b(?:habite|habitent|vit|vivent|demeure|domicili[ée]e?s?|log[ée]e?s?|reste|restent)\b"
     r"[^.!?\n]{0,25}?\b(?:" + _STRONG_STREET + r"|rang|route|lotissement|r[ée]sidence|cit[ée]|"
@@ -131,6 +156,11 @@ def addresses(text: str) -> Iterator[Hit]:
             yield "address", m.start(), m.end()
     for m in _CA_POSTCODE.finditer(text):
         yield "address", m.start(), m.end()
+    for m in _NUMBER_AFTER.finditer(text):
+        sentence = _sentence(text, m.start(), m.end())
+        if _VENUE.search(sentence) and not _LIVING.search(sentence):
+            continue
+        yield "address", m.start(), m.end()
     yield from rooms(text)
 
 
@@ -189,7 +219,7 @@ _ROLE = (
     r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
     r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
     r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
-    r"atsem|aesh|avs|taxi|ambulancier|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
+    r"atsem|aesh|avs|taxi|ambulancier|[ée]duc(?:atrice|ateur)?|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
 )
 _ROLE_AT_PLACE = re.compile(
     r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|une?|(?:un|le)\s+couple\s+d[e']|les)\s*"
@@ -367,9 +397,27 @@ _STREET_NAME = re.compile(
 _ONE_WORD_PLACE = re.compile(r"\b(?:[àa]|de|d['’])\s*(?P<place>[A-ZÀ-Ý][a-zà-ÿ'’]{3,})\b")
 
 
+_ACRONYM_MAX_LEN = 2
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\wÀ-ÿ'’]+(?:[-\s][A-ZÀ-Ý][\wÀ-ÿ'’]+)*")
 # « a kid from Kuujjuaq », « in Roberval »: an English sentence names its places this way
 _ENGLISH_PLACE = re.compile(r"\b(?:in|from|near|outside)\s+(?P<place>[A-Z][\w'’\-]{3,})")
+
+
+# « l'US Plouay », « le FC Saxon », « les Castors de Saint-Ambroise »: a local club names its town
+_CLUB = re.compile(
+    r"\b(?:US|AS|FC|SC|ES|AJ|CS|RC|JS|SO|AC|ASC|USM|ESC|HC|BC|VC|TC|JA|UA|CO|EC|SA|"
+    r"(?i:stade|olympique|racing|sporting|union\s+sportive|entente|amicale|[ée]toile|"
+    r"association\s+sportive|club))\s+(?:(?i:de|du|d['’])\s*)?(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’-]+)"
+)
+
+
+def _clubs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _CLUB.finditer(text):
+        key = fold(m["place"])
+        if key not in lx.BIG_PLACES and key not in lx.FIELD_WORDS and len(key) > _ACRONYM_MAX_LEN:
+            spans.append(m.span("place"))
+    return spans
 
 
 def _communities(text: str) -> list[tuple[int, int]]:
@@ -399,7 +447,7 @@ def _english_places(text: str) -> list[tuple[int, int]]:
 
 def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
     spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
-    spans += _communities(text) + _english_places(text)
+    spans += _communities(text) + _english_places(text) + _clubs(text)
     spans += [m.span() for m in _STREET_NAME.finditer(text)]
     spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
     for m in _COMPOUND_PLACE.finditer(text):

@@ -160,6 +160,39 @@ def test_details_that_point_at_someone_in_a_small_place(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Elle vit rue des Peupliers 9 avec ses deux enfants.",
+        "l'ado du chemin des Vignes 14 à Pully",
+    ],
+)
+def test_a_number_after_the_street_is_an_address(text: str) -> None:
+    assert "address" in Guard(None).kinds_found(text, ref_year=REF_YEAR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On prend la route 117 vers Mont-Laurier pour la formation.",
+        "Rendez-vous place Royale 2 juin à 10h.",
+        "Le chemin Saint-Louis 3 fois par semaine, on fait du porte-à-porte.",
+        "Le bureau est avenue Louise 2025, c'est le siège.",
+    ],
+)
+def test_roads_dates_and_counts_after_a_street_are_not_addresses(text: str) -> None:
+    assert "address" not in Guard(None).kinds_found(text, ref_year=REF_YEAR)
+
+
+def test_a_local_clubs_town_is_a_small_place() -> None:
+    assert "combination" in kinds("Le coach des U15 de l'ES Quessoy a été signalé par un parent.")
+    assert kinds("L'AS Monaco finance un programme pour les jeunes.") == []
+
+
+def test_a_book_read_and_its_author() -> None:
+    assert kinds("Quelqu'un a lu Kukum de Michel Jean ? Magnifique.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "EHPAD Les Glycines, chambre 12 : la dame ne mange plus.",
         "Au CHSLD, 3e étage, chambre 310, une résidente reçoit des menaces.",
     ],
