@@ -7,6 +7,7 @@ everything else here is a short hand-written list. All comparisons use ``bot.tex
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -78,6 +79,15 @@ def _lines(name: str) -> frozenset[str]:
 def communities() -> frozenset[str]:
     """First Nations and Inuit communities (``communautes.txt``): small places, always."""
     return _lines("communautes.txt")
+
+
+@cache
+def famous_by_first() -> dict[str, tuple[str, ...]]:
+    """The famous names grouped by their first word (« claire » → « claire hedon »)."""
+    groups: dict[str, list[str]] = {}
+    for name in famous():
+        groups.setdefault(re.split(r"[\s'’-]", name, maxsplit=1)[0], []).append(name)
+    return {first: tuple(names) for first, names in groups.items()}
 
 
 @cache

@@ -180,12 +180,21 @@ def _colleague_before(text: str, start: int) -> bool:
     return _COLLEAGUE_BEFORE.search(text[max(0, start - 40) : start]) is not None
 
 
+_FIRST_TOKEN = re.compile(r"[^\s'’-]+")
+
+
 def famous_at(text: str, start: int) -> bool:
     """A famous or fictional name (``celebres.txt``) starts at ``start`` (« Claire Hédon »)."""
+    first = _FIRST_TOKEN.match(text, start)
+    if first is None:
+        return False
+    candidates = lx.famous_by_first().get(fold(first[0]), ())
+    if not candidates:
+        return False
     head = fold(text[start : start + 40])
     return any(
         head.startswith(name) and not head[len(name) : len(name) + 1].isalnum()
-        for name in lx.famous()
+        for name in candidates
     )
 
 
@@ -296,14 +305,21 @@ _INITIAL_AFTER = re.compile(r"[ \u00a0]([A-ZÀ-Ý])\.(?!\w)")
 
 
 def full_names(text: str, ws: list[Word]) -> Iterator[Hit]:
-    for i, w in enumerate(ws):
-        if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
+    starts = {w.start: i for i, w in enumerate(ws)}
+    for kind, start, end in _full_name_candidates(text, ws):
+        i = starts[start]
+        if famous_at(text, start) or _public_office(text, start):
             continue
-        if famous_at(text, w.start) or _public_office(text, w.start):
-            continue
-        if _colleague_before(text, w.start) or _speaker_or_title(text, ws, i):
+        if _colleague_before(text, start) or _speaker_or_title(text, ws, i):
             continue
         if _fiction_without_age(text):
+            continue
+        yield kind, start, end
+
+
+def _full_name_candidates(text: str, ws: list[Word]) -> Iterator[Hit]:
+    for i, w in enumerate(ws):
+        if w.key in lx.PUBLIC_FIGURES or _not_person_context(ws, i):
             continue
         first = _is_first_name(w, text)
         nxt = ws[i + 1] if i + 1 < len(ws) else None
