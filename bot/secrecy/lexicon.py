@@ -215,7 +215,7 @@ COMMON_WORDS: Final = _words(
 
 GREETINGS: Final = _words(
     "merci bonjour bonsoir salut coucou hello hey bravo re cc slt bjr ciao allo felicitations "
-    "courage hola yo"
+    "courage hola yo bienvenue bienvenu welcome bisous bises"
 )
 
 # English words spaCy sometimes reads as a person at the start of a sentence (« Any tips? »).

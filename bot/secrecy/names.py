@@ -216,10 +216,22 @@ def _plain_words(ws: Sequence[Word]) -> bool:
     return True
 
 
+_STAFF_ROLE = (
+    r"psy|psychologue|psychiatre|cheffe?(?:\s+de\s+service)?|directrice|directeur|"
+    r"coordonnat(?:rice|eur)|coordinat(?:rice|eur)|format(?:rice|eur)|superviseu(?:r|re|se)|"
+    r"stagiaire|coll[èe]gue|[ée]ducat(?:rice|eur)|[ée]duc|AS|assistante?\s+sociale?|"
+    r"infirmi[èe]re?|m[ée]decin|secr[ée]taire|r[ée]f[ée]rente?|intervenante?|"
+    r"travailleuse\s+sociale|travailleur\s+social|TS|conseill[eè]re?|animat(?:rice|eur)|"
+    r"responsable|cadre|gestionnaire|juriste|avocate?|pr[ée]sidente?|p[ée]dopsychiatre|"
+    r"p[ée]diatre|g[ée]n[ée]raliste|neurologue|orthophoniste|ergoth[ée]rapeute|notaire|huissier|"
+    r"procureure?|substitute?|magistrate?|greffi[èe]re?"
+)
 _COLLEAGUE_BEFORE = re.compile(
-    r"(?i:\b(?:ma|mon|notre|nos|une?|la|le)\s+(?:nouvelle?\s+|nouveau\s+|ancienne?\s+)?"
+    r"(?i:\b(?:(?:ma|mon|notre|nos|une?|la|le)\s+(?:nouvelle?\s+|nouveau\s+|ancienne?\s+)?"
     r"(?:coll[èe]gue|cheffe?(?:\s+de\s+service)?|stagiaire|superviseu(?:r|re|se)|"
-    r"coordonnat(?:rice|eur)|binôme|binome|co-?r[ée]f[ée]rente?)s?\s*,?\s*$)"
+    r"coordonnat(?:rice|eur)|binôme|binome|co-?r[ée]f[ée]rente?)s?|"
+    r"(?:ma|mon|notre|nos)\s+(?:nouvelle?\s+|nouveau\s+|ancienne?\s+)?(?:" + _STAFF_ROLE + r")s?)"
+    r"\s*,?\s*$)"
 )
 
 
@@ -248,20 +260,19 @@ _CIVILITY_WORDS = frozenset(
     ]
 )
 _PARTICLES = {"de", "du", "des", "d", "van", "von", "da", "di", "ben", "el", "al", "le", "la"}
-_STAFF_ROLE = (
-    r"psy|psychologue|psychiatre|cheffe?(?:\s+de\s+service)?|directrice|directeur|"
-    r"coordonnat(?:rice|eur)|coordinat(?:rice|eur)|format(?:rice|eur)|superviseu(?:r|re|se)|"
-    r"stagiaire|coll[èe]gue|[ée]ducat(?:rice|eur)|[ée]duc|AS|assistante?\s+sociale?|"
-    r"infirmi[èe]re?|m[ée]decin|secr[ée]taire|r[ée]f[ée]rente?|intervenante?|"
-    r"travailleuse\s+sociale|travailleur\s+social|TS|conseill[eè]re?|animat(?:rice|eur)|"
-    r"responsable|cadre|gestionnaire|juriste|avocate?|pr[ée]sidente?"
+# professions that serve the people followed (« le Dr Roy, pédopsychiatre au CHU »)
+_CARE_PROFESSION = (
+    r"psy|psychologue|psychiatre|p[ée]dopsychiatre|p[ée]diatre|m[ée]decin|g[ée]n[ée]raliste|"
+    r"neurologue|orthophoniste|avocate?|juge|notaire|juriste|procureure?|greffi[èe]re?"
 )
 # « Mme Leroy, la psy de l'équipe », « M. Roy, notre chef de service »: a colleague, not a case
 _COLLEAGUE_AFTER = re.compile(
     r"\s*,\s*(?i:(?:(?:la|le|l['’]|une?)\s*(?:nouvelle?\s+|nouveau\s+)?(?:" + _STAFF_ROLE + r")"
     r"\b[^.!?\n,]{0,25}?\b(?:de\s+l['’][ée]quipe|du\s+service|de\s+notre|du\s+p[ôo]le|"
     r"de\s+l['’]unit[ée]|de\s+la\s+structure|de\s+l['’]association|du\s+r[ée]seau)|"
-    r"(?:notre|ma|mon|nos)\s+(?:nouvelle?\s+|nouveau\s+)?(?:" + _STAFF_ROLE + r"))\b)"
+    r"(?:notre|ma|mon|nos)\s+(?:nouvelle?\s+|nouveau\s+)?(?:" + _STAFF_ROLE + r")|"
+    r"(?:" + _CARE_PROFESSION + r")\s+(?:au|[àa]\s+la|[àa]\s+l['’]|du|de\s+la|de\s+l['’]|chez)\s*"
+    r"(?=(?-i:[A-ZÀ-Ý])))\b)"
 )
 
 
@@ -589,7 +600,7 @@ def model_names(
             continue
         if _preceded_by_structure(ws, first_i):
             continue
-        if _addressing(text, ws, first_i):
+        if _addressing(text, ws, first_i) or _addressing(text, ws, starts[meaningful[0].start]):
             continue
         if _plain_words(meaningful):
             continue  # « Info Escroqueries », « Any German-speaking »: words, not a name

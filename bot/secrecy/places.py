@@ -445,8 +445,16 @@ def _english_places(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_INDEFINITE_BEFORE = re.compile(r"(?i:\b(?:une?|d['’]une?|des|certaine?s?|petite?s?)\s*$)")
+
+
 def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
+    # « un village », « d'une petite commune »: any village, not one a colleague can find
+    spans = [
+        m.span()
+        for m in _LOCALITY_NOUN.finditer(text)
+        if not _INDEFINITE_BEFORE.search(text, 0, m.start())
+    ]
     spans += _communities(text) + _english_places(text) + _clubs(text)
     spans += [m.span() for m in _STREET_NAME.finditer(text)]
     spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
@@ -470,6 +478,14 @@ def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[in
     return spans
 
 
+_FIRST_NAME_BEFORE = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ'’-]+\s*$")
+
+
+def _is_known_first(text: str, start: int) -> bool:
+    before = _FIRST_NAME_BEFORE.search(text, 0, start)
+    return before is not None and fold(before[0].strip()) in lx.first_names()
+
+
 def _one_word_places(text: str) -> list[tuple[int, int]]:
     """« de Montbrison », « à Vichy »: a capitalised word after de/à that is no person or field."""
     spans = []
@@ -479,6 +495,8 @@ def _one_word_places(text: str) -> list[tuple[int, int]]:
             continue
         if key in lx.first_names() and key not in lx.first_names().words:
             continue
+        if _FIRST_NAME_BEFORE.search(text, 0, m.start()) and _is_known_first(text, m.start()):
+            continue  # « Delphine de Vigan »: a particle name, not a place
         spans.append(m.span("place"))
     return spans
 

@@ -89,6 +89,11 @@ def test_the_shipped_help_lines_are_services_not_phones() -> None:
         "Le numéro d'Info Escroqueries est gratuit pour les personnes âgées.",
         "On dit « le petit Prince » pour l'enfant roi.",
         "Je me présente : Lorène, 31 ans, éducatrice à Morlaix.",
+        "Bienvenue Hamid dans le groupe, tu viens de quelle région ?",
+        "Notre directrice, Mme Pelletier, a validé la formation.",
+        "J'ai parlé avec le Dr Ouellet, pédopsychiatre au CHU, pour une conférence.",
+        "Le maire d'une petite commune peut-il demander des infos sur une famille suivie ?",
+        "Dans le roman de Delphine de Vigan, la mère bipolaire m'a bouleversée.",
         "Vous avez vu « Les 400 coups » ? Antoine Doinel, c'est l'ASE d'avant.",
     ],
 )
@@ -109,6 +114,10 @@ def test_colleagues_characters_public_figures_and_speakers_are_not_names(text: s
 )
 def test_names_the_new_rules_must_not_lose(text: str) -> None:
     assert "name" in kinds(text)
+
+
+def test_a_followed_person_named_with_her_job_stays_a_name() -> None:
+    assert kinds("Mme Durand, infirmière au CHU, est frappée par son mari.") == ["civility_name"]
 
 
 def test_famous_single_first_names_stay_first_names() -> None:
