@@ -219,10 +219,12 @@ _ROLE = (
     r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
     r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
     r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
-    r"atsem|aesh|avs|taxi|ambulancier|[ée]duc(?:atrice|ateur)?|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
+    r"atsem|aesh|avs|taxi|ambulancier|p[ée]diatre|p[ée]dopsychiatre|psychiatre|orthophoniste|"
+    r"ost[ée]opathe|opticien(?:ne)?|avocate?|[ée]b[ée]niste|forgeron(?:ne)?|vigneron(?:ne)?|"
+    r"berg[eè]re?|ma[çc]on|couvreur|charpentier|jardini[eè]re?|[ée]duc(?:atrice|ateur)?|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
 )
 _ROLE_AT_PLACE = re.compile(
-    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|une?|(?:un|le)\s+couple\s+d[e']|les)\s*"
+    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|(?:un|le)\s+couple\s+d[e']|les)\s*"
     r"(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|derni[èe]re?\s+|nouvel(?:le)?\s+|nouveau\s+)?"
     r"(?:" + _ROLE + r")s?\b(?P<rest>[^.!?\n]{0,60}))"
 )
@@ -246,16 +248,17 @@ _RUNS_BUSINESS = re.compile(
 )
 # what makes a role-holder in a place someone followed rather than a partner of the service
 _SENSITIVE = re.compile(
-    r"(?i:drogu\w*|alcool\w*|agress\w*|scarif\w*|automutil\w*|surdose|overdose|"
+    r"(?i:\b(?:drogu\w*|alcool\w*|agress\w*|violem\w*|ne\s+se\s+soigne|vit\s+seule?\b|"
+    r"isol[ée]e?\b|incurie|diog[èe]ne|insalubr\w*|scarif\w*|automutil\w*|surdose|overdose|"
     r"tentative\s+de\s+suicide|\bts\b(?=\s+(?:hier|cette|ce|la|le|samedi|dimanche|lundi))|\bdes\s+bleus\b|ecchymoses?|coquards?|burn-?out|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
-    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
+    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|(?:cyber)?harc[eè]l\w*|"
     r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
     r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
     r"signal\w*|information\s+pr[ée]occupante|placement|plac[ée]e?|prison|d[ée]tenu|"
     r"asile|sans[\s-]papiers|irr[ée]guli\w*|(?:sa|son|ses)\s+(?:propre\s+)?(?:fille|fils|"
     r"enfants?|femme|mari|conjointe?|ex)|inqui[eè]t\w*|menac\w*|\bpeur\b|crise|s[ée]paration|"
     r"divorce|licenci\w*|ch[ôo]mage|pleur\w*|police|gendarme\w*|\bdpj\b|curatelle|tutelle|"
-    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par)"
+    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par))"
 )
 _UNIQUE = re.compile(
     r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
@@ -283,7 +286,7 @@ _DETAIL = re.compile(
     r"sourde?|malvoyante?|dialys[ée]e?|greff[ée]e?|mucoviscidose|myopathie|[ée]pilep\w*|"
     r"alzheimer|parkinson|schizophr\w*|bipolaire|anorexi\w*|polyhandicap\w*|br[ûu]l[ée]e?s?\b|"
     r"br[ûu]lures?|cicatrice|albinos|tatou\w*|nain(?:e)?\b|b[ée]quilles?|"
-    r"jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|famille\s+nombreuse|\d+\s+enfants|"
+    r"jumeaux|jumelles|jumeau|jumelle|tripl[ée]e?s|quadrupl[ée]e?s|famille\s+nombreuse|\d+\s+enfants|"
     r"(?:m[èe]re|p[èe]re)\s+de\s+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)|"
     r"veu(?:f|ve)|orphelin(?:e)?|adopt[ée]e?|r[ée]fugi[ée]e?|demandeu(?:r|se)\s+d['’]asile|"
     r"incendie|accident|noyade|suicid\w*|meurtre|homicide|agression|fait\s+divers|"
@@ -330,7 +333,7 @@ _PERSON_AGE = re.compile(
     r"(?:gamin|gamine|enfant|jeune|ado|adolescente?|fille|gar[çc]on|dame|monsieur|homme|femme|"
     r"m[èe]re|p[èe]re|maman|papa|b[ée]b[ée]|patiente?|r[ée]sidente?|usag[eè]re?|mineure?|petite?|"
     r"grand-m[èe]re|grand-p[èe]re|retrait[ée]e?|aîn[ée]e?|a[îi]n[ée]e?|cadette?|benjamine?|"
-    r"veuve?|veuf|voisine?)\s+(?:de|d['’]|âg[ée]e?\s+de)\s*\d{1,3}\s*(?:ans|mois)\b|"
+    r"veuve?|veuf|voisine?|jumeau|jumelle)\s+(?:de|d['’]|âg[ée]e?\s+de)\s*\d{1,3}\s*(?:ans|mois)\b|"
     r"\b\d{1,2}[\s-]?(?:y/?o|yo|year[\s-]old|years[\s-]old)\b|"
     r"\b(?:girl|boy|kid|teen|man|woman|mom|mum|dad|lady|guy)\s*[,(]\s*\d{1,2}\s*[,)])"
 )
@@ -345,7 +348,8 @@ _NEWS = re.compile(
 # what a passer-by would recognise: « roux, avec une cicatrice », « une prothèse à la jambe »
 _PHYSICAL = re.compile(
     r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
-    r"unijambiste|manchot(?:e)?|b[èe]gue|bossue?|"
+    r"unijambiste|manchot(?:e)?|b[èe]gue|bossue?|jambe\s+de\s+bois|une\s+seule\s+jambe|"
+    r"un\s+seul\s+bras|"
     r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
     r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|chaise\s+roulante|canne\s+blanche|"
     r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"
@@ -478,6 +482,13 @@ def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[in
     return spans
 
 
+# « l'église de Murat », « la gare de Lure »: what comes after is the town, even a first name
+_STRUCTURE_OF = re.compile(
+    r"(?i:\b(?:[ée]glise|mairie|gare|[ée]cole|coll[èe]ge|lyc[ée]e|march[ée]|pharmacie|"
+    r"boulangerie|[ée]picerie|poste|commune|village|paroisse|piscine|biblioth[èe]que|caserne|"
+    r"camping|stade|usine|scierie|carri[èe]re|abattoir|cimeti[èe]re|presbyt[èe]re)\s+"
+    r"(?:de|d['’])\s*$)"
+)
 _FIRST_NAME_BEFORE = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ'’-]+\s*$")
 
 
@@ -493,12 +504,30 @@ def _one_word_places(text: str) -> list[tuple[int, int]]:
         key = fold(m["place"])
         if key in lx.BIG_PLACES or key in lx.FIELD_WORDS or key in lx.TITLES:
             continue
-        if key in lx.first_names() and key not in lx.first_names().words:
+        if (
+            key in lx.first_names()
+            and key not in lx.first_names().words
+            and not _STRUCTURE_OF.search(text, 0, m.start("place"))
+        ):
             continue
         if _FIRST_NAME_BEFORE.search(text, 0, m.start()) and _is_known_first(text, m.start()):
             continue  # « Delphine de Vigan »: a particle name, not a place
         spans.append(m.span("place"))
     return spans
+
+
+# « le pédiatre de Lure a fait une information préoccupante »: the professional acts for another
+_PROFESSIONAL_ACT = re.compile(
+    r"(?i:\b(?:a|ont|avait|va|vont|doit)\s+(?:fait|faire|envoy[ée]|envoyer|transmis|transmettre|"
+    r"r[ée]dig[ée]|r[ée]diger|d[ée]pos[ée]|d[ée]poser)\s+(?:un|une|le|la|son|sa)\s+"
+    r"(?:signalement|information\s+pr[ée]occupante|ip|plainte))"
+)
+
+
+def _sensitive_besides(text: str, start: int, end: int) -> bool:
+    """Something sensitive outside the role itself (« le psychiatre de Lure » is a partner)."""
+    rest = _PROFESSIONAL_ACT.sub(" ", f"{text[:start]} {text[end:]}")
+    return _SENSITIVE.search(rest) is not None or _DETAIL.search(rest) is not None
 
 
 def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
@@ -515,7 +544,7 @@ def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
         rest_start = m.start("rest")
         near = any(rest_start <= s <= m.end() + 5 for s, _ in role_places)
         linked = re.match(r"^\s*(?:[\wÀ-ÿ]+\s+){0,2}?(?:de|du|d['’]|à|a|au|des)\b", m["rest"], re.I)
-        if near and linked and sensitive:
+        if near and linked and _sensitive_besides(text, m.start(), rest_start):
             yield "combination", m.start(), m.end()
     for m in _KNOWN.finditer(text):
         yield "combination", m.start(), m.end()

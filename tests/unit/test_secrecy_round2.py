@@ -236,6 +236,43 @@ def test_the_members_own_details_categories_and_venues_stay_clean(text: str) -> 
     assert kinds(text) == []
 
 
+# ---------------------------------------------------------------- trades, structures, households
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trade or care profession held by one person in a small place, with something sensitive
+        "Le vigneron de Cornas est en dépression, sa femme nous a appelés.",
+        "La bergère de Valloire vit seule, incurie importante, on parle de syndrome de Diogène.",
+        "Le maçon de Riom-ès-Montagnes frappe sa compagne, plainte déposée hier.",
+        "L'ostéopathe de Sainte-Émélie est très isolée depuis son veuvage, on la suit.",
+        # « l'école de Murat », « l'église de Colette »: after a structure, a first name is a town
+        "On accompagne un jumeau de 14 ans à l'école de Murat, son frère est placé.",
+        "Le monsieur à la jambe de bois qui vit près de l'église de Murat refuse toute aide.",
+    ],
+)
+def test_trades_structures_and_households_in_a_small_place(text: str) -> None:
+    assert "combination" in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a partner named by their trade is no one followed; an indefinite one is anyone
+        "Le psychiatre de l'hôpital de Lure prend de nouveaux patients, pour info.",
+        "Le pédopsychiatre de Lure a fait une information préoccupante, quelle démarche suivre ?",
+        "Une orthophoniste de Murat cherche des collègues pour un groupe d'analyse de pratiques.",
+        "Un pédiatre de Lyon a écrit un très bon article sur la dépression des ados.",
+        "J'ai appelé l'avocat de Lure pour préparer l'audience, il est très disponible.",
+        # a sensitive word inside another word (« livre » is not « ivre »)
+        "Le jardinier de Versailles, c'est un beau livre sur Le Nôtre.",
+        "La mairie de Murat organise jeudi une réunion sur l'isolement des aînés.",
+        "Personnes isolées en milieu rural : le conseil départemental lance un appel à projets.",
+    ],
+)
+def test_partners_by_trade_and_words_inside_words_stay_clean(text: str) -> None:
+    assert kinds(text) == []
+
+
 def test_large_places_come_from_the_gazetteer() -> None:
     for place in ("cantal", "brabant wallon", "chaudiere-appalaches", "vaud", "angouleme"):
         assert place in lx.BIG_PLACES
