@@ -349,7 +349,7 @@ _NEWS = re.compile(
 _PHYSICAL = re.compile(
     r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
     r"unijambiste|manchot(?:e)?|b[èe]gue|bossue?|jambe\s+de\s+bois|une\s+seule\s+jambe|"
-    r"un\s+seul\s+bras|"
+    r"un\s+seul\s+bras|perdu\s+(?:une|un|sa|son)\s+(?:jambe|bras|main|pied|[œo]e?il)|"
     r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
     r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|chaise\s+roulante|canne\s+blanche|"
     r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"

@@ -248,6 +248,7 @@ def test_the_members_own_details_categories_and_venues_stay_clean(text: str) -> 
         # « l'école de Murat », « l'église de Colette »: after a structure, a first name is a town
         "On accompagne un jumeau de 14 ans à l'école de Murat, son frère est placé.",
         "Le monsieur à la jambe de bois qui vit près de l'église de Murat refuse toute aide.",
+        "Le monsieur de Saint-Fabien qui a perdu son bras à la scierie ne sort plus de chez lui.",
     ],
 )
 def test_trades_structures_and_households_in_a_small_place(text: str) -> None:
@@ -267,6 +268,8 @@ def test_trades_structures_and_households_in_a_small_place(text: str) -> None:
         "Le jardinier de Versailles, c'est un beau livre sur Le Nôtre.",
         "La mairie de Murat organise jeudi une réunion sur l'isolement des aînés.",
         "Personnes isolées en milieu rural : le conseil départemental lance un appel à projets.",
+        "Depuis le congé, j'ai un peu perdu la main sur les écrits, des conseils ?",
+        "Un article sur les personnes qui ont perdu un bras au travail, très parlant.",
     ],
 )
 def test_partners_by_trade_and_words_inside_words_stay_clean(text: str) -> None:
