@@ -126,7 +126,7 @@ def send(world: Harness, user: User, path: str, **options: object) -> Interactio
     data = command_data(world.state, world.guild.id, path, options)
     channel = world.guild.default_channel
     inter, payload = new_interaction(
-        world.state, InteractionType.application_command.value, user, channel, data
+        world.state, InteractionType.application_command, user, channel, data
     )
     world.server.gateway.dispatch("INTERACTION_CREATE", payload)
     return inter

@@ -5,6 +5,7 @@ Pure: imports nothing from discord; raises `UserError` for anything a member typ
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,19 +165,39 @@ def answer(matcher: Matcher, text: str, region: str | None = None) -> Answer:
 
 
 # -- one server's glossary ----------------------------------------------------------------------
+# A server's glossary in order: the shipped entries (in their files' order), then its own (by
+# sigle, region and id). Each entry's place in that order breaks ties between equal answers.
+SHIPPED, SERVER = 0, 1
+Identity = tuple[str, str, str]
+
+
+def row_place(row: GuildEntry) -> tuple[int, str, str, int]:
+    return (SERVER, row.entry.sigle, row.entry.region, row.id)
+
+
+def _picker_key(row: GuildEntry) -> str:
+    return normalise(f"{row.entry.sigle} {row.entry.developpe}")
+
+
 @dataclass(frozen=True)
 class Library:
     """One server's view of the glossary: the shipped entries with its own on top, indexed.
 
     Built by `build_library` from immutable values, so it can be built on a worker thread while
-    the event loop goes on; never changed once built (a change builds a new one).
+    the event loop goes on; never changed once built: `changed` makes a new one in proportion
+    to the change (a few entries added, edited or removed), sharing the rest.
     """
 
     matcher: Matcher
-    rows: tuple[GuildEntry, ...] = ()
-    credits: Mapping[tuple[str, str, str], int | None] = field(default_factory=dict)
+    rows: tuple[GuildEntry, ...] = ()  # in the glossary's order
+    credits: Mapping[Identity, int | None] = field(default_factory=dict)
     # The server's entries as moderators pick them (`/glossaire modifier`): folded once.
     picker_keys: tuple[str, ...] = ()
+    row_places: tuple[tuple[int, str, str, int], ...] = ()  # `row_place` of each row
+    # Every shipped entry as (identity, place, entry); the identities of shipped entries that
+    # the server's own replace (same sigle, region and expansion), with how many rows do.
+    shipped: tuple[tuple[Identity, tuple[int, int], Entry], ...] = ()
+    hidden: Mapping[Identity, int] = field(default_factory=dict)
 
     @property
     def glossary(self) -> Glossary:
@@ -190,26 +211,112 @@ class Library:
         )
         return list(islice(found, limit))
 
+    def changed(
+        self, removed: Iterable[GuildEntry] = (), added: Iterable[GuildEntry] = ()
+    ) -> Library:
+        """This library without the rows `removed` (by id) and with `added` (an edit is both,
+        the same id): equal to `build_library` with the server's rows as they now are, in
+        work proportional to the change (plus shallow copies); this one is left as it was."""
+        rows, places = list(self.rows), list(self.row_places)
+        picker_keys, credits = list(self.picker_keys), dict(self.credits)
+        hidden = dict(self.hidden)
+        shipped_ids = {identity: (place, entry) for identity, place, entry in self.shipped}
+        gone: list[Entry] = []
+        new: list[tuple[Any, Entry]] = []
+        for old in removed:
+            at = _row_index(rows, places, old)
+            if at is None:
+                continue
+            row = rows.pop(at)
+            del places[at], picker_keys[at]
+            identity = row.entry.identity
+            credits.pop(identity, None)
+            gone.append(row.entry)
+            if identity in hidden:
+                hidden[identity] -= 1
+                if not hidden[identity]:
+                    del hidden[identity]
+        for row in added:
+            place = row_place(row)
+            at = bisect.bisect_left(places, place)
+            rows.insert(at, row)
+            places.insert(at, place)
+            picker_keys.insert(at, _picker_key(row))
+            identity = row.entry.identity
+            credits[identity] = row.contributor_id
+            new.append((place, row.entry))
+            if identity in shipped_ids:
+                hidden[identity] = hidden.get(identity, 0) + 1
+        for identity in self.hidden.keys() - hidden.keys():  # shown again
+            new.append(shipped_ids[identity])
+        for identity in hidden.keys() - self.hidden.keys():  # replaced by the server's own
+            gone.append(shipped_ids[identity][1])
+        kept = [(place, entry) for identity, place, entry in self.shipped if identity not in hidden]
+        entries = (*(entry for _, entry in kept), *map(_entry_of, rows))
+        order = (*(place for place, _ in kept), *places)
+        glossary = self.glossary.changed(entries, order, gone, new)
+        return Library(
+            self.matcher.changed(glossary, gone, new),
+            tuple(rows),
+            credits,
+            tuple(picker_keys),
+            tuple(places),
+            self.shipped,
+            hidden,
+        )
+
+
+def _entry_of(row: GuildEntry) -> Entry:
+    return row.entry
+
+
+def _row_index(
+    rows: Sequence[GuildEntry], places: Sequence[tuple[int, str, str, int]], old: GuildEntry
+) -> int | None:
+    """Where the row with `old`'s id is (where `old` would be, else wherever it is)."""
+    at = bisect.bisect_left(places, row_place(old))
+    if at < len(rows) and rows[at].id == old.id:
+        return at
+    return next((i for i, row in enumerate(rows) if row.id == old.id), None)
+
 
 def shipped_library(shipped: Glossary) -> Library:
-    return Library(Matcher(shipped))
+    return build_library(shipped, ())
 
 
-def build_library(shipped: Glossary, rows: Sequence[GuildEntry]) -> Library:
+def build_library(shipped: Glossary, rows: Iterable[GuildEntry]) -> Library:
     """The server's library: its entries layered on the shipped ones, every index built.
 
     CPU-heavy for big glossaries (about a second at 10,000 entries): callers run it off the
     event loop. Pure: reads its arguments (immutable values), shares nothing mutable.
     """
-    rows = tuple(rows)
-    if not rows:
-        return shipped_library(shipped)
-    glossary = shipped.with_extra(row.entry for row in rows)
+    rows = tuple(sorted(rows, key=row_place))
+    places = tuple(map(row_place, rows))
+    items = tuple(
+        (entry.identity, (SHIPPED, position), entry)
+        for position, entry in enumerate(shipped.entries)
+    )
+    shipped_ids = {identity for identity, _, _ in items}
+    hidden: dict[Identity, int] = {}
+    credits: dict[Identity, int | None] = {}
+    for row in rows:
+        identity = row.entry.identity
+        credits[identity] = row.contributor_id
+        if identity in shipped_ids:
+            hidden[identity] = hidden.get(identity, 0) + 1
+    kept = [(place, entry) for identity, place, entry in items if identity not in hidden]
+    glossary = Glossary(
+        (*(entry for _, entry in kept), *map(_entry_of, rows)),
+        (*(place for place, _ in kept), *places),
+    )
     return Library(
         Matcher(glossary),
         rows,
-        {row.entry.identity: row.contributor_id for row in rows},
-        tuple(normalise(f"{row.entry.sigle} {row.entry.developpe}") for row in rows),
+        credits,
+        tuple(map(_picker_key, rows)),
+        places,
+        items,
+        hidden,
     )
 
 
