@@ -107,8 +107,37 @@ class Libraries:
         slot = self._slots.get(guild_id)
         return slot is not None and slot.library is not None
 
+    def update(
+        self,
+        guild_id: int,
+        removed: Sequence[service.GuildEntry] = (),
+        added: Sequence[service.GuildEntry] = (),
+    ) -> None:
+        """A few of the server's entries changed (already written: `removed` as they were,
+        `added` as they now are): its index follows, here on the loop, in proportion to the
+        change (`Library.changed`: a few milliseconds at 10,000 entries, never a rebuild)."""
+        if guild_id in self._plain_guilds:
+            base = self.plain
+        else:
+            slot = self._slots.get(guild_id)
+            if slot is None:
+                return  # not in memory: read whole when next asked
+            if slot.library is None:  # being read: maybe from before the change
+                self.changed(guild_id)
+                return
+            base = slot.library
+        library = base.changed(removed, added)
+        self._slots.pop(guild_id, None)  # the index it comes from goes (it shares the rest)
+        if library.rows:
+            self._plain_guilds.discard(guild_id)
+            self._slots[guild_id] = _Slot(library=library)
+            self._evict()
+        else:
+            self._plain_guilds.add(guild_id)
+
     def changed(self, guild_id: int) -> None:
-        """The server's entries changed: index them again now, off the loop."""
+        """Many of the server's entries changed (an import, an erasure): index them again now,
+        off the loop."""
         self._plain_guilds.discard(guild_id)
         old = self._slots.pop(guild_id, None)
         previous = None if old is None else (old.library or old.previous)
@@ -278,7 +307,7 @@ class SiglesFlows:
         added = await self.store.add(guild.id, entry, interaction.user.id, self.bot.clock.now())
         if added is None:
             raise service.exists(entry)
-        self.libraries.changed(guild.id)
+        await self._indexed(guild.id, (), added)
         await self._done(interaction, "sigles.admin.added", entry)
 
     async def edit_entry(
@@ -289,15 +318,23 @@ class SiglesFlows:
         entry = await self._checked(interaction, service.entry_fields(row.entry) | data)
         if not await self.store.update(guild.id, row.id, entry, self.bot.clock.now()):
             raise service.exists(entry)
-        self.libraries.changed(guild.id)
+        await self._indexed(guild.id, (row,), row.id)
         await self._done(interaction, "sigles.admin.edited", entry)
 
     async def remove_entry(self, interaction: Interaction, typed_id: str) -> None:
         guild = require_guild(interaction)
         row = await self._own_entry(guild.id, typed_id)
         await self.store.delete(guild.id, row.id)
-        self.libraries.changed(guild.id)
+        await self._indexed(guild.id, (row,), None)
         await self._done(interaction, "sigles.admin.removed", row.entry)
+
+    async def _indexed(
+        self, guild_id: int, before: Sequence[service.GuildEntry], entry_id: int | None
+    ) -> None:
+        """The server's index follows one written change: `before`, the row as it was (if it
+        was), `entry_id`, the row as it now is (read back: exactly what the store holds)."""
+        row = None if entry_id is None else await self.store.entry(guild_id, entry_id)
+        self.libraries.update(guild_id, before, () if row is None else (row,))
 
     async def _own_entry(self, guild_id: int, typed_id: str) -> service.GuildEntry:
         row = await self.store.entry(guild_id, service.parse_entry_id(typed_id))
@@ -503,7 +540,7 @@ class SiglesFlows:
         if approved is None:  # decided by another moderator meanwhile, or already there
             service.require_pending(await self._suggestion(suggestion.id))
             raise service.exists(entry)
-        self.libraries.changed(suggestion.guild_id)
+        await self._indexed(suggestion.guild_id, (), approved)
         await self._decided(interaction, suggestion.id, SuggestionStatus.APPROVED)
 
     async def _decided(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -198,6 +198,7 @@ class Library:
     # the server's own replace (same sigle, region and expansion), with how many rows do.
     shipped: tuple[tuple[Identity, tuple[int, int], Entry], ...] = ()
     hidden: Mapping[Identity, int] = field(default_factory=dict)
+    row_ids: Mapping[int, tuple[int, str, str, int]] = field(default_factory=dict)  # id → place
 
     @property
     def glossary(self) -> Glossary:
@@ -215,18 +216,21 @@ class Library:
         self, removed: Iterable[GuildEntry] = (), added: Iterable[GuildEntry] = ()
     ) -> Library:
         """This library without the rows `removed` (by id) and with `added` (an edit is both,
-        the same id): equal to `build_library` with the server's rows as they now are, in
-        work proportional to the change (plus shallow copies); this one is left as it was."""
+        the same id; a row already there is replaced): equal to `build_library` with the
+        server's rows as they now are, in work proportional to the change (plus shallow
+        copies); this one is left as it was."""
         rows, places = list(self.rows), list(self.row_places)
         picker_keys, credits = list(self.picker_keys), dict(self.credits)
-        hidden = dict(self.hidden)
+        hidden, where = dict(self.hidden), dict(self.row_ids)
         shipped_ids = {identity: (place, entry) for identity, place, entry in self.shipped}
         gone: list[Entry] = []
         new: list[tuple[Any, Entry]] = []
-        for old in removed:
-            at = _row_index(rows, places, old)
-            if at is None:
-                continue
+
+        def drop(row_id: int) -> None:
+            place = where.pop(row_id, None)
+            if place is None:
+                return  # not (or no longer) there
+            at = bisect.bisect_left(places, place)
             row = rows.pop(at)
             del places[at], picker_keys[at]
             identity = row.entry.identity
@@ -236,8 +240,12 @@ class Library:
                 hidden[identity] -= 1
                 if not hidden[identity]:
                     del hidden[identity]
+
+        for old in removed:
+            drop(old.id)
         for row in added:
-            place = row_place(row)
+            drop(row.id)  # already there (indexed meanwhile): replaced
+            place = where[row.id] = row_place(row)
             at = bisect.bisect_left(places, place)
             rows.insert(at, row)
             places.insert(at, place)
@@ -263,21 +271,12 @@ class Library:
             tuple(places),
             self.shipped,
             hidden,
+            where,
         )
 
 
 def _entry_of(row: GuildEntry) -> Entry:
     return row.entry
-
-
-def _row_index(
-    rows: Sequence[GuildEntry], places: Sequence[tuple[int, str, str, int]], old: GuildEntry
-) -> int | None:
-    """Where the row with `old`'s id is (where `old` would be, else wherever it is)."""
-    at = bisect.bisect_left(places, row_place(old))
-    if at < len(rows) and rows[at].id == old.id:
-        return at
-    return next((i for i, row in enumerate(rows) if row.id == old.id), None)
 
 
 def shipped_library(shipped: Glossary) -> Library:
@@ -317,6 +316,7 @@ def build_library(shipped: Glossary, rows: Iterable[GuildEntry]) -> Library:
         places,
         items,
         hidden,
+        {row.id: place for row, place in zip(rows, places, strict=True)},
     )
 
 
