@@ -61,12 +61,14 @@ class _Slot:
 class Libraries:
     """Each server's glossary index (its own entries layered on the shipped ones).
 
-    Built off the event loop (`bot.offload`: a worker thread, from immutable values, the garbage
-    collector paused; about a second of CPU at 10,000 entries would otherwise stall every other
-    member), rebuilt as soon as the server's entries change (`changed`), so it is usually ready
-    before anyone asks; bounded (least recently used servers out, see `CACHED_SERVERS` and
-    `CACHED_ENTRIES`); forgotten when the bot leaves a server (`forget`). An index that goes is
-    taken apart off the loop too (`offload.release`).
+    Built whole off the event loop when a server is first asked about (`bot.offload`: a worker
+    thread, from immutable values, the garbage collector paused; about a second of CPU at
+    10,000 entries would otherwise stall every other member), or after a bulk change (an
+    import, an erasure: `changed`). A `/glossaire` change or an approved suggestion is applied
+    to the index in place of rebuilding it (`update`: the changed entries only, on the loop,
+    a few milliseconds). Bounded (least recently used servers out, see `CACHED_SERVERS` and
+    `CACHED_ENTRIES`); forgotten when the bot leaves a server (`forget`). An index that goes
+    after a rebuild is taken apart off the loop (`offload.release`).
     """
 
     def __init__(
@@ -288,12 +290,12 @@ class SiglesFlows:
         ]
 
     async def _checked(self, interaction: Interaction, data: dict[str, Any]) -> Entry:
-        """A server entry from a moderator's fields, every field and reference checked (off the
-        loop: references are looked up in the whole glossary)."""
+        """A server entry from a moderator's fields, every field and reference checked (each
+        reference looked up in the glossary's index: a few microseconds, here on the loop)."""
         guild_id = require_guild(interaction).id
         await self._defer_unless_ready(interaction, guild_id)
         known = (await self.libraries.get(guild_id)).glossary
-        return await offload.build(service.build_entry, data, guild_id=guild_id, known=known)
+        return service.build_entry(data, guild_id=guild_id, known=known)
 
     async def _defer_unless_ready(self, interaction: Interaction, guild_id: int | None) -> None:
         """Discord waits 3 s for an answer: say "thinking" while the server's entries are being
@@ -533,9 +535,7 @@ class SiglesFlows:
             f"{suggestion.mod_channel_id}/{suggestion.mod_message_id}"
         )
         known = (await self.libraries.get(suggestion.guild_id)).glossary
-        entry = await offload.build(
-            service.entry_from_suggestion, suggestion, fallback_source=jump, known=known
-        )
+        entry = service.entry_from_suggestion(suggestion, fallback_source=jump, known=known)
         approved = await self.store.approve(suggestion, entry, interaction.user.id, self._now())
         if approved is None:  # decided by another moderator meanwhile, or already there
             service.require_pending(await self._suggestion(suggestion.id))

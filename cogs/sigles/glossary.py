@@ -326,15 +326,23 @@ def check_refs(entries: Iterable[Entry], known: Iterable[Entry] = ()) -> list[Pr
     ``known`` are extra entries refs may point at (e.g. the shipped glossary for server entries).
     """
     entries = list(entries)
-    index = _index((*entries, *known))
+    if isinstance(known, Glossary):  # already indexed: only the new entries are
+        own = _index(entries)
+
+        def named(target: tuple[str, str]) -> list[Entry]:
+            return [*own.get(target, ()), *known.at(target)]
+    else:
+        index = _index((*entries, *known))
+
+        def named(target: tuple[str, str]) -> list[Entry]:
+            return index.get(target, [])
+
     problems: list[Problem] = []
     for entry in entries:
         for name in REF_FIELDS:
             for ref in entry.refs(name):
                 parsed = parse_ref_full(ref)
-                found = (
-                    [e for e in index.get(parsed.target, []) if e.matches(parsed)] if parsed else []
-                )
+                found = [e for e in named(parsed.target) if e.matches(parsed)] if parsed else []
                 if not found:
                     problems.append(
                         Problem(
@@ -499,13 +507,17 @@ class Glossary:
             found = [e for e in found if e.region == region.upper()]
         return sorted(found, key=lambda e: (e.origin != "guild", REGIONS.index(e.region)))
 
+    def at(self, target: tuple[str, str]) -> list[Entry]:
+        """The entries of a (region, normalised sigle), in order."""
+        return [e for _, e in self._by_ref.get(target, ())]
+
     def resolve(self, ref: str) -> list[Entry]:
         """Entries named by a ``"REGION:SIGLE"`` ref (several if the sigle is ambiguous and the
         ref does not give the expansion, ``"REGION:SIGLE (développé)"``)."""
         parsed = parse_ref_full(ref)
         if parsed is None:
             return []
-        return [e for _, e in self._by_ref.get(parsed.target, ()) if e.matches(parsed)]
+        return [e for e in self.at(parsed.target) if e.matches(parsed)]
 
     def with_extra(self, entries: Iterable[Entry]) -> Glossary:
         """A new glossary with server entries layered on top of this one.

@@ -381,12 +381,11 @@ def build_entry(data: Mapping[str, Any], *, guild_id: int, known: Glossary) -> E
         raise UserError("sigles.error.invalid_entry", details="; ".join(problems)[:600])
     missing = check_refs([entry], known)
     if missing:
-        known_targets = {(e.region, e.key) for e in known}
         bad = next(
             ref
             for name in REF_FIELDS
             for ref in entry.refs(name)
-            if parse_ref(ref) not in known_targets
+            if (target := parse_ref(ref)) is None or not known.at(target)
         )
         raise UserError("sigles.error.unknown_ref", ref=bad)
     return entry
