@@ -347,6 +347,10 @@ class _Edit:
     owned: set[tuple[str, Any]] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)  # touched, to place in the sorted lists
     words: set[str] = field(default_factory=set)
+    # word → slots in and out of its set views (a slot's weights never change once indexed)
+    plus_any: dict[str, set[int]] = field(default_factory=dict)
+    plus_dev: dict[str, set[int]] = field(default_factory=dict)
+    minus: dict[str, set[int]] = field(default_factory=dict)
 
     def _own(self, name: str, table: dict[Any, Any], key: Any, make: type) -> Any:
         value = table.get(key)
@@ -383,6 +387,10 @@ class _Edit:
                 slot = self._own("words", m._words, word, dict)
                 slot[i] = max(slot.get(i, 0.0), weight)
                 self.words.add(word)
+                if not self.fresh:
+                    self.plus_any.setdefault(word, set()).add(i)
+                    if weight >= DEV_WEIGHT:
+                        self.plus_dev.setdefault(word, set()).add(i)
 
     def remove(self, entry: Entry) -> None:
         m = self.matcher
@@ -409,6 +417,7 @@ class _Edit:
                     if not slot:
                         del m._words[word]
                     self.words.add(word)
+                    self.minus.setdefault(word, set()).add(i)
 
     def finish(self) -> None:
         m = self.matcher
@@ -426,14 +435,28 @@ class _Edit:
                     del m._by_len[len(key)]
             for word in self.words:
                 _place_key(m._word_keys, word, word in m._words)
-        for word in self.words if not self.fresh else m._words:
-            postings = m._words.get(word)
-            if postings is None:
-                m._dev_sets.pop(word, None)
-                m._any_sets.pop(word, None)
-            else:
+        if self.fresh:
+            for word, postings in m._words.items():
                 m._dev_sets[word] = frozenset(i for i, wt in postings.items() if wt >= DEV_WEIGHT)
                 m._any_sets[word] = frozenset(postings)
+            return
+        empty: frozenset[int] = frozenset()
+        for word in self.words:
+            if word not in m._words:
+                m._dev_sets.pop(word, None)
+                m._any_sets.pop(word, None)
+                continue
+            minus = self.minus.get(word)
+            for sets, plus in (
+                (m._dev_sets, self.plus_dev.get(word)),
+                (m._any_sets, self.plus_any.get(word)),
+            ):
+                slots = sets.get(word, empty)
+                if minus:
+                    slots -= minus
+                if plus:
+                    slots |= plus
+                sets[word] = slots  # a new set (the old one, shared, is left as it was)
 
 
 def _place_key(keys: list[str], key: str, present: bool) -> None:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from bot.i18n import t
@@ -199,6 +200,8 @@ class Library:
     shipped: tuple[tuple[Identity, tuple[int, int], Entry], ...] = ()
     hidden: Mapping[Identity, int] = field(default_factory=dict)
     row_ids: Mapping[int, tuple[int, str, str, int]] = field(default_factory=dict)  # id → place
+    # identity → (place, entry) of every shipped entry
+    shipped_ids: Mapping[Identity, tuple[tuple[int, int], Entry]] = field(default_factory=dict)
 
     @property
     def glossary(self) -> Glossary:
@@ -219,20 +222,19 @@ class Library:
         the same id; a row already there is replaced): equal to `build_library` with the
         server's rows as they now are, in work proportional to the change (plus shallow
         copies); this one is left as it was."""
-        rows, places = list(self.rows), list(self.row_places)
-        picker_keys, credits = list(self.picker_keys), dict(self.credits)
-        hidden, where = dict(self.hidden), dict(self.row_ids)
-        shipped_ids = {identity: (place, entry) for identity, place, entry in self.shipped}
+        rows, places, picker_keys = self.rows, self.row_places, self.picker_keys
+        credits, hidden, where = dict(self.credits), dict(self.hidden), dict(self.row_ids)
         gone: list[Entry] = []
         new: list[tuple[Any, Entry]] = []
-
-        def drop(row_id: int) -> None:
-            place = where.pop(row_id, None)
+        # Tuples are cut and joined (copies in C) rather than lists changed then frozen again.
+        for row_id in [old.id for old in removed] + [row.id for row in added]:
+            place = where.pop(row_id, None)  # an added row already there is replaced
             if place is None:
-                return  # not (or no longer) there
+                continue  # not (or no longer) there
             at = bisect.bisect_left(places, place)
-            row = rows.pop(at)
-            del places[at], picker_keys[at]
+            row = rows[at]
+            rows, places = rows[:at] + rows[at + 1 :], places[:at] + places[at + 1 :]
+            picker_keys = picker_keys[:at] + picker_keys[at + 1 :]
             identity = row.entry.identity
             credits.pop(identity, None)
             gone.append(row.entry)
@@ -240,43 +242,44 @@ class Library:
                 hidden[identity] -= 1
                 if not hidden[identity]:
                     del hidden[identity]
-
-        for old in removed:
-            drop(old.id)
         for row in added:
-            drop(row.id)  # already there (indexed meanwhile): replaced
             place = where[row.id] = row_place(row)
             at = bisect.bisect_left(places, place)
-            rows.insert(at, row)
-            places.insert(at, place)
-            picker_keys.insert(at, _picker_key(row))
+            rows = (*rows[:at], row, *rows[at:])
+            places = (*places[:at], place, *places[at:])
+            picker_keys = (*picker_keys[:at], _picker_key(row), *picker_keys[at:])
             identity = row.entry.identity
             credits[identity] = row.contributor_id
             new.append((place, row.entry))
-            if identity in shipped_ids:
+            if identity in self.shipped_ids:
                 hidden[identity] = hidden.get(identity, 0) + 1
         for identity in self.hidden.keys() - hidden.keys():  # shown again
-            new.append(shipped_ids[identity])
+            new.append(self.shipped_ids[identity])
         for identity in hidden.keys() - self.hidden.keys():  # replaced by the server's own
-            gone.append(shipped_ids[identity][1])
-        kept = [(place, entry) for identity, place, entry in self.shipped if identity not in hidden]
-        entries = (*(entry for _, entry in kept), *map(_entry_of, rows))
-        order = (*(place for place, _ in kept), *places)
-        glossary = self.glossary.changed(entries, order, gone, new)
+            gone.append(self.shipped_ids[identity][1])
+        glossary = self.glossary
+        shipped = glossary.entries[: len(glossary) - len(self.rows)]
+        shipped_places = glossary.order[: len(shipped)]
+        if hidden.keys() != self.hidden.keys():
+            kept = [(pl, entry) for identity, pl, entry in self.shipped if identity not in hidden]
+            shipped = tuple(entry for _, entry in kept)
+            shipped_places = tuple(pl for pl, _ in kept)
+        entries = (*shipped, *map(_entry_of, rows))
+        glossary = glossary.changed(entries, (*shipped_places, *places), gone, new)
         return Library(
             self.matcher.changed(glossary, gone, new),
-            tuple(rows),
+            rows,
             credits,
-            tuple(picker_keys),
-            tuple(places),
+            picker_keys,
+            places,
             self.shipped,
             hidden,
             where,
+            self.shipped_ids,
         )
 
 
-def _entry_of(row: GuildEntry) -> Entry:
-    return row.entry
+_entry_of: Callable[[GuildEntry], Entry] = attrgetter("entry")
 
 
 def shipped_library(shipped: Glossary) -> Library:
@@ -317,6 +320,7 @@ def build_library(shipped: Glossary, rows: Iterable[GuildEntry]) -> Library:
         items,
         hidden,
         {row.id: place for row, place in zip(rows, places, strict=True)},
+        {identity: (place, entry) for identity, place, entry in items},
     )
 
 
