@@ -88,10 +88,10 @@ class Ticker:
 
     async def _run(self) -> None:
         while True:
-            start = time.perf_counter()
+            lags, start = self.lags, time.perf_counter()
             await asyncio.sleep(TICK)
-            if self.lags is not None:
-                self.lags.append(time.perf_counter() - start - TICK)
+            if lags is not None and lags is self.lags:  # a sleep begun in this very window
+                lags.append(time.perf_counter() - start - TICK)
 
     @contextmanager
     def window(self) -> Iterator[tuple[list[float], list[float]]]:
