@@ -110,3 +110,34 @@ async def test_offer_digests_reach_each_member_at_eight_in_their_own_zone_once(w
     assert len(carol.dms) == 1 and len(bob.dms) == 1  # exactly once; no empty digest
     assert dan.dms == [] and world.alice.dms == []
     assert public_digests(world) == []
+
+
+async def test_the_digest_follows_the_alert_as_it_stands_when_it_is_sent(world) -> None:
+    await board(world)
+    dan = await world.guild.add_member("dan")
+    bob = world.bob
+    await offer_alert(world, bob, categories=["emploi"])
+    await publish_offer(world, dan, type="emploi", lieu="FR-75", title="Emploi à Paris")
+    await publish_offer(world, dan, type="emploi", lieu="QC-06", title="Emploi à Montréal")
+    await offer_alert(world, bob, categories=["emploi"], countries=["FR"])  # narrowed
+    await advance_to(world, datetime(2026, 3, 3, 7, 1, tzinfo=UTC))
+    [digest] = bob.dms
+    assert "Emploi à Paris" in digest.text and "Montréal" not in digest.text
+    assert "1 nouvelle offre pour vous" in digest.text, digest.text
+
+
+async def test_going_from_the_daily_digest_to_at_once_sends_what_waited(world) -> None:
+    await board(world)
+    dan = await world.guild.add_member("dan")
+    bob = world.bob
+    await offer_alert(world, bob, categories=["emploi"])
+    await publish_offer(world, dan, type="emploi", title="Emploi 1")
+    await publish_offer(world, dan, type="emploi", title="Emploi 2")
+    assert bob.dms == []
+    await offer_alert(world, bob, categories=["emploi"], rhythm=["now"])
+    await world.advance(minutes=1)
+    assert sorted(m.text.count("Emploi 1") > 0 for m in bob.dms) == [False, True]
+    assert all("résumé du jour" not in m.text for m in bob.dms)
+    await offer_alert(world, bob, categories=["emploi"])  # daily again: nothing left waiting
+    await world.advance(days=2)
+    assert len(bob.dms) == 2
