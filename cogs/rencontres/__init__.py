@@ -19,5 +19,5 @@ async def setup(bot: Passerelle) -> None:
     bot.add_dynamic_items(*flows.views.items)
     for kind, handler in handlers(flows).items():
         bot.reminders.register(kind, handler)
-    bot.personal_data.register("rencontres", RencontresData(store))
+    bot.personal_data.register("rencontres", RencontresData(flows))
     await bot.add_cog(RencontresCog(bot, flows))

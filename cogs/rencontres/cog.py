@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only, require_guild
-from bot.discord_text import CHOICES_MAX, truncate
+from bot.discord_text import CHOICES_MAX, NO_MENTIONS, truncate
 from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
@@ -111,6 +111,25 @@ class RencontresCog(commands.Cog):
     ) -> None:
         await self.flows.cancel(interaction, service.parse_event_id(evenement), raison)
 
+    # -- /rencontre confier (moderators) --------------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.confier.name"), description=L("cmd.rencontre.confier.desc")
+    )
+    @options("cmd.rencontre", "evenement", "membre")
+    @moderator_only()
+    async def confier(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        membre: discord.Member | discord.User | None = None,
+    ) -> None:
+        event = await self.flows.entrust(interaction, service.parse_event_id(evenement), membre)
+        await interaction.response.send_message(
+            render.entrusted(event, interaction_lang(interaction)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
     # -- /rencontre liste, voir -----------------------------------------------------------------
     @rencontre.command(
         name=L("cmd.rencontre.liste.name"), description=L("cmd.rencontre.liste.desc")
@@ -185,6 +204,7 @@ class RencontresCog(commands.Cog):
 
     @modifier.autocomplete("evenement")
     @annuler.autocomplete("evenement")
+    @confier.autocomplete("evenement")
     @participants.autocomplete("evenement")
     async def _managed_event_autocomplete(
         self, interaction: Interaction, current: str

@@ -19,7 +19,8 @@ from bot.checks import is_moderator, missing_channel_permissions, require_guild
 from bot.discord_text import escape, truncate
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.members import display_names
+from bot.members import display_names, has_left
+from bot.moderators import tell_moderators
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.rencontres import render, service
@@ -30,6 +31,7 @@ from cogs.rencontres.service import (
     Details,
     DraftAction,
     Format,
+    HandBack,
     Kind,
     Presence,
     Rencontre,
@@ -68,10 +70,65 @@ class RencontresFlows:
         return event
 
     async def managed_event(self, interaction: Interaction, event_id: int) -> Rencontre:
-        """A published, not yet ended event the member may edit (organiser or moderator)."""
+        """A published, not yet ended event the member may edit (its organiser, the member it
+        was entrusted to, or a moderator)."""
+        event = await self.manageable(interaction, event_id)
+        return service.require_open(event, self.bot.clock.now())
+
+    async def manageable(self, interaction: Interaction, event_id: int) -> Rencontre:
+        """An event the member may manage, open or not; checked on every call. When a
+        moderator acts, a manager who left the server is found (and the event handed back)."""
         event = await self.event_for(interaction, event_id)
         service.require_manager(event, interaction.user.id, is_moderator(interaction))
-        return service.require_open(event, self.bot.clock.now())
+        if not service.manages(event, interaction.user.id):
+            event = await self.check_manager(event)
+        return event
+
+    # -- the member a meet-up is entrusted to (« confier ») --------------------------------------
+    async def entrust(
+        self, interaction: Interaction, event_id: int, member: discord.Member | discord.User | None
+    ) -> Rencontre:
+        """A moderator entrusts the event to `member`, or (None) takes it back."""
+        event = service.require_open(
+            await self.event_for(interaction, event_id), self.bot.clock.now()
+        )
+        now = self.bot.clock.now()
+        if member is None:
+            if event.manager_id is None or not await self.store.clear_manager(
+                event.id, event.manager_id, now
+            ):
+                raise UserError("rencontre.error.no_manager", title=event.title)
+            event = event.with_(manager_id=None)
+        else:
+            service.check_manager(
+                event, member.id, is_bot=member.bot, is_member=isinstance(member, discord.Member)
+            )
+            await self.store.set_manager(event.id, member.id, now)
+            event = event.with_(manager_id=member.id)
+        await self.refresh(event)
+        return event
+
+    async def check_manager(self, event: Rencontre) -> Rencontre:
+        """A manager who left the server hands the event back (the moderators are told once)."""
+        guild = self.bot.get_guild(event.guild_id)
+        if event.manager_id is None or guild is None:
+            return event
+        if not await has_left(guild, event.manager_id):
+            return event
+        return await self.hand_back(event, event.manager_id, HandBack.LEFT)
+
+    async def hand_back(self, event: Rencontre, manager_id: int, why: HandBack) -> Rencontre:
+        """The event is its organiser's and the moderators' again; told by whichever call
+        cleared it (an erasure has cleared it already)."""
+        now = self.bot.clock.now()
+        if why is HandBack.ERASED or await self.store.clear_manager(event.id, manager_id, now):
+            lang = self.bot.settings_store.lang_of(event.guild_id)
+            text = render.handed_back(event, manager_id, why, lang)
+            if not await tell_moderators(self.bot, self.bot.settings_store, event.guild_id, text):
+                log.warning("rencontre %s: no moderator could be told", event.id)
+            event = event.with_(manager_id=None)
+            await self.refresh(event)
+        return event.with_(manager_id=None)
 
     # -- drafts ---------------------------------------------------------------------------------
     async def create(
@@ -298,8 +355,7 @@ class RencontresFlows:
         """The answers and a CSV file with display names, for the organiser or moderators."""
         lang = interaction_lang(interaction)
         guild = require_guild(interaction)
-        event = await self.event_for(interaction, event_id)
-        service.require_manager(event, interaction.user.id, is_moderator(interaction))
+        event = await self.manageable(interaction, event_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.store.answers_with_time(event.id)
         answers.sort(key=lambda row: PRESENCE_ORDER.index(row.answer.status))

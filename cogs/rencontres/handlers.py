@@ -14,8 +14,7 @@ from bot.personal_data import Item
 from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.rencontres import render
 from cogs.rencontres.flows import RencontresFlows
-from cogs.rencontres.service import Kind, Presence, Rencontre, Status
-from cogs.rencontres.store import RencontreStore
+from cogs.rencontres.service import HandBack, Kind, Presence, Rencontre, Status
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,7 @@ class ReminderHandler(_Base):
         event = await self.published(item)
         if event is None:
             return []
+        await self.flows.check_manager(event)  # one who left hands the event back
         going = (await self.store.attendance(event.id)).of(Presence.GOING)
         where = event.thread_id or event.channel_id
         out = [
@@ -115,13 +115,19 @@ def handlers(flows: RencontresFlows) -> dict[Kind, OneShotHandler]:
 
 
 class RencontresData:
-    """What `/mes-donnees` shows and erases: answers, and the meet-ups a member organised."""
+    """What `/mes-donnees` shows and erases: answers, the meet-ups a member organised or was
+    entrusted with."""
 
-    def __init__(self, store: RencontreStore) -> None:
-        self.store = store
+    def __init__(self, flows: RencontresFlows) -> None:
+        self.flows = flows
+        self.store = flows.store
 
     async def export(self, user_id: int) -> list[Item]:
         return await self.store.export(user_id)
 
     async def erase(self, user_id: int) -> int:
-        return await self.store.erase(user_id)
+        """Forget the member; meet-ups entrusted to them go back, and the moderators are told."""
+        erased = await self.store.erase(user_id)
+        for event in erased.managed:
+            await self.flows.hand_back(event, user_id, HandBack.ERASED)
+        return erased.count

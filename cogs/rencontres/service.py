@@ -71,6 +71,13 @@ class Choice(StrEnum):
     LEAVE = "leave"
 
 
+class HandBack(StrEnum):
+    """Why a meet-up went back to its organiser and the moderators without them asking."""
+
+    LEFT = "left"  # the member it was entrusted to left the server
+    ERASED = "erased"  # they erased their data (/mes-donnees)
+
+
 class DraftAction(StrEnum):
     PUBLISH = "publish"
     EDIT = "edit"
@@ -105,6 +112,7 @@ class Rencontre:
     message_id: int | None = None
     thread_id: int | None = None
     scheduled_event_id: int | None = None
+    manager_id: int | None = None  # a member a moderator entrusted it to (« confier »)
 
     @property
     def ends_at(self) -> datetime:
@@ -424,9 +432,27 @@ def require_open(event: Rencontre | None, now: datetime) -> Rencontre:
     return event
 
 
+def manages(event: Rencontre, user_id: int) -> bool:
+    """Its organiser, and the member a moderator entrusted it to (moderators: every event)."""
+    return user_id in (event.organiser_id, event.manager_id)
+
+
 def require_manager(event: Rencontre, user_id: int, moderator: bool) -> None:
-    if event.organiser_id != user_id and not moderator:
+    if not moderator and not manages(event, user_id):
         raise UserError("rencontre.error.not_organiser")
+
+
+def check_manager(event: Rencontre, user_id: int, *, is_bot: bool, is_member: bool) -> None:
+    """Whom a moderator may entrust `event` to: a member of the server, not a bot, not the one
+    who already manages it."""
+    if is_bot:
+        raise UserError("rencontre.error.manager_is_bot")
+    if not is_member:
+        raise UserError("rencontre.error.manager_not_member")
+    if user_id == event.manager_id:
+        raise UserError("rencontre.error.already_manager", title=event.title)
+    if user_id == event.organiser_id:
+        raise UserError("rencontre.error.manager_is_organiser", title=event.title)
 
 
 def require_draft_of(draft: Rencontre | None, user_id: int) -> Rencontre:
@@ -473,11 +499,12 @@ def pick_events(
 ) -> list[Rencontre]:
     """The events to offer for what the member typed: best match first, then soonest.
 
-    `may_manage` (a user id) keeps only events that member organises (moderators pass None).
+    `may_manage` (a user id) keeps only events that member organises or was entrusted with
+    (moderators pass None).
     """
     ranked = []
     for event in events:
-        if may_manage is not None and event.organiser_id != may_manage:
+        if may_manage is not None and not manages(event, may_manage):
             continue
         rank = match_rank(event, typed.strip()[:SEARCH_TEXT_MAX])
         if rank is not None:
