@@ -111,6 +111,45 @@ class RencontresCog(commands.Cog):
     ) -> None:
         await self.flows.cancel(interaction, service.parse_event_id(evenement), raison)
 
+    # -- /rencontre sondage ---------------------------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.sondage.name"), description=L("cmd.rencontre.sondage.desc")
+    )
+    @options(
+        "cmd.rencontre", "titre", "creneaux", "cloture", "format", "lieu", "lien", "duree", "zone"
+    )
+    @app_commands.choices(
+        format=[
+            app_commands.Choice(name=L(f"rencontre.format.{kind}"), value=str(kind))
+            for kind in Format
+        ]
+    )
+    async def sondage(
+        self,
+        interaction: Interaction,
+        titre: str,
+        creneaux: str,
+        cloture: str | None = None,
+        format: app_commands.Choice[str] | None = None,
+        lieu: str | None = None,
+        lien: str | None = None,
+        duree: str | None = None,
+        zone: str | None = None,
+    ) -> None:
+        await self.flows.polls.create(
+            interaction,
+            title=titre,
+            slots=creneaux,
+            closing=cloture,
+            format=format.value if format else None,
+            place=lieu,
+            link=lien,
+            duration=duree,
+            zone=zone,
+        )
+
+    sondage.autocomplete("zone")(zone_autocomplete)
+
     # -- /rencontre confier (moderators) --------------------------------------------------------
     @rencontre.command(
         name=L("cmd.rencontre.confier.name"), description=L("cmd.rencontre.confier.desc")

@@ -24,6 +24,8 @@ from bot.moderators import tell_moderators
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.rencontres import render, service
+from cogs.rencontres.polls.flows import PollFlows
+from cogs.rencontres.polls.store import PollStore
 from cogs.rencontres.service import (
     PRESENCE_ORDER,
     Attendance,
@@ -57,6 +59,8 @@ class RencontresFlows:
         self.bot = bot
         self.store = store
         self.views = RencontresViews(self)
+        # Its parts: date polls before a meet-up exists, small groups once many signed up.
+        self.polls = PollFlows(bot, self, PollStore(bot.db))
         # Redraws of a public message in the order its answers were written: a redraw older
         # than one already sent is skipped, so the message ends on the last state.
         self._versions = itertools.count(1)
@@ -317,7 +321,7 @@ class RencontresFlows:
             return outcome
 
         changed = await self.store.change_answers(
-            event_id, require_guild(interaction).id, decide, now
+            event_id, await self._guild_id(interaction, event_id), decide, now
         )
         event, outcome = changed.event, changed.result
         await interaction.response.send_message(
@@ -327,6 +331,16 @@ class RencontresFlows:
             await self.add_to_thread(event, [user_id])
         await self.refresh(event, changed.attendance, version=order[0])
         await self.announce_promotions(event, outcome.promoted)
+
+    async def _guild_id(self, interaction: Interaction, event_id: int) -> int:
+        """The server of an answer: the interaction's, or for buttons sent by DM (a poll's
+        invitation) the event's own."""
+        if interaction.guild_id is not None:
+            return interaction.guild_id
+        event = await self.store.get(event_id)
+        if event is None:
+            raise UserError("rencontre.error.unknown")
+        return event.guild_id
 
     async def show_page(self, interaction: Interaction, page: int, *, edit: bool) -> None:
         """One page of `/rencontre liste`: one query for the events and their counts."""
@@ -379,7 +393,9 @@ class RencontresFlows:
         )
 
     # -- publishing -----------------------------------------------------------------------------
-    async def _channel(self, interaction: Interaction) -> discord.TextChannel:
+    async def publish_channel(self, interaction: Interaction) -> discord.TextChannel:
+        """Where meet-ups (and polls) are published: the configured channel, else the
+        announcements', else where the command was typed; checked usable."""
         guild = require_guild(interaction)
         events_channel_id, _ = await self.store.settings(guild.id)
         announce = self.bot.settings_store.guild(guild.id).announce_channel_id
@@ -408,7 +424,7 @@ class RencontresFlows:
         now = self.bot.clock.now()
         if event.starts_at <= now:
             raise UserError("rencontre.error.now_past")
-        channel = await self._channel(interaction)
+        channel = await self.publish_channel(interaction)
         lang = self.bot.settings_store.lang_of(event.guild_id)
         # Claimed before the first await that posts: a second click (or a click on a stale
         # preview) must not post the event twice.
@@ -436,6 +452,7 @@ class RencontresFlows:
             log.warning("rencontre %s: no thread (missing permission?)", event.id)
         await self.mirror_create(interaction, event)
         await self.schedule(event)
+        await self.polls.after_publish(event)  # born of a poll: its voters are told
         return event
 
     # -- the public message and the thread ------------------------------------------------------

@@ -123,11 +123,20 @@ class RencontresData:
         self.store = flows.store
 
     async def export(self, user_id: int) -> list[Item]:
-        return await self.store.export(user_id)
+        return [
+            *await self.store.export(user_id),
+            *await self.flows.polls.store.export(user_id),
+        ]
 
     async def erase(self, user_id: int) -> int:
-        """Forget the member; meet-ups entrusted to them go back, and the moderators are told."""
+        """Forget the member; meet-ups entrusted to them go back, and the moderators are told;
+        the open polls they answered show the tallies without them."""
         erased = await self.store.erase(user_id)
         for event in erased.managed:
             await self.flows.hand_back(event, user_id, HandBack.ERASED)
-        return erased.count
+        polls, touched = await self.flows.polls.store.erase(user_id)
+        for poll_id in touched:
+            poll = await self.flows.polls.store.get(poll_id)
+            if poll is not None:
+                self.flows.polls.redraw(poll)
+        return erased.count + polls
