@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 async def setup(bot: Passerelle) -> None:
     store = RencontreStore(bot.db)
     flows = RencontresFlows(bot, store)
-    bot.add_dynamic_items(*flows.views.items, *flows.polls.views.items)
+    bot.add_dynamic_items(*flows.views.items, *flows.polls.views.items, *flows.groups.views.items)
     for kind, handler in (handlers(flows) | poll_handlers(flows.polls)).items():
         bot.reminders.register(kind, handler)
     bot.personal_data.register("rencontres", RencontresData(flows))

@@ -16,6 +16,7 @@ from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
 from cogs.rencontres import ics, render, service
 from cogs.rencontres.flows import RencontresFlows
+from cogs.rencontres.groups.service import SIZE_MAX_DEFAULT, SIZE_MIN_DEFAULT
 from cogs.rencontres.service import Format
 
 if TYPE_CHECKING:
@@ -150,6 +151,43 @@ class RencontresCog(commands.Cog):
 
     sondage.autocomplete("zone")(zone_autocomplete)
 
+    # -- /rencontre groupes, preparer-groupes ---------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.groupes.name"), description=L("cmd.rencontre.groupes.desc")
+    )
+    @options("cmd.rencontre", "evenement", "taille_min", "taille_max")
+    async def groupes(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        taille_min: int = SIZE_MIN_DEFAULT,
+        taille_max: int = SIZE_MAX_DEFAULT,
+    ) -> None:
+        await self.flows.groups.form(
+            interaction, service.parse_event_id(evenement), taille_min, taille_max
+        )
+
+    @rencontre.command(
+        name=L("cmd.rencontre.preparer-groupes.name"),
+        description=L("cmd.rencontre.preparer-groupes.desc"),
+    )
+    @options("cmd.rencontre", "evenement", "presence", "villes", "cote")
+    async def preparer_groupes(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        presence: bool | None = None,
+        villes: str | None = None,
+        cote: bool | None = None,
+    ) -> None:
+        await self.flows.groups.ask(
+            interaction,
+            service.parse_event_id(evenement),
+            mode=presence,
+            cities=villes,
+            region=cote,
+        )
+
     # -- /rencontre confier (moderators) --------------------------------------------------------
     @rencontre.command(
         name=L("cmd.rencontre.confier.name"), description=L("cmd.rencontre.confier.desc")
@@ -243,6 +281,8 @@ class RencontresCog(commands.Cog):
 
     @modifier.autocomplete("evenement")
     @annuler.autocomplete("evenement")
+    @groupes.autocomplete("evenement")
+    @preparer_groupes.autocomplete("evenement")
     @confier.autocomplete("evenement")
     @participants.autocomplete("evenement")
     async def _managed_event_autocomplete(

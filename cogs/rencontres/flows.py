@@ -24,6 +24,8 @@ from bot.moderators import tell_moderators
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.rencontres import render, service
+from cogs.rencontres.groups.flows import GroupFlows
+from cogs.rencontres.groups.store import GroupStore
 from cogs.rencontres.polls.flows import PollFlows
 from cogs.rencontres.polls.store import PollStore
 from cogs.rencontres.service import (
@@ -61,6 +63,7 @@ class RencontresFlows:
         self.views = RencontresViews(self)
         # Its parts: date polls before a meet-up exists, small groups once many signed up.
         self.polls = PollFlows(bot, self, PollStore(bot.db))
+        self.groups = GroupFlows(bot, self, GroupStore(bot.db))
         # Redraws of a public message in the order its answers were written: a redraw older
         # than one already sent is skipped, so the message ends on the last state.
         self._versions = itertools.count(1)
@@ -324,9 +327,16 @@ class RencontresFlows:
             event_id, await self._guild_id(interaction, event_id), decide, now
         )
         event, outcome = changed.event, changed.result
+        questions = None  # the organiser may ask how they come, where from (small groups)
+        if outcome.status is Presence.GOING:
+            questions = await self.groups.questions_view(event, user_id, lang)
         await interaction.response.send_message(
-            render.rsvp_answer(event, outcome, lang), ephemeral=True
+            render.rsvp_answer(event, outcome, lang),
+            ephemeral=True,
+            view=questions or discord.utils.MISSING,
         )
+        if questions is not None:
+            questions.stop()  # dynamic items bound to ids: nothing to keep alive
         if outcome.status is Presence.GOING:
             await self.add_to_thread(event, [user_id])
         await self.refresh(event, changed.attendance, version=order[0])

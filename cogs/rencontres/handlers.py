@@ -126,6 +126,7 @@ class RencontresData:
         return [
             *await self.store.export(user_id),
             *await self.flows.polls.store.export(user_id),
+            *await self.flows.groups.store.export(user_id),
         ]
 
     async def erase(self, user_id: int) -> int:
@@ -139,4 +140,5 @@ class RencontresData:
             poll = await self.flows.polls.store.get(poll_id)
             if poll is not None:
                 self.flows.polls.redraw(poll)
-        return erased.count + polls
+        groups = await self.flows.groups.store.erase(user_id)
+        return erased.count + polls + groups

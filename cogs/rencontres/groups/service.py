@@ -35,6 +35,7 @@ SIZE_LOWEST = 2  # a group of one is no group
 SIZE_HIGHEST = 25  # a private thread where everyone can still talk
 CITIES_MAX = 24  # a select's 25 options, one kept for « another city »
 CITY_MAX = 50
+OTHER_CITY = "*"  # what a member from a city not offered answers: grouped with the others
 
 
 @dataclass(frozen=True)
