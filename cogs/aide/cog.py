@@ -36,6 +36,21 @@ def localized_path(command: app_commands.Command[Any, ..., Any], lang: str) -> s
     return "/" + " ".join(reversed(parts))
 
 
+CONTINUED = "\u200b"  # the name of a field that goes on with the group above
+
+
+def _chunks(lines: list[str]) -> list[str]:
+    """The lines in values of at most 1024 characters (a line longer than that is cut)."""
+    chunks: list[str] = []
+    for whole in lines:
+        line = truncate(whole, EMBED_FIELD_VALUE_LIMIT)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= EMBED_FIELD_VALUE_LIMIT:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return chunks
+
+
 class AideCog(commands.Cog):
     def __init__(self, bot: Passerelle) -> None:
         self.bot = bot
@@ -64,14 +79,24 @@ class AideCog(commands.Cog):
             if not lines:
                 continue
             name = truncate(t(command_key(top) + ".desc", lang), 256)
-            value = truncate("\n".join(lines), EMBED_FIELD_VALUE_LIMIT)
-            # Keep the whole embed within Discord's 6000 characters and 25 fields.
-            if len(embed.fields) >= EMBED_FIELDS_MAX - 1 or len(embed) + len(name) + len(value) > (
-                EMBED_TOTAL_LIMIT - 300
+            # A group with many commands goes on in further fields (1024 characters each).
+            if not all(
+                self._add(embed, name if n == 0 else CONTINUED, value, lang)
+                for n, value in enumerate(_chunks(lines))
             ):
-                embed.add_field(name="…", value=t("aide.truncated", lang), inline=False)
                 break
-            embed.add_field(name=name, value=value, inline=False)
         if not moderator:
             embed.set_footer(text=t("aide.footer_member", lang))
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @staticmethod
+    def _add(embed: discord.Embed, name: str, value: str, lang: str) -> bool:
+        """Add a field if the embed keeps within Discord's 6000 characters and 25 fields;
+        else say the list is cut and return False."""
+        if len(embed.fields) >= EMBED_FIELDS_MAX - 1 or len(embed) + len(name) + len(value) > (
+            EMBED_TOTAL_LIMIT - 300
+        ):
+            embed.add_field(name="…", value=t("aide.truncated", lang), inline=False)
+            return False
+        embed.add_field(name=name, value=value, inline=False)
+        return True

@@ -359,3 +359,19 @@ async def test_bad_polls_are_refused_naming_the_slot_and_nothing_is_written(
     assert await rows(world, "SELECT COUNT(*) FROM rencontre_polls") == 0
     assert await rows(world, "SELECT COUNT(*) FROM rencontre_poll_slots") == 0
     assert world.guild.default_channel.messages == []
+
+
+# -- /aide ---
+async def test_aide_lists_polls_groups_and_entrusting_in_full(world: Harness) -> None:
+    member = await world.guild.slash(world.bob, "aide")
+    moderator = await world.guild.slash(world.alice, "aide")
+    english = await world.guild.slash(world.carol, "aide")
+    for path in ("/rencontre sondage", "/rencontre groupes", "/rencontre preparer-groupes"):
+        assert path in member.text and path in moderator.text
+    assert "/rencontre confier" in moderator.text and "/rencontre confier" not in member.text
+    assert "/meetup poll" in english.text and "/meetup groups" in english.text
+    for reply in (member, moderator, english):
+        [embed] = reply.embeds
+        assert "…" not in [f["name"] for f in embed["fields"]]  # nothing cut
+        assert all(len(f["value"]) <= 1024 for f in embed["fields"])
+        assert "/rencontre reglages" in moderator.text  # the group's last command too
