@@ -17,6 +17,7 @@ from bot.i18n.commands import L, interaction_lang, options
 from cogs.rencontres import ics, render, service
 from cogs.rencontres.flows import RencontresFlows
 from cogs.rencontres.groups.service import SIZE_MAX_DEFAULT, SIZE_MIN_DEFAULT
+from cogs.rencontres.hosts import render as hosts_render
 from cogs.rencontres.service import Format
 
 if TYPE_CHECKING:
@@ -200,9 +201,11 @@ class RencontresCog(commands.Cog):
         evenement: str,
         membre: discord.Member | discord.User | None = None,
     ) -> None:
-        event = await self.flows.entrust(interaction, service.parse_event_id(evenement), membre)
+        event = await self.flows.hosts.entrust(
+            interaction, service.parse_event_id(evenement), membre
+        )
         await interaction.response.send_message(
-            render.entrusted(event, interaction_lang(interaction)),
+            hosts_render.entrusted(event, interaction_lang(interaction)),
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )

@@ -19,13 +19,14 @@ from bot.checks import is_moderator, missing_channel_permissions, require_guild
 from bot.discord_text import escape, truncate
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.members import display_names, has_left
-from bot.moderators import tell_moderators
+from bot.members import display_names
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.rencontres import render, service
 from cogs.rencontres.groups.flows import GroupFlows
 from cogs.rencontres.groups.store import GroupStore
+from cogs.rencontres.hosts.flows import HostFlows
+from cogs.rencontres.mirror.flows import MirrorFlows
 from cogs.rencontres.polls.flows import PollFlows
 from cogs.rencontres.polls.store import PollStore
 from cogs.rencontres.service import (
@@ -35,7 +36,6 @@ from cogs.rencontres.service import (
     Details,
     DraftAction,
     Format,
-    HandBack,
     Kind,
     Presence,
     Rencontre,
@@ -61,9 +61,12 @@ class RencontresFlows:
         self.bot = bot
         self.store = store
         self.views = RencontresViews(self)
-        # Its parts: date polls before a meet-up exists, small groups once many signed up.
+        # Its parts: date polls before a meet-up exists, small groups once many signed up,
+        # the member a moderator entrusts a meet-up to.
         self.polls = PollFlows(bot, self, PollStore(bot.db))
         self.groups = GroupFlows(bot, self, GroupStore(bot.db))
+        self.hosts = HostFlows(bot, self)
+        self.mirror = MirrorFlows(bot, store)  # the Discord scheduled event of each meet-up
         # Redraws of a public message in the order its answers were written: a redraw older
         # than one already sent is skipped, so the message ends on the last state.
         self._versions = itertools.count(1)
@@ -88,54 +91,8 @@ class RencontresFlows:
         event = await self.event_for(interaction, event_id)
         service.require_manager(event, interaction.user.id, is_moderator(interaction))
         if not service.manages(event, interaction.user.id):
-            event = await self.check_manager(event)
+            event = await self.hosts.check(event)
         return event
-
-    # -- the member a meet-up is entrusted to (« confier ») --------------------------------------
-    async def entrust(
-        self, interaction: Interaction, event_id: int, member: discord.Member | discord.User | None
-    ) -> Rencontre:
-        """A moderator entrusts the event to `member`, or (None) takes it back."""
-        event = service.require_open(
-            await self.event_for(interaction, event_id), self.bot.clock.now()
-        )
-        now = self.bot.clock.now()
-        if member is None:
-            if event.manager_id is None or not await self.store.clear_manager(
-                event.id, event.manager_id, now
-            ):
-                raise UserError("rencontre.error.no_manager", title=event.title)
-            event = event.with_(manager_id=None)
-        else:
-            service.check_manager(
-                event, member.id, is_bot=member.bot, is_member=isinstance(member, discord.Member)
-            )
-            await self.store.set_manager(event.id, member.id, now)
-            event = event.with_(manager_id=member.id)
-        await self.refresh(event)
-        return event
-
-    async def check_manager(self, event: Rencontre) -> Rencontre:
-        """A manager who left the server hands the event back (the moderators are told once)."""
-        guild = self.bot.get_guild(event.guild_id)
-        if event.manager_id is None or guild is None:
-            return event
-        if not await has_left(guild, event.manager_id):
-            return event
-        return await self.hand_back(event, event.manager_id, HandBack.LEFT)
-
-    async def hand_back(self, event: Rencontre, manager_id: int, why: HandBack) -> Rencontre:
-        """The event is its organiser's and the moderators' again; told by whichever call
-        cleared it (an erasure has cleared it already)."""
-        now = self.bot.clock.now()
-        if why is HandBack.ERASED or await self.store.clear_manager(event.id, manager_id, now):
-            lang = self.bot.settings_store.lang_of(event.guild_id)
-            text = render.handed_back(event, manager_id, why, lang)
-            if not await tell_moderators(self.bot, self.bot.settings_store, event.guild_id, text):
-                log.warning("rencontre %s: no moderator could be told", event.id)
-            event = event.with_(manager_id=None)
-            await self.refresh(event)
-        return event.with_(manager_id=None)
 
     # -- drafts ---------------------------------------------------------------------------------
     async def create(
@@ -280,7 +237,7 @@ class RencontresFlows:
         )
         updated = moved.event
         await self.refresh(updated)
-        await self.mirror_sync(updated)
+        await self.mirror.sync(updated)
         if "starts_at" in changed or "duration_min" in changed:
             await self.schedule(updated)
         text = render.edited_notice(updated, changed)
@@ -300,7 +257,7 @@ class RencontresFlows:
         await self.bot.reminders.cancel_prefix(Kind.PROMOTION, f"{event.id}:")
         attendance = await self.store.attendance(event.id)
         await self.refresh(event, attendance)
-        await self.mirror_sync(event)
+        await self.mirror.sync(event)
         text = render.cancelled_notice(event, why)
         await self.tell_thread(event, text, attendance.told_of_changes)
         await interaction.followup.send(
@@ -460,7 +417,7 @@ class RencontresFlows:
             event = event.with_(thread_id=thread.id)
         except discord.HTTPException:
             log.warning("rencontre %s: no thread (missing permission?)", event.id)
-        await self.mirror_create(interaction, event)
+        await self.mirror.create(interaction, event)
         await self.schedule(event)
         await self.polls.after_publish(event)  # born of a poll: its voters are told
         return event
@@ -569,53 +526,6 @@ class RencontresFlows:
         await self.refresh(event)
         self._drawn.pop(event.id, None)
         return event
-
-    # -- the scheduled-event mirror -------------------------------------------------------------
-    async def mirror_create(self, interaction: Interaction, event: Rencontre) -> None:
-        guild = require_guild(interaction)
-        perms = guild.me.guild_permissions
-        if not (perms.manage_events or perms.create_events):
-            await self._warn_mirror(interaction, event)
-            return
-        try:
-            mirror = await guild.create_scheduled_event(
-                entity_type=discord.EntityType.external,
-                privacy_level=discord.PrivacyLevel.guild_only,
-                **render.mirror_fields(event),
-            )
-        except discord.Forbidden:
-            await self._warn_mirror(interaction, event)
-            return
-        except discord.HTTPException as error:
-            log.warning("rencontre %s: no scheduled event (%s)", event.id, error)
-            return
-        await self.store.set_fields(event.id, self.bot.clock.now(), scheduled_event_id=mirror.id)
-
-    async def _warn_mirror(self, interaction: Interaction, event: Rencontre) -> None:
-        if not await self.store.first_mirror_warning(
-            event.guild_id, event.organiser_id, self.bot.clock.now()
-        ):
-            return
-        text = t("rencontre.mirror.no_permission", interaction_lang(interaction))
-        try:
-            await interaction.followup.send(text, ephemeral=True)
-        except discord.HTTPException:
-            log.info("rencontre %s: could not tell the organiser about the mirror", event.id)
-
-    async def mirror_sync(self, event: Rencontre) -> None:
-        if not event.scheduled_event_id:
-            return
-        guild = self.bot.get_guild(event.guild_id)
-        if guild is None:
-            return
-        try:
-            mirror = await guild.fetch_scheduled_event(event.scheduled_event_id)
-            if event.status is Status.CANCELLED:
-                await mirror.cancel()
-            else:
-                await mirror.edit(**render.mirror_fields(event))
-        except discord.HTTPException as error:
-            log.warning("rencontre %s: scheduled event not updated (%s)", event.id, error)
 
     # -- settings -------------------------------------------------------------------------------
     async def save_settings(

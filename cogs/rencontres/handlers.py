@@ -14,7 +14,8 @@ from bot.personal_data import Item
 from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.rencontres import render
 from cogs.rencontres.flows import RencontresFlows
-from cogs.rencontres.service import HandBack, Kind, Presence, Rencontre, Status
+from cogs.rencontres.hosts.service import HandBack
+from cogs.rencontres.service import Kind, Presence, Rencontre, Status
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class ReminderHandler(_Base):
         event = await self.published(item)
         if event is None:
             return []
-        await self.flows.check_manager(event)  # one who left hands the event back
+        await self.flows.hosts.check(event)  # one who left hands the event back
         going = (await self.store.attendance(event.id)).of(Presence.GOING)
         where = event.thread_id or event.channel_id
         out = [
@@ -134,7 +135,7 @@ class RencontresData:
         the open polls they answered show the tallies without them."""
         erased = await self.store.erase(user_id)
         for event in erased.managed:
-            await self.flows.hand_back(event, user_id, HandBack.ERASED)
+            await self.flows.hosts.hand_back(event, user_id, HandBack.ERASED)
         polls, touched = await self.flows.polls.store.erase(user_id)
         for poll_id in touched:
             poll = await self.flows.polls.store.get(poll_id)

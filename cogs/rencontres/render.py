@@ -28,7 +28,6 @@ from cogs.rencontres.service import (
     PRESENCE_ORDER,
     TITLE_MAX,
     Attendance,
-    HandBack,
     Presence,
     Rencontre,
     RsvpOutcome,
@@ -385,31 +384,4 @@ def settings_saved(channel_id: int | None, offsets: Sequence[Offset], lang: str)
         lang,
         channel=f"<#{channel_id}>" if channel_id else t("rencontre.settings.default", lang),
         offsets=format_offsets(offsets, lang),
-    )
-
-
-# -- the member a meet-up is entrusted to ---------------------------------------------------------
-def entrusted(event: Rencontre, lang: str) -> str:
-    """To the moderator who entrusted the event (or took it back)."""
-    if event.manager_id is None:
-        return t("rencontre.manager.taken", lang, title=escape(event.title))
-    return t(
-        "rencontre.manager.given",
-        lang,
-        title=escape(event.title),
-        manager=mention(event.manager_id),
-    )
-
-
-def handed_back(event: Rencontre, manager_id: int, why: HandBack, lang: str) -> str:
-    """To the moderators: the member it was entrusted to is gone. An erased member is not named
-    (they asked to be forgotten)."""
-    if why is HandBack.ERASED:
-        return t("rencontre.manager.erased", lang, id=event.id, title=escape(event.title))
-    return t(
-        "rencontre.manager.left",
-        lang,
-        id=event.id,
-        title=escape(event.title),
-        manager=mention(manager_id),
     )

@@ -71,13 +71,6 @@ class Choice(StrEnum):
     LEAVE = "leave"
 
 
-class HandBack(StrEnum):
-    """Why a meet-up went back to its organiser and the moderators without them asking."""
-
-    LEFT = "left"  # the member it was entrusted to left the server
-    ERASED = "erased"  # they erased their data (/mes-donnees)
-
-
 class DraftAction(StrEnum):
     PUBLISH = "publish"
     EDIT = "edit"
@@ -440,19 +433,6 @@ def manages(event: Rencontre, user_id: int) -> bool:
 def require_manager(event: Rencontre, user_id: int, moderator: bool) -> None:
     if not moderator and not manages(event, user_id):
         raise UserError("rencontre.error.not_organiser")
-
-
-def check_manager(event: Rencontre, user_id: int, *, is_bot: bool, is_member: bool) -> None:
-    """Whom a moderator may entrust `event` to: a member of the server, not a bot, not the one
-    who already manages it."""
-    if is_bot:
-        raise UserError("rencontre.error.manager_is_bot")
-    if not is_member:
-        raise UserError("rencontre.error.manager_not_member")
-    if user_id == event.manager_id:
-        raise UserError("rencontre.error.already_manager", title=event.title)
-    if user_id == event.organiser_id:
-        raise UserError("rencontre.error.manager_is_organiser", title=event.title)
 
 
 def require_draft_of(draft: Rencontre | None, user_id: int) -> Rencontre:
