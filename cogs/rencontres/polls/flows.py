@@ -188,20 +188,16 @@ class PollFlows:
     ) -> None:
         """The « Oui » or « Si besoin » select of a page of the public message."""
         picked = [int(v) for v in values if v.isdigit()]
-
-        def decide(poll: Poll, mine: dict[int, Availability]) -> dict[int, Availability]:
-            service.require_open(service.require_published(poll), self.now())
-            positions = [s.position for s in poll.page(page)]
-            return service.page_answers(mine, positions, picked, choice)
-
-        answered = await self.store.answer(
-            poll_id, require_guild(interaction).id, interaction.user.id, decide, self.now()
-        )
+        poll = service.require_open(await self.poll_in(interaction, poll_id), self.now())
+        positions = [s.position for s in poll.page(page)]
+        mine = await self.store.answers_of(poll.id, interaction.user.id)
+        changes = service.page_answers(mine, positions, picked, choice)
+        await self._write(poll, interaction.user.id, mine, changes)
         lang = interaction_lang(interaction)
         await interaction.response.send_message(
-            render.my_answers(answered.poll, answered.answers, lang), ephemeral=True
+            render.my_answers(poll, mine | changes, lang), ephemeral=True
         )
-        self.redraw(answered.poll)
+        self.redraw(poll)
 
     async def answer_slot(
         self, interaction: Interaction, poll_id: int, position: int, value: str
@@ -211,24 +207,31 @@ class PollFlows:
             choice = Availability(value)
         except ValueError:
             raise UserError("rencontre.poll.error.unknown_slot") from None
-
-        def decide(poll: Poll, mine: dict[int, Availability]) -> dict[int, Availability]:
-            service.require_open(service.require_published(poll), self.now())
-            poll.slot(position)  # one of its slots
-            return {position: choice}
-
-        answered = await self.store.answer(
-            poll_id, require_guild(interaction).id, interaction.user.id, decide, self.now()
-        )
-        poll, lang = answered.poll, interaction_lang(interaction)
+        poll = service.require_open(await self.poll_in(interaction, poll_id), self.now())
+        poll.slot(position)  # one of its slots
+        mine = await self.store.answers_of(poll.id, interaction.user.id)
+        await self._write(poll, interaction.user.id, mine, {position: choice})
+        answers, lang = mine | {position: choice}, interaction_lang(interaction)
         page = next(
             p for p in range(poll.grid_pages) if position in {s.position for s in poll.grid_page(p)}
         )
         await interaction.response.edit_message(
-            embed=render.grid_embed(poll, answered.answers, page, lang),
-            view=self.views.grid(poll, answered.answers, page, lang),
+            embed=render.grid_embed(poll, answers, page, lang),
+            view=self.views.grid(poll, answers, page, lang),
         )
         self.redraw(poll)
+
+    async def _write(
+        self,
+        poll: Poll,
+        user_id: int,
+        mine: dict[int, Availability],
+        changes: dict[int, Availability],
+    ) -> None:
+        """Write what changed, if the poll is still open when it is written."""
+        changed = {p: c for p, c in changes.items() if mine.get(p) is not c}
+        if not await self.store.write_answers(poll.id, poll.guild_id, user_id, changed, self.now()):
+            raise UserError("rencontre.poll.error.closed", title=poll.title)
 
     async def show_grid(
         self, interaction: Interaction, poll_id: int, page: int, *, edit: bool = True

@@ -4,6 +4,9 @@ invitation to sign up — within Discord's limits."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -22,6 +25,7 @@ from cogs.rencontres.render import jump_link, mention, mention_line, osm_link
 from cogs.rencontres.service import Format, Rencontre
 
 OPTION_LIMIT = 100  # Discord's limit on a select option's label and description
+WORDS_CACHED = 4096  # slots worded (a few polls of 40 slots, in two languages)
 # Room kept in the message's 6000 characters for the title, the header and the footer.
 HEADER_ROOM = 900
 MARKS = {Availability.YES: "✅", Availability.MAYBE: "🟨", Availability.NO: "❌"}
@@ -40,28 +44,39 @@ def counts_text(counts: Counts) -> str:
     )
 
 
+# A poll's slots never change once it is published, and its message is redrawn often (each
+# redraw rebuilds up to 80 select options and 40 slot lines): the words are worded once.
+@lru_cache(maxsize=WORDS_CACHED)
+def _words(starts_at: datetime, lang: str, zone: str | None, short: bool) -> str:
+    return format_paris_montreal(starts_at, lang, zone, short=short)
+
+
 def slot_line(
     slot: Slot, poll: Poll, counts: Counts | None, lang: str, *, short: bool, star: bool
 ) -> str:
     """« **3.** <t:…:F> », Paris and Montréal in words, and the counts."""
     head = f"{'⭐ ' if star else ''}**{slot.position}.** {ts(slot.starts_at, 'F')}"
-    words = format_paris_montreal(slot.starts_at, lang, poll.zone, short=short)
-    lines = [head, words]
+    lines = [head, _words(slot.starts_at, lang, poll.zone, short)]
     if counts is not None:
         lines.append(counts_text(counts))
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=WORDS_CACHED)
+def _label(position: int, starts_at: datetime, zone: str, lang: str) -> str:
+    place = format_zone_place(zone, lang)
+    text = f"{position} · {format_short(starts_at, lang, ZoneInfo(zone))} ({place})"
+    return truncate(text, OPTION_LIMIT)
+
+
 def slot_label(slot: Slot, poll: Poll, lang: str) -> str:
     """A select option: « 3 · ven. 6 mars 18:00 (Paris) » in the poll's zone."""
-    place = format_zone_place(poll.zone, lang)
-    text = f"{slot.position} · {format_short(slot.starts_at, lang, poll.tz)} ({place})"
-    return truncate(text, OPTION_LIMIT)
+    return _label(slot.position, slot.starts_at, poll.zone, lang)
 
 
 def slot_description(slot: Slot, lang: str) -> str:
     """Under the option: Paris and Montréal, for members on either side."""
-    return truncate(format_paris_montreal(slot.starts_at, lang, short=True), OPTION_LIMIT)
+    return truncate(_words(slot.starts_at, lang, None, True), OPTION_LIMIT)
 
 
 def _where(poll: Poll, lang: str) -> str:

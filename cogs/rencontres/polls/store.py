@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,7 +10,6 @@ from typing import Any
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
 from bot.personal_data import Field, Item, Label, Records
-from bot.user_error import UserError
 from cogs.rencontres.polls.service import (
     Availability,
     Poll,
@@ -49,14 +48,6 @@ def _poll(row: Any, slots: list[Any]) -> Poll:
 
 
 @dataclass(frozen=True)
-class Answered:
-    """A poll as the answer found it, and the member's answers once written."""
-
-    poll: Poll
-    answers: dict[int, Availability]
-
-
-@dataclass(frozen=True)
 class Closed:
     """A poll just closed (by this call), with its tallies."""
 
@@ -67,6 +58,20 @@ class Closed:
 class PollStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # A poll's slots never change once written: read once per poll, not on every answer.
+        self._slots: dict[int, list[Any]] = {}
+
+    async def _slots_of(self, db: Any, poll_id: int) -> list[Any]:
+        slots = self._slots.get(poll_id)
+        if slots is None:
+            slots = await db.fetchall(
+                "SELECT position, starts_at FROM rencontre_poll_slots WHERE poll_id = ?"
+                " ORDER BY position",
+                (poll_id,),
+            )
+            if slots:
+                self._slots[poll_id] = slots
+        return slots
 
     # -- polls ----------------------------------------------------------------------------------
     async def create_draft(
@@ -116,12 +121,7 @@ class PollStore:
         row = await self.db.fetchone("SELECT * FROM rencontre_polls WHERE id = ?", (poll_id,))
         if row is None:
             return None
-        slots = await self.db.fetchall(
-            "SELECT position, starts_at FROM rencontre_poll_slots WHERE poll_id = ?"
-            " ORDER BY position",
-            (poll_id,),
-        )
-        return _poll(row, slots)
+        return _poll(row, await self._slots_of(self.db, poll_id))
 
     async def get_in_guild(self, poll_id: int, guild_id: int) -> Poll | None:
         poll = await self.get(poll_id)
@@ -195,45 +195,42 @@ class PollStore:
         )
         return {r["position"]: Availability(r["choice"]) for r in rows}
 
-    async def answer(
+    async def write_answers(
         self,
         poll_id: int,
         guild_id: int,
         user_id: int,
-        decide: Callable[[Poll, dict[int, Availability]], Mapping[int, Availability]],
+        changes: Mapping[int, Availability],
         now: datetime,
-    ) -> Answered:
-        """Read the poll and the member's answers, write what `decide` returns, in one
-        transaction; `decide` may refuse (a closed poll): nothing is written then."""
-        async with self.db.transaction() as tx:
-            row = await tx.fetchone(
-                "SELECT * FROM rencontre_polls WHERE id = ? AND guild_id = ?", (poll_id, guild_id)
+    ) -> bool:
+        """Write a member's answers if the poll is still open (checked in the statement, under
+        the write lock, so a closing never lands between two slots); False when it was not.
+        One call for the whole page: the write lock is held briefly, however many answer."""
+        rows = [
+            (
+                poll_id,
+                user_id,
+                position,
+                choice,
+                to_ts(now),
+                poll_id,
+                guild_id,
+                PollStatus.OPEN,
+                to_ts(now),
             )
-            if row is None:
-                raise UserError("rencontre.poll.error.unknown")
-            slots = await tx.fetchall(
-                "SELECT position, starts_at FROM rencontre_poll_slots WHERE poll_id = ?"
-                " ORDER BY position",
-                (poll_id,),
-            )
-            poll = _poll(row, slots)
-            mine = await tx.fetchall(
-                "SELECT position, choice FROM rencontre_poll_answers"
-                " WHERE poll_id = ? AND user_id = ?",
-                (poll_id, user_id),
-            )
-            answers = {r["position"]: Availability(r["choice"]) for r in mine}
-            changes = decide(poll, answers)
-            for position, choice in changes.items():
-                if answers.get(position) is choice:
-                    continue
-                await tx.execute(
-                    "INSERT INTO rencontre_poll_answers (poll_id, user_id, position, choice, at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (poll_id, user_id, position) DO UPDATE"
-                    " SET choice = excluded.choice, at = excluded.at",
-                    (poll_id, user_id, position, choice, to_ts(now)),
-                )
-        return Answered(poll, answers | dict(changes))
+            for position, choice in changes.items()
+        ]
+        if not rows:
+            return True
+        written = await self.db.executemany(
+            "INSERT INTO rencontre_poll_answers (poll_id, user_id, position, choice, at)"
+            " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rencontre_polls WHERE id = ?"
+            " AND guild_id = ? AND status = ? AND (closes_at IS NULL OR closes_at > ?))"
+            " ON CONFLICT (poll_id, user_id, position) DO UPDATE"
+            " SET choice = excluded.choice, at = excluded.at",
+            rows,
+        )
+        return written > 0
 
     async def tally(self, poll_id: int) -> Tally:
         return await self._tally(self.db, poll_id)
