@@ -15,7 +15,7 @@ split of 500 participants into groups — each beside a baseline measured in the
 The loopback Discord runs in the same process as the bot (as in the tests), without checking
 requests against Discord's OpenAPI description; its own work is in both bots' figures alike.
 
-Run: .venv/bin/python bench/sondages.py [--quick]   (--quick: 100 voters, 50 answers one at a
+Run: .venv/bin/python bench/sondages.py [--quick]   (--quick: 100 voters, 100 answers one at a
 time, 20 split rounds)
 """
 
@@ -274,7 +274,7 @@ async def main(quick: bool) -> None:
     # OpenAPI description (the tests' job) would be timed with the bots. Off for both.
     validation._CACHE["spec"] = None
     voters = 100 if quick else 500
-    alone = 50 if quick else 200
+    alone = 100 if quick else 300
     rounds = 20 if quick else 100
     print(f"Date poll: {SLOTS} slots; {voters} voters answer both pages in waves of {WAVE}")
     print(f"clicking at once, then {alone} answers one at a time on the full poll")

@@ -54,7 +54,7 @@ def passing(error: BaseException) -> bool:
 class _Pending:
     draw: Draw
     dirty: bool = True
-    last_start: float | None = None
+    last_end: float | None = None  # when the last draw ended (its edit answered)
     failures: int = 0
     task: asyncio.Task[None] | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -89,7 +89,7 @@ class Redraws:
         now = time.monotonic()
         if len(self._last) > FORGET_AFTER_KEYS:
             self._last = {k: at for k, at in self._last.items() if now - at < self.interval}
-        pending = _Pending(draw, last_start=self._last.pop(key, None))
+        pending = _Pending(draw, last_end=self._last.pop(key, None))
         self._pending[key] = pending
         pending.task = asyncio.get_running_loop().create_task(
             self._run(key, pending), name=f"redraw {key!r}"
@@ -120,12 +120,11 @@ class Redraws:
     async def _run(self, key: Hashable, pending: _Pending) -> None:
         try:
             while pending.dirty:
-                if pending.last_start is not None:
-                    wait = pending.last_start + self.interval - time.monotonic()
+                if pending.last_end is not None:
+                    wait = pending.last_end + self.interval - time.monotonic()
                     if wait > 0:
                         await asyncio.sleep(wait)
                 pending.dirty = False
-                pending.last_start = time.monotonic()
                 self.draws += 1
                 try:
                     await pending.draw()
@@ -144,9 +143,13 @@ class Redraws:
                     await asyncio.sleep(delays[min(pending.failures, len(delays)) - 1])
                 else:
                     pending.failures = 0
+                finally:
+                    # Counted from the end of a draw: a draw reads the state before it edits,
+                    # so two edits are always at least `interval` apart when they reach Discord.
+                    pending.last_end = time.monotonic()
         finally:
             if self._pending.get(key) is pending:
                 del self._pending[key]
-                if pending.last_start is not None:
-                    self._last[key] = pending.last_start
+                if pending.last_end is not None:
+                    self._last[key] = pending.last_end
             pending.done.set()

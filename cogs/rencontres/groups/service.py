@@ -24,6 +24,7 @@ same bounds and the same previous groups give the same groups.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -193,19 +194,40 @@ class _Seats:
 
 def _place(pool: list[Member], numbers: list[int], seats: _Seats, mix: bool) -> Assignment:
     """Seat the members of `pool` in the groups with room left: side by side across groups
-    when mixing (each side dealt in turn), else the emptiest group first."""
+    when mixing (each side dealt in turn: the group with fewest of that side), else the
+    emptiest group first; ties to the group with most room, then the lowest number."""
     placed: Assignment = {}
     if mix:  # the largest side first, dealt across groups; those who did not say last
         count = Counter(m.side for m in pool if m.side)
         order = {s: i for i, s in enumerate(sorted(count, key=lambda s: (-count[s], s)))}
         pool = sorted(pool, key=lambda m: (order.get(m.side, len(order)), m.seq, m.user_id))
+
+    def key(number: int, side: str | None) -> tuple[int, ...]:
+        if side is None:
+            return (-seats.room[number], number)
+        return (seats.sides[number][side], -seats.room[number], number)
+
+    # One heap per side, fixed lazily: keys only grow (rooms shrink, sides fill), so an entry
+    # out of date is below its group's real key; it is put back with the real one.
+    heaps: dict[str | None, list[tuple[tuple[int, ...], int]]] = {}
+
+    def best(side: str | None) -> int:
+        heap = heaps.get(side)
+        if heap is None:
+            heap = [(key(g, side), g) for g in numbers if seats.room[g] > 0]
+            heapq.heapify(heap)
+            heaps[side] = heap
+        while True:
+            entry, number = heap[0]
+            if seats.room[number] <= 0:
+                heapq.heappop(heap)
+            elif entry != key(number, side):
+                heapq.heapreplace(heap, (key(number, side), number))
+            else:
+                return number
+
     for m in pool:
-        open_groups = [g for g in numbers if seats.room[g] > 0]
-        if mix and m.side:
-            target = min(open_groups, key=lambda g: (seats.sides[g][m.side], -seats.room[g], g))
-        else:
-            target = min(open_groups, key=lambda g: (-seats.room[g], g))
-        seats.seat(m, target, placed)
+        seats.seat(m, best(m.side if mix else None), placed)
     return placed
 
 
