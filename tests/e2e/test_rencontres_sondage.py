@@ -199,7 +199,7 @@ async def test_a_montreal_organiser_types_montreal_times(world: Harness) -> None
     assert "https://meet.example.org/qf" in poll.text
 
 
-# -- the closing date, a long poll, restarts ------------------------------------------------------
+# -- the closing date, a long poll, restarts -------------------------------------------------------
 async def test_a_closing_date_due_while_the_bot_is_down_closes_once_and_40_slots_fit(
     world: Harness,
 ) -> None:
@@ -276,7 +276,7 @@ async def test_without_a_place_the_organiser_says_where_when_confirming(world: H
     assert "Créneau 1 confirmé" in draft.text and "https://meet.example.org/x" in draft.text
 
 
-# -- bursts ---------------------------------------------------------------------------------------
+# -- bursts ----------------------------------------------------------------------------------------
 @pytest.mark.time_scale(1)
 async def test_a_burst_of_answers_ends_on_the_exact_tallies_with_few_edits(world: Harness) -> None:
     """Thirty members answer at once on Discord's real windows: every one is answered, the
@@ -310,7 +310,7 @@ async def test_closing_twice_at_once_closes_once(world: Harness) -> None:
     assert len(proposals) == 1
 
 
-# -- bad input: a clear ephemeral answer, nothing written -----------------------------------------
+# -- bad input: a clear ephemeral answer, nothing written ------------------------------------------
 async def test_bad_polls_are_refused_naming_the_slot_and_nothing_is_written(
     world: Harness,
 ) -> None:
@@ -361,7 +361,7 @@ async def test_bad_polls_are_refused_naming_the_slot_and_nothing_is_written(
     assert world.guild.default_channel.messages == []
 
 
-# -- /aide ---
+# -- /aide -----------------------------------------------------------------------------------------
 async def test_aide_lists_polls_groups_and_entrusting_in_full(world: Harness) -> None:
     member = await world.guild.slash(world.bob, "aide")
     moderator = await world.guild.slash(world.alice, "aide")
@@ -375,3 +375,23 @@ async def test_aide_lists_polls_groups_and_entrusting_in_full(world: Harness) ->
         assert "…" not in [f["name"] for f in embed["fields"]]  # nothing cut
         assert all(len(f["value"]) <= 1024 for f in embed["fields"])
         assert "/rencontre reglages" in moderator.text  # the group's last command too
+
+
+# -- personal data ---------------------------------------------------------------------------------
+async def test_my_answers_are_exported_and_erased_and_the_tallies_follow(world: Harness) -> None:
+    poll = await start_poll(world, world.bob)
+    dave = await world.guild.add_member("dave")
+    await poll.select(YES_1_3, ["1", "3"], by=dave)
+    await poll.select(YES_1_3, ["1"], by=world.carol)
+    assert "✅ 2 · 🟨 0 · ❌ 0" in slot_text(poll, 1)
+    shown = await world.guild.slash(dave, "mes-donnees")
+    assert "3 réponses à des sondages de date" in shown.text, shown.text
+    ask = await shown.click("mesdonnees:erase:ask", by=dave)
+    await ask.click("mesdonnees:erase:yes", by=dave)
+    assert (
+        await rows(world, f"SELECT COUNT(*) FROM rencontre_poll_answers WHERE user_id = {dave.id}")
+        == 0
+    )
+    assert "✅ 1 · 🟨 0 · ❌ 0" in slot_text(poll, 1)  # redrawn without him
+    organiser = await world.guild.slash(world.bob, "mes-donnees")
+    assert "1 sondage de date lancé" in organiser.text

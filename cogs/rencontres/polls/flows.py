@@ -215,10 +215,11 @@ class PollFlows:
         page = next(
             p for p in range(poll.grid_pages) if position in {s.position for s in poll.grid_page(p)}
         )
+        view = self.views.grid(poll, answers, page, lang)
         await interaction.response.edit_message(
-            embed=render.grid_embed(poll, answers, page, lang),
-            view=self.views.grid(poll, answers, page, lang),
+            embed=render.grid_embed(poll, answers, page, lang), view=view
         )
+        view.stop()  # dynamic items bound to ids: nothing to keep alive
         self.redraw(poll)
 
     async def _write(
@@ -245,8 +246,8 @@ class PollFlows:
         view = self.views.grid(poll, mine, page, lang)
         if edit:
             await interaction.response.edit_message(embed=embed, view=view)
-            return
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
         view.stop()  # dynamic items bound to ids: nothing to keep alive
 
     # -- the public message ---------------------------------------------------------------------
