@@ -106,6 +106,8 @@ class Rencontre:
     thread_id: int | None = None
     scheduled_event_id: int | None = None
     manager_id: int | None = None  # a member a moderator entrusted it to (« confier »)
+    revision: int = 0  # +1 on every change calendars must follow (their SEQUENCE)
+    updated_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:
