@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import random
 import statistics
 import sys
@@ -55,6 +56,9 @@ EDITS_ALLOWED = 5
 ANSWER_GOAL_MS = 100
 SPLIT_GOAL_MS = 50
 MS = 1000
+LATE_SECONDS = 3.5  # Discord drops an answer after 3 s: stop waiting a little later
+POLL_SECONDS = 0.002  # how often the bench looks whether the answer arrived
+PAUSE_SECONDS = 0.05  # between two members answering one after the other
 
 
 def passerelle(db_path: Path) -> Callable[[], discord.Client]:
@@ -119,6 +123,37 @@ async def waves(
     return timed
 
 
+async def one_by_one(
+    harness: Harness, message: Message, picks: list[tuple[Any, str, list[str]]]
+) -> Timed:
+    """Members answering one after another: each sent once the one before is answered (its
+    redraw, coalesced, runs meanwhile, as on Discord), a short pause between two members."""
+    channel = harness.state.channels[message.channel_id]
+    timed = Timed()
+    for user, custom_id, values in picks:
+        data = {
+            "custom_id": custom_id,
+            "component_type": ComponentType.string_select.value,
+            "values": values,
+        }
+        inter, payload = new_interaction(
+            harness.state, InteractionType.component, user, channel, data, message=message
+        )
+        harness.server.gateway.dispatch("INTERACTION_CREATE", payload)
+        waited = 0.0
+        while inter.answered_at is None and waited < LATE_SECONDS:
+            await asyncio.sleep(POLL_SECONDS)
+            waited += POLL_SECONDS
+        if inter.answered_at is None:
+            timed.late += 1
+        else:
+            timed.latencies.append((inter.answered_at - inter.created_at) * MS)
+        await asyncio.sleep(PAUSE_SECONDS)
+    await harness.idle()
+    harness.bot_errors.clear()  # late answers are counted above
+    return timed
+
+
 def edits_per_window(times: list[float]) -> int:
     """The most edits in any window of EDIT_WINDOW seconds (half open, as a bucket refills)."""
     times = sorted(times)
@@ -179,7 +214,7 @@ async def poll_bench(voters: int, alone: int) -> dict[str, Any]:
                 chosen = sorted(rng.sample(range(1, 26), 3))
                 last[user.id, 0] = chosen
                 again.append((user, f"rencontre:poll:{poll_id}:yes:0", [str(n) for n in chosen]))
-            single = await waves(harness, poll, again, 1)
+            single = await one_by_one(harness, poll, again)
             await harness.bot.redraws.settled()
             await harness.idle()
             expected = [0] * SLOTS
@@ -227,13 +262,13 @@ async def bare_bench(voters: int, alone: int) -> dict[str, Timed]:
         users = voters_in(harness, voters)
         picks = [(u, "bare:yes:0", ["1", "2"]) for u in users for _ in range(2)]
         burst = await waves(harness, message, picks, WAVE)
-        single = await waves(harness, message, picks[:alone], 1)
+        single = await one_by_one(harness, message, picks[:alone])
         return {"burst": burst, "single": single}
     finally:
         await harness.stop()
 
 
-def split_bench(rounds: int) -> dict[str, list[float]]:
+def split_bench(rounds: int) -> dict[str, tuple[list[float], list[float]]]:
     rng = random.Random(5)
     people = [
         Member(
@@ -257,15 +292,22 @@ def split_bench(rounds: int) -> dict[str, list[float]]:
         "split, every question asked": lambda: split(people, bounds, asked),
         "re-run: 50 left, 20 new": lambda: split(later, bounds, asked, previous=first),
     }
-    figures: dict[str, list[float]] = {}
+    figures: dict[str, tuple[list[float], list[float]]] = {}
     for name, run in runs.items():
-        times = []
+        wall, cpu = [], []
         for _ in range(rounds):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             run()
-            times.append((time.perf_counter() - t0) * MS)
-        figures[name] = times
+            cpu.append((time.thread_time() - c0) * MS)
+            wall.append((time.perf_counter() - t0) * MS)
+        figures[name] = (wall, cpu)
     return figures
+
+
+def load() -> str:
+    """The machine's load beside the figures (a shared machine makes them pessimistic)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min), {fifteen:.2f} (15 min)"
 
 
 async def main(quick: bool) -> None:
@@ -276,6 +318,7 @@ async def main(quick: bool) -> None:
     voters = 100 if quick else 500
     alone = 100 if quick else 300
     rounds = 20 if quick else 100
+    print(f"{os.cpu_count()} cores; {load()}")
     print(f"Date poll: {SLOTS} slots; {voters} voters answer both pages in waves of {WAVE}")
     print(f"clicking at once, then {alone} answers one at a time on the full poll")
     poll = await poll_bench(voters, alone)
@@ -303,15 +346,27 @@ async def main(quick: bool) -> None:
         f" (Discord allows {EDITS_ALLOWED}: {within});"
         f" final tallies exact: {'yes' if poll['exact'] else 'NO'}; 429s: {poll['hits']}"
     )
+    print(load())
     print()
     print(f"Splitting 500 participants into groups of 4 to 6 ({rounds} rounds)")
     figures = split_bench(rounds)
-    print(f"{'':32}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, values in figures.items():
-        print(f"{name:32}{statistics.median(values):10.2f}{pct(values, 0.99):10.2f}")
-    worst = max(pct(v, 0.99) for n, v in figures.items() if "baseline" not in n)
+    # Wall time counts the other processes of a shared machine; the thread's CPU time does not.
+    print(f"{'':32}{'p50 ms':>10}{'p99 ms':>10}{'CPU p50':>10}{'CPU p99':>10}")
+    for name, (wall, cpu) in figures.items():
+        print(
+            f"{name:32}{statistics.median(wall):10.2f}{pct(wall, 0.99):10.2f}"
+            f"{statistics.median(cpu):10.2f}{pct(cpu, 0.99):10.2f}"
+        )
+    ours = [v for n, v in figures.items() if "baseline" not in n]
+    worst = max(pct(wall, 0.99) for wall, _ in ours)
+    worst_cpu = max(pct(cpu, 0.99) for _, cpu in ours)
     verdict = "ok" if worst < SPLIT_GOAL_MS else "MISSED"
-    print(f"goal < {SPLIT_GOAL_MS} ms: {verdict} (worst p99 {worst:.2f} ms)")
+    verdict_cpu = "ok" if worst_cpu < SPLIT_GOAL_MS else "MISSED"
+    print(
+        f"goal < {SPLIT_GOAL_MS} ms: wall {verdict} (worst p99 {worst:.2f} ms);"
+        f" CPU time {verdict_cpu} (worst p99 {worst_cpu:.2f} ms)"
+    )
+    print(load())
 
 
 if __name__ == "__main__":
