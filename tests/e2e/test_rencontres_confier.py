@@ -69,11 +69,21 @@ async def test_the_member_entrusted_manages_that_meet_up_and_nothing_else(
     assert message.embeds[0]["title"] == "Café réseau du vendredi"
     listed = await world.guild.slash(world.carol, "rencontre participants", evenement="1")
     assert listed.attachments and "1 answer" in listed.text
+    # …and form its groups (one sign-up: the size rule answers, not the rights).
+    groups = await world.guild.slash(world.carol, "rencontre groupes", evenement="1")
+    assert "Groups of at least 4, but only 1 signed up" in groups.text, groups.text
+    prepared = await world.guild.slash(
+        world.carol, "rencontre preparer-groupes", evenement="1", presence=True
+    )
+    assert prepared.ephemeral and REFUSED_EN not in prepared.text, prepared.text
+    assert await world.bot.db.fetchval("SELECT COUNT(*) FROM rencontre_group_settings") == 1
     # Refused on Bob's other meet-up, and for what moderators only do.
     for path, options in (
         ("rencontre modifier", {"evenement": "2", "titre": "x"}),
         ("rencontre annuler", {"evenement": "2"}),
         ("rencontre participants", {"evenement": "2"}),
+        ("rencontre groupes", {"evenement": "2"}),
+        ("rencontre preparer-groupes", {"evenement": "2", "presence": True}),
     ):
         reply = await world.guild.slash(world.carol, path, **options)
         assert reply.ephemeral and REFUSED_EN in reply.text, (path, reply.text)

@@ -85,6 +85,7 @@ async def test_a_poll_from_creation_to_the_meet_up_with_members_in_paris_and_mon
     general = world.guild.default_channel
     dave = await world.guild.add_member("dave")
     erin = await world.guild.add_member("erin")
+    fred = await world.guild.add_member("fred")
     await world.guild.slash(world.carol, "rappels", fuseau="America/Montreal")
     await world.guild.slash(erin, "rappels", **{"messages-prives": "on"})
 
@@ -120,21 +121,22 @@ async def test_a_poll_from_creation_to_the_meet_up_with_members_in_paris_and_mon
     await poll.select(YES_1_3, ["2"], by=world.carol)
     carol = await poll.select(MAYBE_1_3, ["1"], by=world.carol)
     assert "Yes: 2" in carol.text and "If need be: 1" in carol.text and "No: 3" in carol.text
-    # Erin answers slot by slot in « Mes disponibilités ».
+    await poll.select(YES_1_3, ["1"], by=fred)  # Non to 2 and 3
+    # Erin answers slot by slot in « Mes disponibilités »: Si besoin to 2, Non to 3.
     grid = await poll.click("Mes disponibilités", by=erin)
     assert grid.ephemeral and "pas de réponse" in grid.text
     assert len(selects(grid.message)) == 3
-    grid = await grid.select("rencontre:poll:1:slot:2", ["yes"], by=erin)
+    grid = await grid.select("rencontre:poll:1:slot:2", ["maybe"], by=erin)
     grid = await grid.select("rencontre:poll:1:slot:3", ["no"], by=erin)
-    assert grid.message is not None and "✅ **2.**" in grid.text and "❌ **3.**" in grid.text
+    assert grid.message is not None and "🟨 **2.**" in grid.text and "❌ **3.**" in grid.text
     [slot_two] = [s for s in selects(grid.message) if s["custom_id"].endswith(":2")]
-    assert [o["value"] for o in slot_two["options"] if o.get("default")] == ["yes"]
+    assert [o["value"] for o in slot_two["options"] if o.get("default")] == ["maybe"]
 
     # Live counts (coalesced redraws end on the final state), ⭐ the leading slot.
-    assert "✅ 0 · 🟨 1 · ❌ 1" in slot_text(poll, 1)
-    assert "✅ 3 · 🟨 0 · ❌ 0" in slot_text(poll, 2) and "⭐" in slot_text(poll, 2)
-    assert "✅ 1 · 🟨 0 · ❌ 2" in slot_text(poll, 3)
-    assert "3 personnes ont répondu" in poll.text
+    assert "✅ 1 · 🟨 1 · ❌ 1" in slot_text(poll, 1)
+    assert "✅ 2 · 🟨 1 · ❌ 1" in slot_text(poll, 2) and "⭐" in slot_text(poll, 2)
+    assert "✅ 1 · 🟨 0 · ❌ 3" in slot_text(poll, 3)
+    assert "4 personnes ont répondu" in poll.text
 
     # Only the organiser or a moderator closes it.
     refused = await poll.click("Clore le sondage", by=dave)
@@ -163,10 +165,12 @@ async def test_a_poll_from_creation_to_the_meet_up_with_members_in_paris_and_mon
     meetup = general.messages[-1]
     assert meetup.embeds[0]["title"] == "Café réseau"
     thread = thread_of(world, meetup)
-    # Dave and Carol are invited in the thread, Erin (DMs asked for) by DM; nobody signed up.
+    # Dave and Carol (Oui) are invited in the thread, Erin (Si besoin; DMs asked for) by DM,
+    # not Fred (Non to that slot); nobody is signed up.
     [invite] = [m for m in thread.messages if "Vous aviez répondu Oui ou Si besoin" in m.content]
     assert dave.mention in invite.content and world.carol.mention in invite.content
     assert erin.mention not in invite.content and world.bob.mention not in invite.content
+    assert fred.mention not in invite.content and fred.dms == []
     assert {str(u) for u in invite.allowed_mentions["users"]} == {str(dave.id), str(world.carol.id)}
     assert [b["label"] for b in invite.buttons()] == ["Je viens", "Peut-être", "Je me retire"]
     [dm] = erin.dms
@@ -204,25 +208,36 @@ async def test_a_closing_date_due_while_the_bot_is_down_closes_once_and_40_slots
     world: Harness,
 ) -> None:
     general = world.guild.default_channel
-    days = [date(2026, 3, 3) + timedelta(days=n) for n in range(30)]
+    days = [date(2026, 3, 3) + timedelta(days=n) for n in range(40)]  # the most a poll takes
     text = " ; ".join(f"{d:%d/%m} 18h" for d in days)
     poll = await start_poll(world, world.bob, creneaux=text, cloture="03/03 12h")
     placeholders = [s["placeholder"] for s in selects(poll)]
     assert placeholders == [
         "✅ Oui : cochez vos créneaux (1 à 25)",
         "🟨 Si besoin : cochez vos créneaux (1 à 25)",
-        "✅ Oui : cochez vos créneaux (26 à 30)",
-        "🟨 Si besoin : cochez vos créneaux (26 à 30)",
+        "✅ Oui : cochez vos créneaux (26 à 40)",
+        "🟨 Si besoin : cochez vos créneaux (26 à 40)",
     ]
-    assert [len(s["options"]) for s in selects(poll)] == [25, 25, 5, 5]
-    assert sum(len(e.get("description", "")) + len(e.get("title", "")) for e in poll.embeds) <= 6000
+    assert [len(s["options"]) for s in selects(poll)] == [25, 25, 15, 15]
+    # Every slot shown, within Discord's 6000 characters across the message's embeds.
+    shown = "\n".join(e.get("description", "") for e in poll.embeds)
+    assert all(f"**{n}.**" in shown for n in range(1, 41))
+    assert stamp(datetime(2026, 4, 11, 16, tzinfo=UTC)) in slot_text(poll, 40)  # 18:00 CEST
+    total = sum(
+        len(e.get("title", ""))
+        + len(e.get("description", ""))
+        + len(e.get("footer", {}).get("text", ""))
+        + sum(len(f["name"]) + len(f["value"]) for f in e.get("fields", []))
+        for e in poll.embeds
+    )
+    assert total <= 6000, total
     dave = await world.guild.add_member("dave")
-    await poll.select("✅ Oui : cochez vos créneaux (26 à 30)", ["26", "30"], by=dave)
+    await poll.select("✅ Oui : cochez vos créneaux (26 à 40)", ["26", "40"], by=dave)
     await poll.select("✅ Oui : cochez vos créneaux (1 à 25)", ["1"], by=world.carol)
     grid = await poll.click("Mes disponibilités", by=world.carol)  # opened before the closing
-    assert "page 1 of 8" in grid.text
+    assert "page 1 of 10" in grid.text
     nxt = await grid.click("Next ▶", by=world.carol)
-    assert "page 2 of 8" in nxt.text
+    assert "page 2 of 10" in nxt.text
 
     # The bot is down when the closing date (Tuesday 12:00 Paris) falls due.
     clock = world.bot.clock  # shared by every bot of the test, like wall time
@@ -230,7 +245,7 @@ async def test_a_closing_date_due_while_the_bot_is_down_closes_once_and_40_slots
     clock.advance(timedelta(hours=27))  # Tuesday 13:00 Paris
     await world.start_bot()
     [proposal] = [m for m in general.messages if m.id != poll.id]
-    assert "Meilleur créneau : n° 1" in proposal.content  # 1 Oui each for 1, 26, 30: earliest
+    assert "Meilleur créneau : n° 1" in proposal.content  # 1 Oui each for 1, 26, 40: earliest
     assert poll.components == [] and "Sondage clos" in poll.embeds[0]["title"]
     # Exactly once: another restart, more time, nothing new.
     await world.restart()
@@ -245,7 +260,7 @@ async def test_a_closing_date_due_while_the_bot_is_down_closes_once_and_40_slots
     )
     assert kept == "no"  # her answer from before the closing (page 1 answered)
     # The organiser picks another slot (26, on the second page of choices).
-    picked = await proposal.select("Ou choisir un autre créneau (26 à 30)", ["26"], by=world.bob)
+    picked = await proposal.select("Ou choisir un autre créneau (26 à 40)", ["26"], by=world.bob)
     assert "Créneau 26 confirmé" in picked.text and "samedi 28 mars 2026 à 18:00" in picked.text
 
 
