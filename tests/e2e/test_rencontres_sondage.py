@@ -325,6 +325,19 @@ async def test_closing_twice_at_once_closes_once(world: Harness) -> None:
     assert len(proposals) == 1
 
 
+async def test_closed_by_hand_before_its_closing_date_it_is_not_closed_again(
+    world: Harness,
+) -> None:
+    poll = await start_poll(world, world.bob, cloture="jeudi 12h")
+    closed = await poll.click("Clore le sondage", by=world.alice)  # a moderator, Monday
+    assert "est clos" in closed.text
+    await world.restart()
+    await world.advance(days=4)  # past Thursday noon, the closing date first set
+    proposals = [m for m in world.guild.default_channel.messages if "Meilleur créneau" in m.content]
+    assert len(proposals) == 1
+    assert await rows(world, "SELECT COUNT(*) FROM rencontre_polls WHERE status = 'closed'") == 1
+
+
 # -- bad input: a clear ephemeral answer, nothing written ------------------------------------------
 async def test_bad_polls_are_refused_naming_the_slot_and_nothing_is_written(
     world: Harness,
