@@ -71,7 +71,7 @@ async def test_the_member_entrusted_manages_that_meet_up_and_nothing_else(
     assert listed.attachments and "1 answer" in listed.text
     # …and form its groups (one sign-up: the size rule answers, not the rights).
     groups = await world.guild.slash(world.carol, "rencontre groupes", evenement="1")
-    assert "Groups of at least 4, but only 1 signed up" in groups.text, groups.text
+    assert "Groups of at least 4, but only 1 person signed up so far" in groups.text, groups.text
     prepared = await world.guild.slash(
         world.carol, "rencontre preparer-groupes", evenement="1", presence=True
     )

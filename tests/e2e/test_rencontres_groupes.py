@@ -166,7 +166,7 @@ async def test_bad_group_requests_are_refused_and_nothing_is_written(world: Harn
             {"taille-min": 5, "taille-max": 3},
             "La taille minimale (5) dépasse la taille maximale (3)",
         ),
-        ({"taille-min": 8, "taille-max": 10}, "il n'y a que 5 inscrits"),
+        ({"taille-min": 8, "taille-max": 10}, "il n'y a pour l'instant que 5 personnes inscrites"),
         ({"taille-max": 40}, "25 au plus"),
         ({}, "Les 5 inscrits tiennent dans un seul groupe de 6"),
     ]

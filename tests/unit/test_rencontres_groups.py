@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import t
 from bot.user_error import UserError
 from cogs.rencontres.groups.service import (
     Bounds,
@@ -230,3 +231,20 @@ def test_bounds_and_cities_are_checked() -> None:
     assert parse_cities(" Lyon ; montréal;Montréal ;; Paris ") == ("Lyon", "montréal", "Paris")
     with pytest.raises(UserError):
         parse_cities(";".join(f"Ville {n}" for n in range(30)))
+
+
+@pytest.mark.parametrize(
+    ("n", "lang", "expected"),
+    [
+        (0, "fr", "il n'y a pour l'instant que 0 personne inscrite."),
+        (1, "fr", "il n'y a pour l'instant que 1 personne inscrite."),
+        (3, "fr", "il n'y a pour l'instant que 3 personnes inscrites."),
+        (1, "en", "but only 1 person signed up so far."),
+        (3, "en", "but only 3 people signed up so far."),
+    ],
+)
+def test_too_few_sign_ups_are_counted_in_words(n: int, lang: str, expected: str) -> None:
+    with pytest.raises(UserError) as refused:
+        check_bounds(4, 6, n)
+    error = refused.value
+    assert t(error.key, lang, **error.params_in(lang)).endswith(expected)

@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.i18n import tn
 from bot.user_error import UserError
 
 SIZE_MIN_DEFAULT, SIZE_MAX_DEFAULT = 4, 6
@@ -37,6 +38,17 @@ SIZE_HIGHEST = 25  # a private thread where everyone can still talk
 CITIES_MAX = 24  # a select's 25 options, one kept for « another city »
 CITY_MAX = 50
 OTHER_CITY = "*"  # what a member from a city not offered answers: grouped with the others
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    """« 1 personne inscrite », « 3 personnes inscrites »: a count in a refusal, worded once the
+    member's language is known (a `bot.user_error.Localised` parameter)."""
+
+    n: int
+
+    def render(self, lang: str) -> str:
+        return tn("rencontre.groups.signed_up", self.n, lang)
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,7 @@ def check_bounds(low: int, high: int, participants: int) -> Bounds:
     if high < low:
         raise UserError("rencontre.groups.error.bounds", low=low, high=high)
     if low > participants:
-        raise UserError("rencontre.groups.error.not_enough", low=low, n=participants)
+        raise UserError("rencontre.groups.error.not_enough", low=low, signed=SignedUp(participants))
     return Bounds(low, high)
 
 
