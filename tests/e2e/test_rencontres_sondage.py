@@ -291,6 +291,19 @@ async def test_without_a_place_the_organiser_says_where_when_confirming(world: H
     assert "Créneau 1 confirmé" in draft.text and "https://meet.example.org/x" in draft.text
 
 
+async def test_a_poll_after_an_abandoned_draft_shows_its_own_slots(world: Harness) -> None:
+    """The abandoned draft's number may be given again (SQLite reuses the highest id): the new
+    poll shows the slots it was given."""
+    preview = await world.guild.slash(world.bob, "rencontre sondage", titre="A", creneaux=SLOTS)
+    gone = await preview.click("Abandonner", by=world.bob)
+    assert gone.ephemeral
+    assert await rows(world, "SELECT COUNT(*) FROM rencontre_polls") == 0
+    poll = await start_poll(world, world.bob, creneaux="mardi 9h ; mercredi 9h")
+    assert stamp(datetime(2026, 3, 3, 8, tzinfo=UTC)) in slot_text(poll, 1)
+    assert stamp(datetime(2026, 3, 4, 8, tzinfo=UTC)) in slot_text(poll, 2)
+    assert "**3.**" not in poll.text
+    assert [s["placeholder"] for s in selects(poll)][0] == "✅ Oui : cochez vos créneaux (1 à 2)"
+
 # -- bursts ----------------------------------------------------------------------------------------
 @pytest.mark.time_scale(1)
 async def test_a_burst_of_answers_ends_on_the_exact_tallies_with_few_edits(world: Harness) -> None:

@@ -58,10 +58,12 @@ class Closed:
 class PollStore:
     def __init__(self, db: Database) -> None:
         self.db = db
-        # A poll's slots never change once written: read once per poll, not on every answer.
+        # A published poll's slots never change and it is never deleted: read once per poll,
+        # not on every answer. Drafts are not kept: a draft abandoned or erased is deleted, and
+        # SQLite may give its id to the next poll.
         self._slots: dict[int, list[Any]] = {}
 
-    async def _slots_of(self, db: Any, poll_id: int) -> list[Any]:
+    async def _slots_of(self, db: Any, poll_id: int, *, keep: bool) -> list[Any]:
         slots = self._slots.get(poll_id)
         if slots is None:
             slots = await db.fetchall(
@@ -69,7 +71,7 @@ class PollStore:
                 " ORDER BY position",
                 (poll_id,),
             )
-            if slots:
+            if slots and keep:
                 self._slots[poll_id] = slots
         return slots
 
@@ -121,7 +123,8 @@ class PollStore:
         row = await self.db.fetchone("SELECT * FROM rencontre_polls WHERE id = ?", (poll_id,))
         if row is None:
             return None
-        return _poll(row, await self._slots_of(self.db, poll_id))
+        published = row["status"] != PollStatus.DRAFT
+        return _poll(row, await self._slots_of(self.db, poll_id, keep=published))
 
     async def get_in_guild(self, poll_id: int, guild_id: int) -> Poll | None:
         poll = await self.get(poll_id)
@@ -134,6 +137,7 @@ class PollStore:
         return None if poll_id is None else await self.get(int(poll_id))
 
     async def delete_draft(self, poll_id: int) -> None:
+        self._slots.pop(poll_id, None)
         await self.db.execute(
             "DELETE FROM rencontre_polls WHERE id = ? AND status = ?", (poll_id, PollStatus.DRAFT)
         )
@@ -310,6 +314,10 @@ class PollStore:
                 " WHERE a.user_id = ? AND p.status = ?",
                 (user_id, PollStatus.OPEN),
             )
+            drafts = await tx.fetchall(
+                "SELECT id FROM rencontre_polls WHERE organiser_id = ? AND status = ?",
+                (user_id, PollStatus.DRAFT),
+            )
             a = await tx.execute("DELETE FROM rencontre_poll_answers WHERE user_id = ?", (user_id,))
             d = await tx.execute(
                 "DELETE FROM rencontre_polls WHERE organiser_id = ? AND status = ?",
@@ -318,4 +326,6 @@ class PollStore:
             o = await tx.execute(
                 "UPDATE rencontre_polls SET organiser_id = 0 WHERE organiser_id = ?", (user_id,)
             )
+        for draft in drafts:  # their ids may be given again
+            self._slots.pop(draft["id"], None)
         return a.rowcount + d.rowcount + o.rowcount, [r["poll_id"] for r in touched]
