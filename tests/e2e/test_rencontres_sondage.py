@@ -302,7 +302,7 @@ async def test_a_poll_after_an_abandoned_draft_shows_its_own_slots(world: Harnes
     assert stamp(datetime(2026, 3, 3, 8, tzinfo=UTC)) in slot_text(poll, 1)
     assert stamp(datetime(2026, 3, 4, 8, tzinfo=UTC)) in slot_text(poll, 2)
     assert "**3.**" not in poll.text
-    assert [s["placeholder"] for s in selects(poll)][0] == "✅ Oui : cochez vos créneaux (1 à 2)"
+    assert selects(poll)[0]["placeholder"] == "✅ Oui : cochez vos créneaux (1 à 2)"
 
 # -- bursts ----------------------------------------------------------------------------------------
 @pytest.mark.time_scale(1)
