@@ -304,6 +304,7 @@ async def test_a_poll_after_an_abandoned_draft_shows_its_own_slots(world: Harnes
     assert "**3.**" not in poll.text
     assert selects(poll)[0]["placeholder"] == "✅ Oui : cochez vos créneaux (1 à 2)"
 
+
 # -- bursts ----------------------------------------------------------------------------------------
 @pytest.mark.time_scale(1)
 async def test_a_burst_of_answers_ends_on_the_exact_tallies_with_few_edits(world: Harness) -> None:
