@@ -17,7 +17,7 @@ import pytest
 from discord import ComponentType
 from discord_server import Harness
 from discord_server.world import Message, User
-from test_rencontres import field, thread_of
+from test_rencontres import field, publish, thread_of
 
 FRIDAY = datetime(2026, 3, 6, 17, tzinfo=UTC)
 SATURDAY = datetime(2026, 3, 7, 9, tzinfo=UTC)
@@ -303,6 +303,33 @@ async def test_a_poll_after_an_abandoned_draft_shows_its_own_slots(world: Harnes
     assert stamp(datetime(2026, 3, 4, 8, tzinfo=UTC)) in slot_text(poll, 2)
     assert "**3.**" not in poll.text
     assert selects(poll)[0]["placeholder"] == "✅ Oui : cochez vos créneaux (1 à 2)"
+
+
+async def test_a_meet_up_draft_abandoned_leaves_the_poll_to_confirm_again(world: Harness) -> None:
+    """The poll's draft is cancelled before publishing: a later meet-up (which may get the same
+    number) invites nobody from the poll, and the organiser can confirm a slot again."""
+    poll = await start_poll(world, world.bob)
+    dave = await world.guild.add_member("dave")
+    await poll.select(YES_1_3, ["1"], by=dave)
+    await poll.click("Clore le sondage", by=world.bob)
+    proposal = world.guild.default_channel.messages[-1]
+    draft = await proposal.click("Confirmer le créneau 1", by=world.bob)
+    dropped = await draft.click("Annuler", by=world.bob)
+    assert dropped.ephemeral
+    assert await rows(world, "SELECT COUNT(*) FROM rencontres") == 0
+    other = await publish(world, world.alice, titre="Autre chose", quand="samedi 15h")
+    thread = thread_of(world, other)
+    await world.advance(minutes=5)
+    assert not [m for m in thread.messages if "Vous aviez répondu" in m.content]
+    assert dave.mention not in " ".join(m.content for m in thread.messages)
+    assert dave.dms == []
+    again = await proposal.click("Confirmer le créneau 1", by=world.bob)
+    assert "Créneau 1 confirmé" in again.text, again.text
+    done = await again.click("Publier", by=world.bob)
+    assert "C'est publié" in done.text
+    meetup = world.guild.default_channel.messages[-1]
+    [invite] = [m for m in thread_of(world, meetup).messages if "Vous aviez répondu" in m.content]
+    assert dave.mention in invite.content
 
 
 # -- bursts ----------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ CREATE TABLE rencontre_polls (
     message_id    INTEGER,
     closed_by     INTEGER,                   -- who closed it; 0: its closing date
     chosen        INTEGER,                   -- position of the slot confirmed
-    rencontre_id  INTEGER,                   -- the meet-up it became
+    -- the meet-up it became; NULL again if its draft is dropped (the slot can be confirmed anew)
+    rencontre_id  INTEGER REFERENCES rencontres (id) ON DELETE SET NULL,
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL
 );

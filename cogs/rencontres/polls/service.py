@@ -294,15 +294,15 @@ def require_closer(poll: Poll, user_id: int, moderator: bool) -> None:
 
 def require_confirmer(poll: Poll, user_id: int, moderator: bool) -> Poll:
     """The organiser confirms the slot (a moderator only when the organiser erased their
-    data: somebody must be able to)."""
+    data: somebody must be able to), again if the meet-up draft it became was dropped."""
     gone = poll.organiser_id == 0
     if user_id != poll.organiser_id and not (moderator and gone):
         raise UserError("rencontre.poll.error.not_organiser")
     if poll.status is PollStatus.OPEN:
         raise UserError("rencontre.poll.error.still_open", title=poll.title)
-    if poll.status is PollStatus.CONFIRMED:
+    if poll.status is PollStatus.CONFIRMED and poll.rencontre_id is not None:
         raise UserError("rencontre.poll.error.already_confirmed", title=poll.title)
-    return poll
+    return poll  # closed, or confirmed but its meet-up draft dropped: a slot may be confirmed
 
 
 def require_draft_of(poll: Poll | None, user_id: int) -> Poll:

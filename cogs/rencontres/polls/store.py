@@ -183,11 +183,20 @@ class PollStore:
         return Closed(poll, final)
 
     async def confirm(self, poll_id: int, position: int, rencontre_id: int, now: datetime) -> bool:
-        """The slot confirmed and the draft it became; False when already confirmed."""
+        """The slot confirmed and the draft it became; False when already confirmed. A poll
+        whose draft was dropped (its `rencontre_id` set back to NULL) may be confirmed again."""
         cur = await self.db.execute(
             "UPDATE rencontre_polls SET status = ?, chosen = ?, rencontre_id = ?, updated_at = ?"
-            " WHERE id = ? AND status = ?",
-            (PollStatus.CONFIRMED, position, rencontre_id, to_ts(now), poll_id, PollStatus.CLOSED),
+            " WHERE id = ? AND (status = ? OR (status = ? AND rencontre_id IS NULL))",
+            (
+                PollStatus.CONFIRMED,
+                position,
+                rencontre_id,
+                to_ts(now),
+                poll_id,
+                PollStatus.CLOSED,
+                PollStatus.CONFIRMED,
+            ),
         )
         return cur.rowcount == 1
 
