@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot import health
 from bot.agenda import AgendaRegistry
+from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -26,6 +27,7 @@ from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
+from bot.notices import Notices
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import REDRAW_INTERVAL, Redraws
 from bot.reminders import ReminderEngine
@@ -67,6 +69,8 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    notices: Notices
+    approvals: Approvals
     web_store: WebStore
 
     def __init__(
@@ -128,6 +132,19 @@ class Passerelle(commands.Bot):
             settings=self.settings_store,
             metrics=self.metrics,
         )
+        self.notices = Notices(self.db)
+        await self.notices.load()
+        self.personal_data.register("notices", self.notices)
+        self.approvals = Approvals(
+            self,
+            db=self.db,
+            settings=self.settings_store,
+            reminders=self.reminders,
+            notices=self.notices,
+            clock=self.clock,
+        )
+        self.add_dynamic_items(*self.approvals.items)
+        self.personal_data.register("approvals", self.approvals)
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())
@@ -188,6 +205,8 @@ class Passerelle(commands.Bot):
         self, interaction: discord.Interaction[Passerelle], command: Any
     ) -> None:
         self.metrics.interaction(f"/{command.qualified_name}", Outcome.OK)
+        # Notes that could not reach the member by DM (bot.notices), after their command.
+        await self.notices.deliver(interaction)
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""

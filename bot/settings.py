@@ -44,6 +44,11 @@ class Settings:
     # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
     # loaded is reported at start-up and the guard keeps its rules (never no guard).
     guard_model: str = "fr_core_news_sm"
+    # Fetching feeds (bot.net): never read from .env or the environment. Only tests set them,
+    # to fetch from a feed server they run on 127.0.0.1 (those ports only) without waiting.
+    fetch_loopback_ports: frozenset[int] = frozenset()
+    fetch_min_interval: float = 2.0
+    fetch_timeout: float = 20.0
 
     @property
     def zone(self) -> ZoneInfo:
