@@ -23,6 +23,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 from aiohttp import web
-from cogs.apero.model import Draft, SeriesFields
 
 from bot.agenda import AgendaRegistry
 from bot.clock import FakeClock
@@ -42,6 +42,7 @@ from bot.web.cache import FRESH_FOR
 from bot.web.ratelimit import Limits
 from bot.web.store import LinkScope, WebStore
 from cogs.apero.handlers import AperoAgenda
+from cogs.apero.service import SeriesFields
 from cogs.apero.store import AperoStore
 from cogs.rencontres.handlers import RencontresAgenda
 from cogs.rencontres.service import Details, Format
@@ -52,6 +53,8 @@ GUILD = 1
 EVENTS = 1000
 CONCURRENCY = 100
 OK = 200
+PROFILE_LINES = 30
+OPTIONS = argparse.Namespace(quick=False, profile=False)
 GENEROUS = Limits(rate=1e9, burst=1e9, failure_rate=1e9, failure_burst=1e9)
 
 
@@ -80,9 +83,11 @@ async def fill(path: Path) -> str:
     for n, (day, zone) in enumerate(
         [(4, "Europe/Paris"), (2, "America/Montreal"), (0, "Europe/Paris")]
     ):
-        fields = SeriesFields(f"Apéro {n}", day, "18:00", zone, 100, "https://meet.example.org/a")
-        draft_id = await aperos.save_draft(GUILD, 42, fields, NOW)
-        await aperos.create_from_draft(Draft(draft_id, GUILD, 42, fields), 42, NOW)
+        fields = SeriesFields(
+            f"Apéro {n}", day, wall_time(18), zone, 100, "https://meet.example.org/a"
+        )
+        draft = await aperos.save_draft(GUILD, 42, fields, NOW)
+        await aperos.create_from_draft(draft, 42, NOW)
     web_store = WebStore(db)
     token = await web_store.issue(LinkScope.GUILD, GUILD, lang="fr", label="Bench", now=NOW)
     await web_store.enable_page(GUILD, "Bench", NOW)
@@ -113,6 +118,8 @@ async def serve(path: Path, limits: Limits, fresh_for: float, ports: Any, stop: 
         limits=limits,
     )
     ctx.reads.fresh_for = fresh_for
+    if fresh_for == 0:  # every request reads: nothing stale either
+        ctx.reads.stale_for = 0.0
     server = WebServer(ctx, host="127.0.0.1", port=0)
     await server.start()
 
@@ -138,8 +145,22 @@ async def serve(path: Path, limits: Limits, fresh_for: float, ports: Any, stop: 
     await db.close()
 
 
-def server_process(path: str, limits: Limits, fresh_for: float, ports: Any, stop: Any) -> None:
+def server_process(
+    path: str, limits: Limits, fresh_for: float, ports: Any, stop: Any, profile: bool
+) -> None:
+    if not profile:
+        asyncio.run(serve(Path(path), limits, fresh_for, ports, stop))
+        return
+    import cProfile  # noqa: PLC0415 (only with --profile)
+    import pstats  # noqa: PLC0415
+
+    profiler = cProfile.Profile()
+    profiler.enable()
     asyncio.run(serve(Path(path), limits, fresh_for, ports, stop))
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("tottime")
+    print(f"\n--- server-side profile (fresh_for {fresh_for:g}), by own time ---")
+    stats.print_stats(PROFILE_LINES)
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -231,7 +252,9 @@ async def server(
 ) -> AsyncIterator[tuple[str, str, aiohttp.ClientSession]]:
     ctx = mp.get_context("spawn")
     ports, stop = ctx.Queue(), ctx.Queue()
-    proc = ctx.Process(target=server_process, args=(str(path), limits, fresh_for, ports, stop))
+    proc = ctx.Process(
+        target=server_process, args=(str(path), limits, fresh_for, ports, stop, OPTIONS.profile)
+    )
     proc.start()
     port, baseline_port = ports.get(timeout=60)
     connector = aiohttp.TCPConnector(limit=CONCURRENCY)
@@ -323,7 +346,11 @@ async def wrong_tokens(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer requests (CI)")
-    asyncio.run(bench(parser.parse_args().quick))
+    parser.add_argument(
+        "--profile", action="store_true", help="print the server side's cProfile per part"
+    )
+    parser.parse_args(namespace=OPTIONS)
+    asyncio.run(bench(OPTIONS.quick))
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ Routes (GET, and HEAD from the same handlers):
   /healthz                           200 or 503 with the checks (JSON)
   /metrics                           Prometheus; loopback peers only, or METRICS_TOKEN
   /robots.txt
-Everything is read from the database on each request (any bot process can serve any server);
-only rendered bodies and rate-limit buckets live in memory.
+What feeds and pages are made from is read from the database a few seconds apart (any bot
+process can serve any server; `bot.web.cache`); the links' hashes are kept in memory
+(`bot.web.store`), so a request for a cached feed or page, or with a wrong token, touches no
+database. Rendered bodies (with their validators) and rate-limit buckets live in memory.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from aiohttp import web
 from bot.agenda import Agenda
 from bot.i18n import t
 from bot.web import ics, page
-from bot.web.cache import FreshReads, RenderCache, respond
+from bot.web.cache import STALE_FOR, FreshReads, RenderCache, respond
 from bot.web.ratelimit import Limits, RateLimiter
 from bot.web.security import (
     AccessLogger,
@@ -72,7 +74,7 @@ class WebContext:
     failures: RateLimiter = field(init=False)
     feeds: RenderCache = field(default_factory=RenderCache)
     pages: RenderCache = field(default_factory=RenderCache)
-    reads: FreshReads = field(default_factory=FreshReads)
+    reads: FreshReads = field(default_factory=lambda: FreshReads(stale_for=STALE_FOR))
 
     def __post_init__(self) -> None:
         self.requests = self.limits.requests()
@@ -150,13 +152,13 @@ async def agenda_page(request: web.Request) -> web.StreamResponse:
     now = ctx.clock.now()
     lang = ctx.lang_of(guild_id)
     agenda = await ctx.reads.get(("page", guild_id), lambda: ctx.agenda.upcoming(guild_id, now))
-    # The next occurrence of each series depends on `now`: part of what the page is made from.
-    nexts = tuple(tuple(o.start for o in s.next_occurrences(now, 1)) for s in agenda.series)
     rendered = ctx.pages.get(
         ("page", guild_id),
-        (agenda, nexts, server, lang),
+        (agenda, server, lang),
         lambda: page.render(agenda, guild_id=guild_id, server=server, lang=lang, now=now),
         now,
+        # The page shows each series' next occurrence: it holds until the first of them.
+        until=lambda: page.holds_until(agenda, now),
     )
     return respond(
         request,
