@@ -52,6 +52,8 @@ FORWARDED = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 ROBOTS = "User-agent: *\nDisallow: /feed/\n"
 SERVICE_UNAVAILABLE = 503
 OK = 200
+NOT_FOUND = 404
+TOO_MANY = 429
 
 __all__ = ["AccessLogger", "WebContext", "build_app"]
 
@@ -88,8 +90,14 @@ def _ctx(request: web.Request) -> WebContext:
     return request.app[CTX]
 
 
-def _too_many(wait: float) -> web.HTTPTooManyRequests:
-    return web.HTTPTooManyRequests(headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+# Refusals are answered, not raised: an aiohttp HTTPException is a whole response built and
+# then rebuilt by the `errors` middleware, and refusals are what floods are made of.
+def _too_many(wait: float) -> web.Response:
+    return plain(TOO_MANY, **{"Retry-After": str(max(1, round(wait + 0.5)))})
+
+
+def _not_found() -> web.Response:
+    return plain(NOT_FOUND)
 
 
 @web.middleware
@@ -97,7 +105,7 @@ async def rate_limit(request: web.Request, handler: Callable) -> web.StreamRespo
     ctx = _ctx(request)
     wait = ctx.requests.take(client_address(request, ctx.trusted_proxies))
     if wait is not None:
-        raise _too_many(wait)
+        return _too_many(wait)
     return await handler(request)
 
 
@@ -113,11 +121,11 @@ async def feed(request: web.Request) -> web.StreamResponse:
     client = client_address(request, ctx.trusted_proxies)
     wait = ctx.failures.exhausted(client)
     if wait is not None:  # this client has guessed enough: not even a lookup
-        raise _too_many(wait)
+        return _too_many(wait)
     link = await ctx.store.resolve(request.match_info["token"])
     if link is None:
         ctx.failures.take(client)
-        raise web.HTTPNotFound()
+        return _not_found()
     now = ctx.clock.now()
     read = ctx.agenda.for_guild if link.scope is LinkScope.GUILD else ctx.agenda.for_member
     agenda = await ctx.reads.get((link.scope, link.owner_id), lambda: read(link.owner_id, now))
