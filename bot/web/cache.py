@@ -120,9 +120,6 @@ class SingleFlight:
             task.add_done_callback(lambda done, key=key: self._landed(key, done))
         return await asyncio.shield(task)
 
-    def flying(self, key: Hashable) -> bool:
-        return key in self._flying
-
     def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         if self._flying.get(key) is task:
             del self._flying[key]
@@ -149,10 +146,10 @@ class FreshReads:
         self._values: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._flights = SingleFlight()
         self.background = 0  # reads started for a stale value (tests)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._refreshing: dict[Hashable, asyncio.Task[Any]] = {}
 
-    def _landed(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
+    def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
+        self._refreshing.pop(key, None)
         if not task.cancelled() and task.exception() is not None:
             # Nobody waits for it: the stale value stays until a request reads again.
             log.warning("web: a background read failed: %r", task.exception())
@@ -164,11 +161,11 @@ class FreshReads:
             if age < self.fresh_for:
                 return found[1]
             if age < self.fresh_for + self.stale_for:
-                if not self._flights.flying(key):
+                if key not in self._refreshing:
                     self.background += 1
                     task = asyncio.ensure_future(self._read(key, read))
-                    self._tasks.add(task)
-                    task.add_done_callback(self._landed)
+                    self._refreshing[key] = task
+                    task.add_done_callback(lambda done, key=key: self._landed(key, done))
                 return found[1]
         return await self._read(key, read)
 
