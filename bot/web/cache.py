@@ -120,6 +120,10 @@ class SingleFlight:
             task.add_done_callback(lambda done, key=key: self._landed(key, done))
         return await asyncio.shield(task)
 
+    def cancel(self) -> None:
+        for task in list(self._flying.values()):
+            task.cancel()
+
     def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         if self._flying.get(key) is task:
             del self._flying[key]
@@ -147,6 +151,12 @@ class FreshReads:
         self._flights = SingleFlight()
         self.background = 0  # reads started for a stale value (tests)
         self._refreshing: dict[Hashable, asyncio.Task[Any]] = {}
+
+    def cancel(self) -> None:
+        """Background reads stop with the web side (the database closes after it)."""
+        for task in list(self._refreshing.values()):
+            task.cancel()
+        self._flights.cancel()
 
     def _landed(self, key: Hashable, task: asyncio.Task[Any]) -> None:
         self._refreshing.pop(key, None)

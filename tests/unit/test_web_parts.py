@@ -97,6 +97,29 @@ async def test_a_failed_background_read_keeps_the_stale_value_then_fails_when_to
         await reads.get("k", read)
 
 
+async def test_background_reads_stop_with_the_web_side() -> None:
+    clock = Clock()
+    reads = FreshReads(5.0, stale_for=10.0, clock=clock)
+    never = asyncio.Event()
+    started = []
+
+    async def read() -> int:
+        started.append(1)
+        if len(started) > 1:
+            await never.wait()
+        return 1
+
+    await reads.get("k", read)
+    clock.now = 6.0
+    await reads.get("k", read)
+    await settle()
+    assert len(started) == 2
+    reads.cancel()
+    await settle()
+    assert reads.background == 1
+    assert not reads._refreshing  # nothing left running once the web side stopped
+
+
 def test_a_render_is_reused_while_its_source_is_the_same_and_until_it_expires() -> None:
     cache = RenderCache()
     start = datetime(2026, 3, 2, 9, tzinfo=UTC)
