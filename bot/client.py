@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import json
@@ -28,6 +29,7 @@ from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
 from bot.notices import Notices
 from bot.personal_data import PersonalDataRegistry
+from bot.redraw import REDRAW_INTERVAL, Redraws
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
@@ -49,6 +51,8 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
 
 
 FEATURES_PACKAGE = "cogs"
+# At shutdown, how long pending redraws may take to show their last state.
+REDRAWS_SETTLE_SECONDS = 2.0
 
 
 def feature_packages() -> list[str]:
@@ -69,7 +73,14 @@ class Passerelle(commands.Bot):
     approvals: Approvals
     web_store: WebStore
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        redraw_interval: float = REDRAW_INTERVAL,
+        **options: Any,
+    ) -> None:
         self.metrics = Metrics()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
@@ -94,6 +105,8 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
+        # Messages that follow a changing state (poll tallies): few edits, the last state shown.
+        self.redraws = Redraws(interval=redraw_interval)
         self.agenda = AgendaRegistry()
         self.gateway_state = health.GatewayState()
         self.web: WebServer | None = None
@@ -234,6 +247,13 @@ class Passerelle(commands.Bot):
         if self.web is not None:
             await self.web.stop()
             self.web = None
+        # Messages being redrawn get their last state if that is quick; then nothing waits.
+        try:
+            async with asyncio.timeout(REDRAWS_SETTLE_SECONDS):
+                await self.redraws.settled()
+        except TimeoutError:
+            log.info("redraws still pending at shutdown: left as they are")
+        await self.redraws.close()
         if getattr(self, "reminders", None) is not None:
             await self.reminders.stop()
         if self.scheduler.running:

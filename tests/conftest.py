@@ -63,16 +63,22 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
         active().load(timeout=600)
 
 
-def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discord.Client]:
+def passerelle_factory(
+    db_path: Path, *, redraw_interval: float | None = None, **settings: object
+) -> Callable[[], discord.Client]:
+    """`redraw_interval`: seconds between two redraws of one message (Discord's pace by
+    default; the tests scale it with the loopback Discord's windows)."""
     from bot.client import Passerelle
     from bot.clock import FakeClock
+    from bot.redraw import REDRAW_INTERVAL
     from bot.settings import Settings
 
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
-        return Passerelle(conf, clock=clock)
+        interval = REDRAW_INTERVAL if redraw_interval is None else redraw_interval
+        return Passerelle(conf, clock=clock, redraw_interval=interval)
 
     return make
 
@@ -82,7 +88,11 @@ async def world(
     tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    factory = passerelle_factory(tmp_path / "passerelle.db")
+    from bot.redraw import REDRAW_INTERVAL
+
+    factory = passerelle_factory(
+        tmp_path / "passerelle.db", redraw_interval=REDRAW_INTERVAL * time_scale
+    )
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
@@ -108,8 +118,9 @@ async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
     harness = Harness(factory)
     await harness.start()
     # Every request reads the database, so a test sees an edit at once (the reuse of reads
-    # for a few seconds has its own test).
+    # for a few seconds, and of stale ones while a new read runs, have their own tests).
     harness.bot.web.ctx.reads.fresh_for = 0.0
+    harness.bot.web.ctx.reads.stale_for = 0.0
     try:
         yield harness
     finally:
