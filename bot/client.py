@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -22,7 +24,9 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
+from bot.pacing import DiscordLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
+from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
 from bot.settings import Settings
 
@@ -41,6 +45,8 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
 
 
 FEATURES_PACKAGE = "cogs"
+# At shutdown, how long pending redraws may take to show their last state.
+REDRAW_GRACE = 2.0
 
 
 def feature_packages() -> list[str]:
@@ -58,7 +64,18 @@ class Passerelle(commands.Bot):
     settings_store: SettingsStore
     reminders: ReminderEngine
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        limits: DiscordLimits | None = None,
+        **options: Any,
+    ) -> None:
+        # One request budget for every request the bot sends (bot.pacing): discord.py's HTTP
+        # client takes a token in the hook before each request to the API.
+        self.limits = limits or DiscordLimits()
+        self.budget = self.limits.global_pacer()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
         intents.presences = False
@@ -73,6 +90,7 @@ class Passerelle(commands.Bot):
             # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
             # nothing here waits for ready, and late guilds still arrive as guild_available.
             guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
+            http_trace=budget_trace(self.budget, lambda: discord.http.Route.BASE),
             **options,
         )
         self.settings = settings
@@ -81,6 +99,8 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
+        self.redraws = Redraws(interval=self.limits.redraw_interval)
+        self.thread_members = ThreadMembers(self.http.add_user_to_thread)
 
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
@@ -99,6 +119,7 @@ class Passerelle(commands.Bot):
             scheduler=self.scheduler,
             clock=self.clock,
             settings=self.settings_store,
+            dm_pacer=self.limits.dm_pacer(),
         )
         await self.tree.set_translator(CatalogTranslator())
         for name in feature_packages():
@@ -147,6 +168,12 @@ class Passerelle(commands.Bot):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
+        # Messages being redrawn get their last state if that is quick; then nothing waits.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(REDRAW_GRACE):
+                await self.redraws.settled()
+        await self.redraws.close()
+        await self.thread_members.close()
         if getattr(self, "reminders", None) is not None:
             await self.reminders.stop()
         if self.scheduler.running:

@@ -121,16 +121,25 @@ class VirtualTimer:
             await self._settle()
         self._now = max(self._now, end)
 
-    async def run_until(self, awaitable: Any) -> Any:
-        """Await `awaitable`, moving time to each next sleeper's end while it is not done."""
+    async def run_until(self, awaitable: Any, patience: float = 10.0) -> Any:
+        """Await `awaitable`, moving time to each next sleeper's end while it is not done.
+
+        While nothing sleeps (the work waits on real input/output), real time passes; after
+        `patience` real seconds of that, the work is taken to be stuck."""
         task = asyncio.ensure_future(awaitable)
         await self._settle()
+        stuck_since: float | None = None
         while not task.done():
             pending = [when for when, _, f in self._sleepers if not f.done()]
-            if not pending:
+            if pending:
+                stuck_since = None
+                await self.advance_to(min(pending))
+                continue
+            stuck_since = stuck_since or time.monotonic()
+            if time.monotonic() - stuck_since > patience:
                 task.cancel()
                 raise RuntimeError("nothing sleeps, yet the awaited work is not done")
-            await self.advance_to(min(pending))
+            await asyncio.sleep(0.001)
         return task.result()
 
 

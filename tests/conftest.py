@@ -20,7 +20,10 @@ def _openapi_spec() -> None:
     load_spec()
 
 
-def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discord.Client]:
+def passerelle_factory(
+    db_path: Path, *, limits: object = None, **settings: object
+) -> Callable[[], discord.Client]:
+    """`limits`: the bot's `bot.pacing.DiscordLimits` (Discord's figures by default)."""
     from bot.client import Passerelle
     from bot.clock import FakeClock
     from bot.settings import Settings
@@ -29,7 +32,7 @@ def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discor
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
-        return Passerelle(conf, clock=clock)
+        return Passerelle(conf, clock=clock, limits=limits)  # type: ignore[arg-type]
 
     return make
 
