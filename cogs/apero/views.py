@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -60,13 +61,29 @@ class GoButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=
         series, attending, count = await service_of(interaction).toggle_attendance(
             guild.id, self.series_id, self.day, interaction.user.id, bot.clock.now()
         )
-        public_lang = bot.settings_store.lang_of(guild.id)
-        await interaction.response.edit_message(
-            view=go_view(series.id, self.day, go_label(count, public_lang))
-        )
+        # The public count is redrawn off the click, coalesced: a burst of clicks gives a few
+        # edits within the channel's budget, the last one showing the last count.
+        await interaction.response.defer()
+        if interaction.message is not None:
+            redraw = self._redraw(bot, guild.id, interaction.message, service_of(interaction))
+            bot.redraws.request(("apero", interaction.message.id), redraw)
         lang = interaction_lang(interaction)
         key = "apero.go.added" if attending else "apero.go.removed"
         await interaction.followup.send(t(key, lang, name=series.name, count=count), ephemeral=True)
+
+    def _redraw(
+        self, bot: Passerelle, guild_id: int, message: discord.Message, service: AperoService
+    ) -> Callable[[], Awaitable[None]]:
+        series_id, day = self.series_id, self.day
+        channel_id, message_id = message.channel.id, message.id
+
+        async def draw() -> None:
+            count = await service.store.attendance_count(series_id, day)
+            label = go_label(count, bot.settings_store.lang_of(guild_id))
+            partial = bot.get_partial_messageable(channel_id, guild_id=guild_id)
+            await partial.get_partial_message(message_id).edit(view=go_view(series_id, day, label))
+
+        return draw
 
 
 def go_view(series_id: int, day: date, label: str) -> discord.ui.View:
