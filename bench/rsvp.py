@@ -96,7 +96,7 @@ async def passerelle(members: int, spread: float) -> dict[str, object]:
     try:
         users = bench.add_members(members)
         with tempfile.TemporaryDirectory() as tmp:
-            await bench.start_passerelle(Path(tmp) / "bench.db", log_level="WARNING")
+            await bench.start_passerelle(Path(tmp) / "bench.db")
             message = await publish(bench)
             data = bench.click_data(message, "Je viens")
             before = len(bench.server.requests)
