@@ -14,6 +14,7 @@ import signal
 import statistics
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from discord_server.interactions import (  # noqa: E402
     find_component,
     new_interaction,
 )
-from discord_server.process import peak_rss_mb, spawn_bot  # noqa: E402
+from discord_server.process import peak_rss_mb  # noqa: E402
 from discord_server.world import Channel, Interaction, Message, User  # noqa: E402
 
 BARE_BOT = Path(__file__).with_name("bare_bot.py")
@@ -35,6 +36,8 @@ READY_MARKERS = (b"Passerelle ready", b"bare ready")
 COMPONENT, COMMAND = 3, 2  # interaction types
 BUTTON = 2  # component type
 GLOBAL_PER_SECOND = 50  # Discord's global limit per bot
+TOO_MANY_REQUESTS = 429
+OK_BELOW = 300  # HTTP statuses below this are successes
 # Discord's per-channel limits that the strict loopback plays (tests/README.md).
 CHANNEL_EDITS = (5, 5.0)
 
@@ -46,8 +49,28 @@ __all__ = [
     "peak_rss_mb",
     "percentile",
     "ratio",
-    "spawn_bot",
 ]
+
+# Bytecode of the bots' own modules, cached between starts as an installed bot's would be (the
+# environment may forbid writing it next to the sources).
+PYCACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "passerelle-bench-pycache"
+
+
+def bot_env(server: DiscordServer, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DISCORD_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(
+        DISCORD_TOKEN=server.world.token,
+        DISCORD_API_BASE=server.api_base,
+        DISCORD_GATEWAY_URL=server.gateway_url,
+        PYTHONPYCACHEPREFIX=str(PYCACHE),
+        PYTHONPATH=str(ROOT),
+        **extra,
+    )
+    return env
 
 
 def args(doc: str | None, **extra: Any) -> argparse.Namespace:
@@ -62,7 +85,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
 
 
@@ -82,6 +105,7 @@ class Bench:
     """The loopback Discord, one guild, and members acting on a bot running in another process."""
 
     def __init__(self, server: DiscordServer | None = None) -> None:
+        warnings.filterwarnings("ignore", message="Discord OpenAPI spec not found")
         self.server = server or DiscordServer()
         self.state = self.server.world
         self.owner = self.state.add_user("dominique")
@@ -126,23 +150,19 @@ class Bench:
 
     # -- the bot ---------------------------------------------------------------------------
     async def start_passerelle(self, db_path: Path, log_level: str = "INFO") -> float:
-        """Start Passerelle; returns seconds from process start to « ready »."""
-        t0 = time.perf_counter()
-        self.proc = await spawn_bot(self.server, db_path, log_level=log_level)
-        await self._ready()
-        return time.perf_counter() - t0
+        """Start Passerelle (`python -m bot run`); seconds from process start to « ready »."""
+        env = bot_env(self.server, DATABASE_PATH=str(db_path), LOG_LEVEL=log_level)
+        return await self._spawn([sys.executable, "-m", "bot", "run"], env, db_path.parent)
 
     async def start_bare(self) -> float:
+        """Start the bare bot; seconds from process start to « ready »."""
+        return await self._spawn([sys.executable, str(BARE_BOT)], bot_env(self.server), ROOT)
+
+    async def _spawn(self, argv: list[str], env: dict[str, str], cwd: Path) -> float:
         t0 = time.perf_counter()
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("DISCORD_")},
-            "DISCORD_TOKEN": self.state.token,
-            "DISCORD_API_BASE": self.server.api_base,
-            "DISCORD_GATEWAY_URL": self.server.gateway_url,
-        }
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(BARE_BOT),
+            *argv,
+            cwd=cwd,
             env=env,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
@@ -231,7 +251,7 @@ class Bench:
 
     async def until(self, predicate: Callable[[], bool], within: float = 60) -> None:
         deadline = time.monotonic() + within
-        while not predicate():  # noqa: ASYNC110 - polling another process's effects
+        while not predicate():
             if time.monotonic() > deadline:
                 raise TimeoutError("condition not reached")
             await asyncio.sleep(0.01)
@@ -241,12 +261,11 @@ class Bench:
         return [r for r in self.server.requests if r.method == method and r.route == route]
 
     def too_many(self, since: int = 0) -> int:
-        return sum(1 for r in self.server.requests[since:] if r.status == 429)
+        return sum(1 for r in self.server.requests[since:] if r.status == TOO_MANY_REQUESTS)
 
 
 def summary(latencies: list[float]) -> str:
     ms = [x * 1000 for x in latencies]
     return (
-        f"p50 {statistics.median(ms):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
-        f"max {max(ms):.0f} ms"
+        f"p50 {statistics.median(ms):.0f} ms, p99 {percentile(ms, 99):.0f} ms, max {max(ms):.0f} ms"
     )

@@ -17,7 +17,8 @@ discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_
 logging.basicConfig(level=logging.WARNING)
 log = logging.getLogger("bare")
 log.setLevel(logging.INFO)
-client = discord.Client(intents=discord.Intents.default())
+# Passerelle's wait for late servers before « ready » (discord.py's default is 2 s).
+client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=0.5)
 
 
 @client.event

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _loopback import CHANNEL_EDITS, Bench, args, machine_note, percentile, ratio, summary
+from _loopback import CHANNEL_EDITS, OK_BELOW, Bench, args, machine_note, percentile, ratio, summary
 from discord_server import permissions as P
 
 EDIT = "PATCH /channels/{channel_id}/messages/{message_id}"
@@ -105,8 +105,8 @@ async def passerelle(members: int, spread: float) -> dict[str, object]:
             answered = time.monotonic() - started
             await bench.until(lambda: going(message) == members, within=120)
             final_at = time.monotonic() - started
-            adds = [r for r in bench.requests("PUT", THREAD_ADD) if r.status < 300]
-            await bench.until(lambda: len(bench.requests("PUT", THREAD_ADD)) >= members, 300)
+            adds = [r for r in bench.requests("PUT", THREAD_ADD) if r.status < OK_BELOW]
+            await bench.until(lambda: len(bench.requests("PUT", THREAD_ADD)) >= members, 600)
             edits, worst = worst_edits(bench, message.id, CHANNEL_EDITS[1])  # type: ignore[attr-defined]
             return {
                 "latencies": latencies,
