@@ -1,9 +1,26 @@
+# Passerelle in a container: SQLite in the volume /app/var whatever .env says (relative paths are
+# resolved there), a non-root user. See README « Docker ».
 FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
 WORKDIR /app
-COPY . .
-# Editable install: the shipped data/ and the catalogs are read from /app.
-RUN pip install --no-cache-dir -e .
-# The database lives apart from the shipped data/ so that a volume never hides the glossary.
+COPY pyproject.toml README.md LICENSE ./
+COPY bot ./bot
+COPY cogs ./cogs
+COPY data ./data
+# Editable install: the shipped data/ and the catalogs are read from /app, next to the code.
+RUN pip install --no-cache-dir -e . \
+    && useradd --system --uid 10001 --user-group --home-dir /app/var --create-home passerelle
+
+# The bot runs inside the volume: the default database is there, and so is any relative
+# DATABASE_PATH an .env file gives (data/passerelle.db → /app/var/data/passerelle.db).
 ENV DATABASE_PATH=/app/var/passerelle.db
 VOLUME ["/app/var"]
+WORKDIR /app/var
+USER 10001:10001
+
 CMD ["python", "-m", "bot", "run"]

@@ -28,6 +28,7 @@ from bot.pacing import DiscordLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
+from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,8 @@ class Passerelle(commands.Bot):
             settings=self.settings_store,
             dm_pacer=self.limits.dm_pacer(),
         )
+        # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
+        self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())
         for name in feature_packages():
             try:
@@ -165,6 +168,9 @@ class Passerelle(commands.Bot):
     async def on_ready(self) -> None:
         # One line operators (and the start-up benchmark) can wait for.
         log.info("Passerelle ready: %d servers", len(self.guilds))
+        # Only now the guard's model loads (a few seconds, in a thread): start-up is not slowed,
+        # and a post made before it is ready waits for it briefly (bot/secrecy/guard.py).
+        self.guard_model.start()
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:

@@ -18,6 +18,9 @@ EMBED_FIELDS_MAX = 25
 CHOICES_MAX = 25
 CUSTOM_ID_LIMIT = 100
 MODAL_TITLE_LIMIT = 45
+TEXT_INPUT_LABEL_LIMIT = 45
+TEXT_INPUT_PLACEHOLDER_LIMIT = 100
+TEXT_INPUT_VALUE_LIMIT = 4000
 BUTTON_LABEL_LIMIT = 80
 
 # Users may be pinged (attendees, authors); roles and @everyone never, unless a caller passes

@@ -29,6 +29,9 @@ class Settings:
     # Only for a REST proxy or the project's test server; Discord itself by default.
     discord_api_base: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
+    # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
+    # loaded is reported at start-up and the guard keeps its rules (never no guard).
+    guard_model: str = "fr_core_news_sm"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -123,7 +126,10 @@ def load_settings(
             "invalid addresses; leave them empty to use Discord.",
         )
 
+    guard_model = values.get("GUARD_MODEL", "").strip() or Settings.guard_model
+
     return Settings(
+        guard_model=guard_model,
         discord_api_base=api_base,
         discord_gateway_url=gateway,
         discord_token=token,

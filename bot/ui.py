@@ -30,6 +30,10 @@ def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
     the workflows object cannot be passed to a constructor; binding per bot keeps two bots in one
     process (tests, shards) apart, with no global and no `get_cog` look-up. The item classes
     declare `flows: ClassVar[<a Protocol of what they call>]` so views never import flows.py.
+
+    Build the views you send from the returned classes, not the originals: discord.py
+    re-registers the class of every dynamic item in a view it sends (`ViewStore.add_view`), so an
+    unbound item would replace the bound registration and the next click would find no `flows`.
     """
     return [
         type(

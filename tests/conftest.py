@@ -20,6 +20,21 @@ def _openapi_spec() -> None:
     load_spec()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _guard_model(request: pytest.FixtureRequest) -> None:
+    """The secrecy guard's spaCy model, loaded once before the first test that may use it.
+
+    A bot loads it in a thread once it is ready; loaded here first, no test runs beside that
+    thread (it would slow the start-up timings some tests assert). Sessions without end-to-end or
+    guard tests do not pay for it.
+    """
+    paths = {str(item.path) for item in request.session.items}
+    if any("e2e" in p or "secrecy" in p or "soutien" in p for p in paths):
+        from bot.secrecy.model import active
+
+        active().load(timeout=600)
+
+
 def passerelle_factory(
     db_path: Path, *, limits: object = None, **settings: object
 ) -> Callable[[], discord.Client]:

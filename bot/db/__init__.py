@@ -132,6 +132,11 @@ class Database(_Queries):
                     raise
             log.info("database migrated to version %d (%s)", step.version, step.path.name)
 
+    async def execute_returning(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """One write statement with a `RETURNING` clause (e.g. a new row's id): its first row."""
+        async with self._write, self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
     async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
         """One write statement in its own (implicit) transaction."""
         async with self._write:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, fields
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.db import Database
 from bot.guild_settings.model import GuildSettings, MemberSettings
+from bot.personal_data import Item, Setting
 from bot.regions import region_for_zone
 
 _GUILD_COLUMNS = [f.name for f in fields(GuildSettings) if f.name != "guild_id"]
+# Ids per `IN (…)` query: far below any back-end's limit on parameters.
+_BATCH = 500
+
+
+def _member(row: Any) -> MemberSettings:
+    return MemberSettings(
+        user_id=row["user_id"],
+        timezone=row["timezone"],
+        dm_reminders=bool(row["dm_reminders"]),
+        dm_closed=bool(row["dm_closed"]),
+    )
 
 
 class SettingsStore:
@@ -72,14 +86,20 @@ class SettingsStore:
 
     async def member(self, user_id: int) -> MemberSettings:
         row = await self._db.fetchone("SELECT * FROM member_settings WHERE user_id = ?", (user_id,))
-        if row is None:
-            return MemberSettings(user_id=user_id)
-        return MemberSettings(
-            user_id=user_id,
-            timezone=row["timezone"],
-            dm_reminders=bool(row["dm_reminders"]),
-            dm_closed=bool(row["dm_closed"]),
-        )
+        return MemberSettings(user_id=user_id) if row is None else _member(row)
+
+    async def members(self, user_ids: Iterable[int]) -> dict[int, MemberSettings]:
+        """The preferences of many members in one query per batch (defaults for the others)."""
+        wanted = list(dict.fromkeys(user_ids))
+        found = {uid: MemberSettings(user_id=uid) for uid in wanted}
+        for start in range(0, len(wanted), _BATCH):
+            batch = wanted[start : start + _BATCH]
+            marks = ", ".join("?" for _ in batch)
+            rows = await self._db.fetchall(
+                f"SELECT * FROM member_settings WHERE user_id IN ({marks})", batch
+            )
+            found.update((row["user_id"], _member(row)) for row in rows)
+        return found
 
     async def save_member(self, member: MemberSettings) -> None:
         await self._db.execute(
@@ -100,15 +120,15 @@ class MemberPreferencesData:
     def __init__(self, store: SettingsStore) -> None:
         self._store = store
 
-    async def export(self, user_id: int) -> dict[str, object]:
+    async def export(self, user_id: int) -> list[Item]:
         member = await self._store.member(user_id)
         if member == MemberSettings(user_id=user_id):
-            return {}
-        return {
-            "timezone": member.timezone,
-            "dm_reminders": member.dm_reminders,
-            "dm_closed": member.dm_closed,
-        }
+            return []
+        return [
+            Setting("personal_data.preferences.timezone", member.timezone),
+            Setting("personal_data.preferences.dm_reminders", member.dm_reminders),
+            Setting("personal_data.preferences.dm_closed", member.dm_closed),
+        ]
 
     async def erase(self, user_id: int) -> int:
         return await self._store.forget_member(user_id)

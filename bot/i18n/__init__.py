@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from functools import cache
 from gettext import c2py
 from pathlib import Path
@@ -20,7 +20,10 @@ from string import Formatter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
+from babel.dates import format_time as _babel_format_time
+from babel.dates import get_timezone_location
 from babel.messages.pofile import read_po
 
 log = logging.getLogger(__name__)
@@ -171,3 +174,45 @@ def format_time(instant: datetime, lang: str, zone: ZoneInfo) -> str:
     local = instant.astimezone(zone)
     pattern = "EEEE HH:mm" if lang == "fr" else "EEEE h:mm a"
     return _babel_format_datetime(local, pattern, tzinfo=zone, locale=babel_locale(lang, zone))
+
+
+MINUTES_PER_HOUR = 60
+# How each language writes a time of day in a sentence: « 18 h », « 18 h 30 »; "6 PM", "6:30 PM".
+_CLOCK_PATTERNS = {"fr": ("H 'h'", "H 'h' mm"), "en": ("h a", "h:mm a")}
+_DAY_PATTERNS = {"fr": ("d MMMM y", "EEEE d MMMM y"), "en": ("MMMM d, y", "EEEE, MMMM d, y")}
+# Zones whose city CLDR files under another one (America/Montreal is an alias of Toronto).
+_CITIES = {"America/Montreal": {"fr": "Montréal", "en": "Montreal"}}
+
+
+def format_clock(at: time, lang: str) -> str:
+    """A time of day as written in a sentence: « 2 h 30 », « 18 h »; "2:30 AM", "6 PM"."""
+    on_the_hour, with_minutes = _CLOCK_PATTERNS.get(lang, _CLOCK_PATTERNS[SOURCE_LANG])
+    pattern = with_minutes if at.minute else on_the_hour
+    return _babel_format_time(at, pattern, locale=babel_locale(lang))
+
+
+def format_day(day: date, lang: str, *, weekday: bool = True) -> str:
+    """A date in words: « dimanche 29 mars 2026 », "Sunday, March 29, 2026"."""
+    plain, named = _DAY_PATTERNS.get(lang, _DAY_PATTERNS[SOURCE_LANG])
+    return _babel_format_date(day, named if weekday else plain, locale=babel_locale(lang))
+
+
+def format_duration(minutes: int, lang: str) -> str:
+    """« 45 min », « 2 h », « 2 h 30 » (English likewise): how long something lasts."""
+    hours, rest = divmod(minutes, MINUTES_PER_HOUR)
+    if not hours:
+        return t("duration.minutes", lang, minutes=rest)
+    if not rest:
+        return tn("duration.hours", hours, lang)
+    return t("duration.hours_minutes", lang, hours=hours, minutes=rest)
+
+
+def format_zone_place(zone: ZoneInfo | str, lang: str) -> str:
+    """Where a zone's clocks are, for a sentence: « Paris », « Montréal », "Kolkata"."""
+    key = zone.key if isinstance(zone, ZoneInfo) else zone
+    if key in _CITIES:
+        return _CITIES[key].get(lang, _CITIES[key][SOURCE_LANG])
+    try:
+        return str(get_timezone_location(key, babel_locale(lang), return_city=True))
+    except LookupError:
+        return key.rsplit("/", 1)[-1].replace("_", " ")

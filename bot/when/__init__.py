@@ -23,7 +23,8 @@ Decisions (also in the tests):
   the date. **Day only** ("le 5 à 17h", "samedi le 5"): this month if ahead, else the next month
   that has that day. A weekday that contradicts the date is refused (``weekday_mismatch``).
 * **DST**: a local time in the spring-forward gap or the fall-back repeat is refused
-  (``nonexistent_time`` / ``ambiguous_time``, with both UTC offsets), never shifted.
+  (``nonexistent_time`` / ``ambiguous_time``), never shifted; the message says the day, the time,
+  the place and how the clocks change, in words (« l’heure passe de 2 h à 3 h »), never offsets.
   "dans 2 heures" is an exact duration, so it never hits either.
 * **ISO with an offset** ("2026-12-12T19:00Z", "…+01:00") is an exact instant, shown in ``zone``.
 * **Range**: strictly after ``now``, and at most ``MAX_DAYS_AHEAD`` days ahead.
@@ -40,6 +41,7 @@ from zoneinfo import ZoneInfo
 from bot.when import grammar
 from bot.when.errors import ERROR_PARAMS, WhenError
 from bot.when.vocab import EXAMPLES
+from bot.when.words import Clock, Day, Moment, Place, Weekday
 
 __all__ = ["ERROR_PARAMS", "MAX_DAYS_AHEAD", "WhenError", "format_examples", "parse_when"]
 
@@ -88,7 +90,7 @@ def parse_when(
         if slots.delta > timedelta(days=MAX_DAYS_AHEAD):
             raise WhenError("when.error.too_far", text=shown, years=MAX_YEARS_AHEAD)
         if slots.delta <= timedelta(0):
-            raise WhenError("when.error.past", text=shown, when=f"{now:%Y-%m-%d %H:%M}")
+            raise WhenError("when.error.past", text=shown, when=_moment(now))
         return (now.astimezone(UTC) + slots.delta).astimezone(zone)
     if slots.day_offset is not None and slots.day_offset > MAX_DAYS_AHEAD:
         raise WhenError("when.error.too_far", text=shown, years=MAX_YEARS_AHEAD)
@@ -110,13 +112,18 @@ def parse_when(
     if day is None:  # only a year too small for any date of the calendar
         raise WhenError("when.error.past", text=shown, when=str(slots.year))
     if slots.weekday is not None and day.weekday() != slots.weekday:
-        raise WhenError("when.error.weekday_mismatch", text=shown, date=day.isoformat())
+        raise WhenError(
+            "when.error.weekday_mismatch",
+            text=shown,
+            date=Day(day, weekday=False),
+            weekday=Weekday(day.weekday()),
+        )
     return _in_range(_localise(wall(day), zone, shown), now, shown)
 
 
 def _in_range(result: datetime, now: datetime, shown: str) -> datetime:
     if result <= now:
-        raise WhenError("when.error.past", text=shown, when=f"{result:%Y-%m-%d %H:%M}")
+        raise WhenError("when.error.past", text=shown, when=_moment(result))
     if result - now > timedelta(days=MAX_DAYS_AHEAD):
         raise WhenError("when.error.too_far", text=shown, years=MAX_YEARS_AHEAD)
     return result
@@ -157,32 +164,40 @@ def _has(year: int, month: int, day: int) -> bool:
     return day <= calendar.monthrange(year, month)[1]
 
 
-def _offset(dt: datetime) -> str:
-    minutes = int(dt.utcoffset().total_seconds()) // 60  # type: ignore[union-attr]
-    sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+def _moment(instant: datetime) -> Moment:
+    return Moment(instant.replace(tzinfo=None, second=0, microsecond=0))
+
+
+def _change(wall: datetime, zone: ZoneInfo) -> tuple[time, time]:
+    """The wall clock just before and just after the change that skips or repeats ``wall``:
+    (2:00, 3:00) when clocks spring forward in Paris, (3:00, 2:00) when they fall back."""
+    readings = (wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1))
+    low, high = sorted(int(r.timestamp()) for r in readings)  # the change lies between them
+
+    def offset(seconds: int) -> timedelta:
+        return datetime.fromtimestamp(seconds, zone).utcoffset() or timedelta(0)
+
+    before = offset(low)
+    while high - low > 1:  # the first second on the new offset
+        middle = (low + high) // 2
+        low, high = (middle, high) if offset(middle) == before else (low, middle)
+    change = datetime.fromtimestamp(high, UTC).replace(tzinfo=None)
+    return (change + before).time(), (change + offset(high)).time()
 
 
 def _localise(wall: datetime, zone: ZoneInfo, shown: str) -> datetime:
     """``wall`` (naive local time) in ``zone``, refusing times that are skipped or repeated."""
     first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
-    local = f"{wall:%Y-%m-%d %H:%M}"
-    if first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall:
+    skipped = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall
+    if skipped or first.utcoffset() != second.utcoffset():
+        before, after = _change(wall, zone)
         raise WhenError(
-            "when.error.nonexistent_time",
+            "when.error.nonexistent_time" if skipped else "when.error.ambiguous_time",
             text=shown,
-            local=local,
-            offset_before=_offset(first),
-            offset_after=_offset(second),
-        )
-    if first.utcoffset() != second.utcoffset():
-        raise WhenError(
-            "when.error.ambiguous_time",
-            text=shown,
-            local=local,
-            offset_first=_offset(first),
-            offset_second=_offset(second),
-            utc_first=first.astimezone(UTC).isoformat(),
-            utc_second=second.astimezone(UTC).isoformat(),
+            day=Day(wall.date()),
+            time=Clock(wall.time()),
+            place=Place(zone.key),
+            from_hour=Clock(before),
+            to_hour=Clock(after),
         )
     return first

@@ -6,20 +6,27 @@ from typing import Any
 
 from bot.user_error import UserError
 
-#: Every key ``parse_when`` can raise, with the placeholders it always passes.
+#: Every key ``parse_when`` and ``bot.when.offsets`` can raise, with the placeholders they pass.
 ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.not_understood": frozenset({"text", "examples"}),
     "when.error.missing_hour": frozenset({"text", "examples"}),
     "when.error.impossible_date": frozenset({"text", "examples"}),
     "when.error.impossible_hour": frozenset({"text", "examples"}),
     "when.error.ambiguous_date": frozenset({"text", "day_first", "month_first"}),
-    "when.error.weekday_mismatch": frozenset({"text", "date"}),
+    "when.error.weekday_mismatch": frozenset({"text", "date", "weekday"}),
     "when.error.past": frozenset({"text", "when"}),
     "when.error.too_far": frozenset({"text", "years"}),
-    "when.error.nonexistent_time": frozenset({"text", "local", "offset_before", "offset_after"}),
-    "when.error.ambiguous_time": frozenset(
-        {"text", "local", "offset_first", "offset_second", "utc_first", "utc_second"}
+    "when.error.nonexistent_time": frozenset(
+        {"text", "day", "time", "place", "from_hour", "to_hour"}
     ),
+    "when.error.ambiguous_time": frozenset(
+        {"text", "day", "time", "place", "from_hour", "to_hour"}
+    ),
+    "when.error.bad_offset": frozenset({"text"}),
+    "when.error.offset_range": frozenset({"text", "days"}),
+    "when.error.offset_after_start": frozenset({"text", "start"}),
+    "when.error.no_offsets": frozenset({"text"}),
+    "when.error.too_many_offsets": frozenset({"text", "max"}),
 }
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cogs.annonces.cog import AnnoncesCog
-from cogs.annonces.delivery import AnnouncementData, AnnouncementDelivery
+from cogs.annonces.flows import AnnoncesFlows
+from cogs.annonces.handlers import AnnouncementData, AnnouncementDelivery
 from cogs.annonces.service import KIND
 from cogs.annonces.store import AnnouncementStore
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 async def setup(bot: Passerelle) -> None:
     store = AnnouncementStore(bot.db)
-    bot.reminders.register(KIND, AnnouncementDelivery(bot, store))
+    flows = AnnoncesFlows(bot, store)
+    bot.reminders.register(KIND, AnnouncementDelivery(bot.settings_store, store))
     bot.personal_data.register("annonces", AnnouncementData(store))
-    await bot.add_cog(AnnoncesCog(bot, store))
+    await bot.add_cog(AnnoncesCog(flows))

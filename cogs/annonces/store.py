@@ -1,4 +1,4 @@
-"""SQL of scheduled announcements."""
+"""SQL of scheduled announcements (the only place it lives)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
-from cogs.annonces.service import Announcement
+from cogs.annonces.service import LIST_LIMIT, Announcement, Status
 
 
 def _row(row: Any) -> Announcement:
@@ -19,7 +19,7 @@ def _row(row: Any) -> Announcement:
         text=row["text"],
         due_at=from_ts(row["due_at"]),
         zone=row["zone"],
-        status=row["status"],
+        status=Status(row["status"]),
     )
 
 
@@ -37,34 +37,34 @@ class AnnouncementStore:
         zone: str,
         now: datetime,
     ) -> int:
-        cur = await self.db.execute(
+        row = await self.db.execute_returning(
             "INSERT INTO announcements (guild_id, channel_id, author_id, text, due_at, zone,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (guild_id, channel_id, author_id, text, to_ts(due_at), zone, to_ts(now)),
         )
-        return int(cur.lastrowid or 0)
+        assert row is not None  # an INSERT … RETURNING always returns its row
+        return int(row["id"])
 
     async def get(self, announcement_id: int) -> Announcement | None:
         row = await self.db.fetchone("SELECT * FROM announcements WHERE id = ?", (announcement_id,))
         return None if row is None else _row(row)
 
-    async def pending(self, guild_id: int, limit: int = 25) -> list[Announcement]:
+    async def pending(self, guild_id: int, limit: int = LIST_LIMIT) -> list[Announcement]:
         rows = await self.db.fetchall(
-            "SELECT * FROM announcements WHERE guild_id = ? AND status = 'pending'"
-            " ORDER BY due_at LIMIT ?",
-            (guild_id, limit),
+            "SELECT * FROM announcements WHERE guild_id = ? AND status = ? ORDER BY due_at LIMIT ?",
+            (guild_id, Status.PENDING, limit),
         )
         return [_row(r) for r in rows]
 
-    async def set_status(self, announcement_id: int, status: str) -> None:
+    async def set_status(self, announcement_id: int, status: Status) -> None:
         await self.db.execute(
             "UPDATE announcements SET status = ? WHERE id = ?", (status, announcement_id)
         )
 
-    async def close_if_pending(self, announcement_id: int, status: str) -> None:
+    async def close_if_pending(self, announcement_id: int, status: Status) -> None:
         await self.db.execute(
-            "UPDATE announcements SET status = ? WHERE id = ? AND status = 'pending'",
-            (status, announcement_id),
+            "UPDATE announcements SET status = ? WHERE id = ? AND status = ?",
+            (status, announcement_id, Status.PENDING),
         )
 
     async def by_author(self, author_id: int) -> list[Announcement]:

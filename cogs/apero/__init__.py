@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from bot.personal_data import Field, Item, Records
 from cogs.apero.cog import AperoCog
 from cogs.apero.delivery import AperoReminders
 from cogs.apero.service import KIND
@@ -19,15 +20,21 @@ class AperoPersonalData:
     def __init__(self, cog: AperoCog) -> None:
         self.store = cog.service.store
 
-    async def export(self, user_id: int) -> dict[str, Any]:
+    async def export(self, user_id: int) -> list[Item]:
         rows = await self.store.attendance_of(user_id)
         created = await self.store.series_created_by(user_id)
-        data: dict[str, Any] = {}
-        if rows:
-            data["attendance"] = [{"series": r["name"], "date": r["day"]} for r in rows]
-        if created:
-            data["created_series"] = created
-        return data
+        return [
+            Records.of(
+                "apero.data.attendance",
+                (
+                    (Field("apero.data.series", r["name"]), Field("apero.data.day", r["day"]))
+                    for r in rows
+                ),
+            ),
+            Records.of(
+                "apero.data.created", ((Field("apero.data.series", name),) for name in created)
+            ),
+        ]
 
     async def erase(self, user_id: int) -> int:
         return await self.store.erase_member(user_id)

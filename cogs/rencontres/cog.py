@@ -1,4 +1,4 @@
-"""Slash commands of Rencontres: read the interaction, call the service, answer."""
+"""Slash commands of Rencontres: read the interaction, hand it to the workflows."""
 
 from __future__ import annotations
 
@@ -10,33 +10,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only, require_guild
-from bot.db.timestamps import from_ts
-from bot.discord_text import CHOICES_MAX, escape, truncate
-from bot.guild_settings.model import zone_suggestions
+from bot.discord_text import CHOICES_MAX, truncate
+from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
-from bot.user_error import UserError
 from cogs.rencontres import ics, render, service
-from cogs.rencontres.actions import Actions, rsvp_view
-from cogs.rencontres.flows import Flows
-from cogs.rencontres.store import RencontreStore
-from cogs.rencontres.views import EditModal, draft_view
+from cogs.rencontres.flows import RencontresFlows
+from cogs.rencontres.service import Format
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
 Interaction = discord.Interaction["Passerelle"]
-
-
-def event_id_of(value: str) -> int:
-    value = value.strip().lstrip("#")
-    if not value.isdigit() or len(value) > 18:
-        raise UserError("rencontre.error.unknown")
-    return int(value)
-
-
-def zone_choices(current: str) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
+CHOICE_NAME_MAX = 100  # Discord's limit on an autocomplete choice's name
+# Autocomplete looks through this many upcoming events of the server.
+CHOICES_SEARCHED = 500
+CALENDAR_MAX = 500  # events in one .ics file
+CALENDAR_NAME_MAX = 100
 
 
 class RencontresCog(commands.Cog):
@@ -44,11 +34,9 @@ class RencontresCog(commands.Cog):
         name=L("cmd.rencontre.name"), description=L("cmd.rencontre.desc"), guild_only=True
     )
 
-    def __init__(self, bot: Passerelle, store: RencontreStore, actions: Actions) -> None:
+    def __init__(self, bot: Passerelle, flows: RencontresFlows) -> None:
         self.bot = bot
-        self.store = store
-        self.actions = actions
-        self.flows = Flows(bot, store, actions)
+        self.flows = flows
 
     # -- /rencontre creer -----------------------------------------------------------------------
     @rencontre.command(
@@ -57,8 +45,8 @@ class RencontresCog(commands.Cog):
     @options("cmd.rencontre", "titre", "quand", "format", "lieu", "lien", "places", "duree", "zone")
     @app_commands.choices(
         format=[
-            app_commands.Choice(name=L("rencontre.format.presentiel"), value="presentiel"),
-            app_commands.Choice(name=L("rencontre.format.visio"), value="visio"),
+            app_commands.Choice(name=L(f"rencontre.format.{kind}"), value=str(kind))
+            for kind in Format
         ]
     )
     async def creer(
@@ -73,35 +61,19 @@ class RencontresCog(commands.Cog):
         duree: str | None = None,
         zone: str | None = None,
     ) -> None:
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        now = self.bot.clock.now()
-        own = await self.bot.settings_store.zone_of(guild.id, member=interaction.user.id)
-        chosen = service.choose_zone(zone, own.key)
-        details = service.validate_details(
+        await self.flows.create(
+            interaction,
             title=titre,
-            starts_at=service.parse_start(quand, chosen, now, str(interaction.locale)),
-            duration_min=service.parse_duration(duree),
-            zone=chosen,
+            when=quand,
             format=format.value,
             place=lieu,
             link=lien,
             capacity=places,
-            description="",
-        )
-        draft = await self.store.create_draft(guild.id, interaction.user.id, details, lang, now)
-        await interaction.response.send_message(
-            t("rencontre.preview.intro", lang),
-            embed=render.preview_embed(draft, lang),
-            view=draft_view(draft.id, lang),
-            ephemeral=True,
+            duration=duree,
+            zone=zone,
         )
 
-    @creer.autocomplete("zone")
-    async def _zone_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return zone_choices(current)
+    creer.autocomplete("zone")(zone_autocomplete)
 
     # -- /rencontre modifier, annuler -----------------------------------------------------------
     @rencontre.command(
@@ -119,18 +91,9 @@ class RencontresCog(commands.Cog):
         places: int | None = None,
         duree: str | None = None,
     ) -> None:
-        lang = interaction_lang(interaction)
-        event = await self.actions.managed_event(interaction, event_id_of(evenement))
-        if all(v is None for v in (titre, quand, lieu, lien, places, duree)):
-            await interaction.response.send_modal(EditModal(event, lang))  # the long description
-            return
-        if (lieu is not None and event.format != "presentiel") or (
-            lien is not None and event.format != "visio"
-        ):
-            raise UserError("rencontre.error.wrong_where")
-        details = self.flows.details(
+        await self.flows.edit(
             interaction,
-            event,
+            service.parse_event_id(evenement),
             title=titre,
             when=quand,
             place=lieu,
@@ -138,9 +101,6 @@ class RencontresCog(commands.Cog):
             capacity=places,
             duration=duree,
         )
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        changed = await self.actions.apply_edit(event, details)
-        await self.flows.edited(interaction, changed, lang)
 
     @rencontre.command(
         name=L("cmd.rencontre.annuler.name"), description=L("cmd.rencontre.annuler.desc")
@@ -149,16 +109,7 @@ class RencontresCog(commands.Cog):
     async def annuler(
         self, interaction: Interaction, evenement: str, raison: str | None = None
     ) -> None:
-        lang = interaction_lang(interaction)
-        event = await self.actions.managed_event(interaction, event_id_of(evenement))
-        reason = service.clean_text(raison)
-        if len(reason) > 500:
-            raise UserError("rencontre.error.reason_too_long", limit=500)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.actions.cancel(event, reason)
-        await interaction.followup.send(
-            t("rencontre.cancel.done", lang, title=escape(event.title)), ephemeral=True
-        )
+        await self.flows.cancel(interaction, service.parse_event_id(evenement), raison)
 
     # -- /rencontre liste, voir -----------------------------------------------------------------
     @rencontre.command(
@@ -171,14 +122,14 @@ class RencontresCog(commands.Cog):
     @options("cmd.rencontre", "evenement")
     async def voir(self, interaction: Interaction, evenement: str) -> None:
         lang = interaction_lang(interaction)
-        event = await self.actions.event_for(interaction, event_id_of(evenement))
-        attendance = await self.store.attendance(event.id)
-        open_ = event.status == "published" and not event.ended(self.bot.clock.now())
-        await interaction.response.send_message(
-            embed=render.event_embed(event, attendance, lang),
-            view=rsvp_view(event, lang) if open_ else discord.utils.MISSING,
-            ephemeral=True,
-        )
+        event = await self.flows.event_for(interaction, service.parse_event_id(evenement))
+        embed = render.event_embed(event, await self.flows.attendance(event), lang)
+        if not event.takes_answers(self.bot.clock.now()):
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+            return
+        view = self.flows.views.rsvp(event, lang)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        view.stop()  # its buttons are dynamic items: nothing to keep alive
 
     # -- /rencontre participants, ics -----------------------------------------------------------
     @rencontre.command(
@@ -186,44 +137,27 @@ class RencontresCog(commands.Cog):
     )
     @options("cmd.rencontre", "evenement")
     async def participants(self, interaction: Interaction, evenement: str) -> None:
-        lang = interaction_lang(interaction)
-        guild = require_guild(interaction)
-        event = await self.actions.event_for(interaction, event_id_of(evenement))
-        service.require_manager(event, interaction.user.id, is_moderator(interaction))
-        rows = await self.store.answers_with_time(event.id)
-        csv_rows = []
-        for row in rows:
-            member = guild.get_member(row["user_id"])
-            name = member.display_name if member else str(row["user_id"])
-            at = from_ts(row["at"]).isoformat()
-            csv_rows.append((name, row["user_id"], row["status"], at))
-        attendance = await self.store.attendance(event.id)
-        embed = render.event_embed(event, attendance, lang)
-        embed.description = None
-        data = ics.participants_csv(csv_rows)
-        await interaction.response.send_message(
-            t("rencontre.participants.intro", lang, title=escape(event.title), n=len(rows)),
-            embed=embed,
-            file=discord.File(io.BytesIO(data), filename=f"rencontre-{event.id}.csv"),
-            ephemeral=True,
-        )
+        await self.flows.participants(interaction, service.parse_event_id(evenement))
 
     @rencontre.command(name=L("cmd.rencontre.ics.name"), description=L("cmd.rencontre.ics.desc"))
     @app_commands.rename(evenement=L("cmd.rencontre.opt.evenement.name"))
     @app_commands.describe(evenement=L("cmd.rencontre.opt.evenement_ics.desc"))
     async def calendrier(self, interaction: Interaction, evenement: str | None = None) -> None:
         guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        now = self.bot.clock.now()
         if evenement:
-            events = [await self.actions.event_for(interaction, event_id_of(evenement))]
+            events = [await self.flows.event_for(interaction, service.parse_event_id(evenement))]
             filename = f"rencontre-{events[0].id}.ics"
         else:
-            events = await self.store.upcoming(guild.id, now, limit=500)
+            events = await self.flows.upcoming(guild.id, CALENDAR_MAX)
             filename = "rencontres.ics"
-        data = ics.calendar(events, host="passerelle.discord", now=now, name=guild.name[:100])
+        data = ics.calendar(
+            events,
+            host="passerelle.discord",
+            now=self.bot.clock.now(),
+            name=guild.name[:CALENDAR_NAME_MAX],
+        )
         await interaction.response.send_message(
-            t("rencontre.ics.intro", lang, n=len(events)),
+            t("rencontre.ics.intro", interaction_lang(interaction), n=len(events)),
             file=discord.File(io.BytesIO(data), filename=filename),
             ephemeral=True,
         )
@@ -236,12 +170,13 @@ class RencontresCog(commands.Cog):
         first; for commands that manage an event, only those the member may manage."""
         if interaction.guild_id is None:
             return []
-        events = await self.store.upcoming(interaction.guild_id, self.bot.clock.now(), limit=500)
+        events = await self.flows.upcoming(interaction.guild_id, CHOICES_SEARCHED)
         manager = None if not managed or is_moderator(interaction) else interaction.user.id
         return [
             app_commands.Choice(
                 name=truncate(
-                    f"#{e.id} {e.title} — {e.starts_at.astimezone(e.tz):%d/%m %H:%M}", 100
+                    f"#{e.id} {e.title} — {e.starts_at.astimezone(e.tz):%d/%m %H:%M}",
+                    CHOICE_NAME_MAX,
                 ),
                 value=str(e.id),
             )
@@ -275,21 +210,4 @@ class RencontresCog(commands.Cog):
         salon: discord.TextChannel | None = None,
         rappels: str | None = None,
     ) -> None:
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        channel_id, offsets = await self.store.settings(guild.id)
-        if rappels is not None:
-            offsets = service.parse_offsets(rappels)
-        if salon is not None:
-            self.actions.check_channel(salon, guild)
-            channel_id = salon.id
-        await self.store.save_settings(guild.id, channel_id, offsets)
-        await interaction.response.send_message(
-            t(
-                "rencontre.settings.saved",
-                lang,
-                channel=f"<#{channel_id}>" if channel_id else t("rencontre.settings.default", lang),
-                offsets=", ".join(service.format_duration(o) for o in offsets),
-            ),
-            ephemeral=True,
-        )
+        await self.flows.save_settings(interaction, salon, rappels)

@@ -1,15 +1,17 @@
-"""Calendar files (RFC 5545) and CSV exports for Rencontres. No Discord."""
+"""Calendar files (RFC 5545) of Rencontres, for members' agendas. No Discord.
+
+A module of its own: a separate file format with its own rules (zones as VTIMEZONEs, UIDs,
+status), pure and tested on its own; the Discord side of Rencontres is in render.py.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import datetime
 
 import icalendar
 
-from cogs.rencontres.service import Rencontre, osm_link
+from cogs.rencontres.service import Rencontre, Status, osm_link
 
 PRODID = "-//Passerelle//Rencontres//FR"
 
@@ -32,7 +34,7 @@ def _vevent(event: Rencontre, host: str, now: datetime) -> icalendar.Event:
         vevent.add("url", osm_link(event.place))
     if description:
         vevent.add("description", description)
-    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    vevent.add("status", "CANCELLED" if event.status is Status.CANCELLED else "CONFIRMED")
     vevent.add("sequence", 0)
     return vevent
 
@@ -48,15 +50,3 @@ def calendar(events: Iterable[Rencontre], *, host: str, now: datetime, name: str
         cal.add_component(_vevent(event, host, now))
     cal.add_missing_timezones()
     return cal.to_ical()
-
-
-def participants_csv(rows: Iterable[tuple[str, int, str, str]]) -> bytes:
-    """(name, user id, status, answered at) rows, UTF-8 with BOM so spreadsheets read accents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "user_id", "status", "answered_at"])
-    for name, user_id, status, at in rows:
-        # A leading =, +, - or @ would be a formula in a spreadsheet: neutralise it.
-        safe = "'" + name if name[:1] in ("=", "+", "-", "@", "\t", "\r") else name
-        writer.writerow([safe, str(user_id), status, at])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

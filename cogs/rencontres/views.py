@@ -1,36 +1,69 @@
-"""Buttons and forms of Rencontres. Buttons bound to an id are `DynamicItem`s: they keep working
-after a restart because everything they need is in their custom_id and the database."""
+"""Buttons and forms of Rencontres.
+
+Buttons are `DynamicItem`s bound to ids: everything they need is in their custom_id and the
+database, so they work after a restart and no view object is kept alive for them (ephemeral
+answers `stop()` their view once sent: discord.py would otherwise keep it for 15 minutes).
+They reach the workflows through `flows`, set per bot by `bot.ui.bind`; they never import them.
+"""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import discord
 
-from bot.discord_text import BUTTON_LABEL_LIMIT, MODAL_TITLE_LIMIT, truncate
-from bot.errors import ErrorHandlingModal, GuardedItem
+from bot.discord_text import MODAL_TITLE_LIMIT, truncate
+from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.user_error import UserError
+from bot.ui import bind, button
 from cogs.rencontres import service
+from cogs.rencontres.service import Choice, DraftAction, Format, Rencontre
 
-if TYPE_CHECKING:
-    from bot.client import Passerelle
-    from cogs.rencontres.flows import Flows
+Interaction = discord.Interaction[Any]
+WHEN_FIELD_MAX = 100
 
-_STYLES = {
-    "go": discord.ButtonStyle.success,
-    "maybe": discord.ButtonStyle.secondary,
-    "leave": discord.ButtonStyle.danger,
+_RSVP_STYLES = {
+    Choice.GO: discord.ButtonStyle.success,
+    Choice.MAYBE: discord.ButtonStyle.secondary,
+    Choice.LEAVE: discord.ButtonStyle.danger,
+}
+_DRAFT_STYLES = {
+    DraftAction.PUBLISH: discord.ButtonStyle.success,
+    DraftAction.EDIT: discord.ButtonStyle.primary,
+    DraftAction.DROP: discord.ButtonStyle.danger,
 }
 
 
-def flows_of(interaction: discord.Interaction[Any]) -> Flows:
-    bot: Passerelle = interaction.client
-    cog = bot.get_cog("RencontresCog")
-    assert cog is not None
-    return cog.flows  # type: ignore[attr-defined]
+class PageDirection(StrEnum):
+    PREVIOUS = "p"
+    NEXT = "n"
+
+
+class Actions(Protocol):
+    """What the buttons and the form ask of the workflows."""
+
+    async def rsvp(self, interaction: Interaction, event_id: int, choice: Choice) -> None: ...
+
+    async def draft_action(
+        self, interaction: Interaction, event_id: int, action: DraftAction
+    ) -> None: ...
+
+    async def show_page(self, interaction: Interaction, page: int, *, edit: bool) -> None: ...
+
+    async def submit_edit(
+        self,
+        interaction: Interaction,
+        event_id: int,
+        *,
+        title: str,
+        when: str,
+        where: str,
+        capacity: int | None,
+        description: str,
+    ) -> None: ...
 
 
 class RsvpButton(
@@ -38,24 +71,26 @@ class RsvpButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"rencontre:(?P<id>\d+):(?P<choice>go|maybe|leave)",
 ):
-    def __init__(self, event_id: int, choice: str, lang: str = "fr") -> None:
+    flows: ClassVar[Actions]
+
+    def __init__(self, event_id: int, choice: Choice, lang: str = "fr") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=truncate(t(f"rencontre.button.{choice}", lang), BUTTON_LABEL_LIMIT),
-                style=_STYLES[choice],
-                custom_id=f"rencontre:{event_id}:{choice}",
+            button(
+                t(f"rencontre.button.{choice}", lang),
+                f"rencontre:{event_id}:{choice}",
+                _RSVP_STYLES[choice],
             )
         )
         self.event_id, self.choice = event_id, choice
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> RsvpButton:
-        return cls(int(match["id"]), match["choice"])
+        return cls(int(match["id"]), Choice(match["choice"]))
 
-    async def run(self, interaction: discord.Interaction[Any]) -> None:
-        await flows_of(interaction).rsvp(interaction, self.event_id, self.choice)
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.rsvp(interaction, self.event_id, self.choice)
 
 
 class DraftButton(
@@ -63,29 +98,26 @@ class DraftButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"rencontre:draft:(?P<id>\d+):(?P<action>publish|edit|drop)",
 ):
-    def __init__(self, event_id: int, action: str, lang: str = "fr") -> None:
-        style = {
-            "publish": discord.ButtonStyle.success,
-            "edit": discord.ButtonStyle.primary,
-            "drop": discord.ButtonStyle.danger,
-        }[action]
+    flows: ClassVar[Actions]
+
+    def __init__(self, event_id: int, action: DraftAction, lang: str = "fr") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=truncate(t(f"rencontre.preview.{action}", lang), BUTTON_LABEL_LIMIT),
-                style=style,
-                custom_id=f"rencontre:draft:{event_id}:{action}",
+            button(
+                t(f"rencontre.preview.{action}", lang),
+                f"rencontre:draft:{event_id}:{action}",
+                _DRAFT_STYLES[action],
             )
         )
         self.event_id, self.action = event_id, action
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> DraftButton:
-        return cls(int(match["id"]), match["action"])
+        return cls(int(match["id"]), DraftAction(match["action"]))
 
-    async def run(self, interaction: discord.Interaction[Any]) -> None:
-        await flows_of(interaction).draft_action(interaction, self.event_id, self.action)
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.draft_action(interaction, self.event_id, self.action)
 
 
 class PageButton(
@@ -93,42 +125,40 @@ class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"rencontre:page:(?P<page>\d+)(?::(?P<dir>p|n))?",
 ):
-    def __init__(self, page: int, direction: str, lang: str, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=t(f"rencontre.list.{direction}", lang),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"rencontre:page:{page}:{direction}",
-                disabled=disabled,
-            )
+    flows: ClassVar[Actions]
+
+    def __init__(
+        self, page: int, direction: PageDirection, lang: str, disabled: bool = False
+    ) -> None:
+        item = button(
+            t(f"rencontre.list.{direction}", lang),
+            f"rencontre:page:{page}:{direction}",
+            discord.ButtonStyle.secondary,
         )
+        item.disabled = disabled
+        super().__init__(item)
         self.page = page
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> PageButton:
-        return cls(int(match["page"]), match["dir"] or "n", interaction_lang(interaction))
+        direction = PageDirection(match["dir"] or PageDirection.NEXT)
+        return cls(int(match["page"]), direction, interaction_lang(interaction))
 
-    async def run(self, interaction: discord.Interaction[Any]) -> None:
-        await flows_of(interaction).show_page(interaction, self.page, edit=True)
-
-
-def draft_view(event_id: int, lang: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("publish", "edit", "drop"):
-        view.add_item(DraftButton(event_id, action, lang))
-    return view
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.show_page(interaction, self.page, edit=True)
 
 
 class EditModal(ErrorHandlingModal):
     """Title, date, place or link, seats and the long description of a draft or an event."""
 
-    def __init__(self, event: service.Rencontre, lang: str) -> None:
+    def __init__(self, flows: Actions, event: Rencontre, lang: str) -> None:
         super().__init__(
             title=truncate(t("rencontre.modal.title", lang), MODAL_TITLE_LIMIT),
             custom_id=f"rencontre:modal:{event.id}",
         )
+        self.flows = flows
         self.event_id = event.id
         local = event.starts_at.astimezone(event.tz)
         self.titre = discord.ui.TextInput(
@@ -142,19 +172,19 @@ class EditModal(ErrorHandlingModal):
         self.quand = discord.ui.TextInput(
             label=t("rencontre.modal.quand", lang),
             default=self.shown_start,
-            max_length=100,
+            max_length=WHEN_FIELD_MAX,
         )
-        where_key = "lieu" if event.format == "presentiel" else "lien"
+        in_person = event.format is Format.PRESENTIEL
         self.ou = discord.ui.TextInput(
-            label=t(f"rencontre.modal.{where_key}", lang),
+            label=t("rencontre.modal.lieu" if in_person else "rencontre.modal.lien", lang),
             default=event.place or event.link or "",
-            max_length=service.LINK_MAX if where_key == "lien" else service.PLACE_MAX,
+            max_length=service.PLACE_MAX if in_person else service.LINK_MAX,
         )
         self.places = discord.ui.TextInput(
             label=t("rencontre.modal.places", lang),
             default="" if event.capacity is None else str(event.capacity),
             required=False,
-            max_length=3,
+            max_length=service.CAPACITY_DIGITS,
         )
         self.description = discord.ui.TextInput(
             label=t("rencontre.modal.description", lang),
@@ -166,23 +196,64 @@ class EditModal(ErrorHandlingModal):
         for field in (self.titre, self.quand, self.ou, self.places, self.description):
             self.add_item(field)
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
-        raw = self.places.value.strip()
-        if raw and not raw.isdigit():
-            raise UserError("rencontre.error.capacity_text", value=raw[:10])
-        await flows_of(interaction).submit_edit(
+    async def on_submit(self, interaction: Interaction) -> None:
+        capacity = service.parse_capacity(self.places.value)
+        await self.flows.submit_edit(
             interaction,
             self.event_id,
             title=self.titre.value,
             when="" if self.quand.value.strip() == self.shown_start else self.quand.value,
             where=self.ou.value,
-            capacity=int(raw) if raw else None,
+            capacity=capacity,
             description=self.description.value,
         )
 
 
-def page_view(page: int, pages: int, lang: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(PageButton(max(0, page - 1), "p", lang, disabled=page <= 0))
-    view.add_item(PageButton(page + 1, "n", lang, disabled=page + 1 >= pages))
-    return view
+Item = TypeVar("Item", bound=discord.ui.DynamicItem[Any])
+
+
+def _bound(flows: Actions, item: type[Item]) -> type[Item]:
+    [bound] = bind(flows, item)
+    return cast("type[Item]", bound)
+
+
+class RencontresViews:
+    """The views of Rencontres, built from the item classes bound to one bot's workflows.
+
+    Views must be built from the bound classes: discord.py registers again the class of every
+    dynamic item of a view it sends, so an unbound one would replace the bound registration.
+    """
+
+    def __init__(self, flows: Actions) -> None:
+        self.flows = flows
+        self._rsvp = _bound(flows, RsvpButton)
+        self._draft = _bound(flows, DraftButton)
+        self._page = _bound(flows, PageButton)
+
+    @property
+    def items(self) -> list[type[discord.ui.DynamicItem[Any]]]:
+        """To register with `bot.add_dynamic_items` in `setup`."""
+        return [self._rsvp, self._draft, self._page]
+
+    def rsvp(self, event: Rencontre, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        for choice in Choice:
+            view.add_item(self._rsvp(event.id, choice, lang))
+        return view
+
+    def draft(self, event_id: int, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        for action in DraftAction:
+            view.add_item(self._draft(event_id, action, lang))
+        return view
+
+    def page(self, page: int, pages: int, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        view.add_item(
+            self._page(max(0, page - 1), PageDirection.PREVIOUS, lang, disabled=page <= 0)
+        )
+        view.add_item(self._page(page + 1, PageDirection.NEXT, lang, disabled=page + 1 >= pages))
+        return view
+
+    def edit_form(self, event: Rencontre, lang: str) -> EditModal:
+        return EditModal(self.flows, event, lang)

@@ -1,6 +1,6 @@
 """``python -m bot sigles …``: check the shipped glossary, export it (or a server's entries).
 
-    sigles check [--dir DIR]
+    sigles check [--dir DIR]      every rule of glossary.py and consistency.py, then the counts
     sigles export --format csv|json [--guild ID] [--output FILE] [--dir DIR]
 
 ``command`` is the entry point `python -m bot sigles` runs (see ``bot.cli``): it reads a
@@ -14,11 +14,13 @@ import asyncio
 import inspect
 import sys
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings
 
+from .consistency import stats
 from .export import to_csv, to_json
 from .glossary import DEFAULT_DIRECTORY, Entry, GlossaryError, load_glossary
 from .store import read_guild_entries
@@ -76,14 +78,22 @@ def main(
 
     if args.command == "check":
         try:
-            glossary = load_glossary(args.dir)
+            glossary = load_glossary(args.dir, today=date.today())
         except GlossaryError as exc:
             for problem in exc.problems:
                 print(problem, file=err)
             print(f"{len(exc.problems)} problème(s).", file=err)
             return 1
         domains = ", ".join(f"{d} {n}" for d, n in glossary.counts_by_domain().items())
+        figures = stats(glossary)
         print(f"{glossary.summary()}", file=out)
+        print(
+            f"contreparties : {figures.with_counterparts} entrées en nomment, "
+            f"{figures.pairs} paires symétriques (dont France–Québec : {figures.pairs_fr_qc})",
+            file=out,
+        )
+        print(f"anciens noms : {figures.past_names}, reliés à leurs successeurs", file=out)
+        print(f"sources à la racine d'un code : {figures.code_roots}", file=out)
         print(f"domaines : {domains}", file=out)
         return 0
 

@@ -45,8 +45,10 @@ JSON_FIELDS: tuple[str, ...] = (
     "equivalence_note",
     "historique",
     "remplace_par",
+    "remplace",
     "voir_aussi",
     "source",
+    "verifie_le",
 )
 
 
@@ -128,6 +130,21 @@ _GLOSSARY_PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?P<entry>\S+) : référence {v} \((?P<field>\w+)\) introuvable", "ref_missing"),
         (r"(?P<entry>\S+) : se référence lui-même", "self_ref"),
         (r"doublon de (?P<entry>\S+) {v} \(déjà en (?:import:)?(?P<first>.*)\)", "duplicate"),
+        (r"champ « equivalents » : liste de références ou de tables .* attendue", "bad_equivalent"),
+        (
+            r"champ « equivalents » : clé\(s\) inconnue\(s\) (?P<fields>.*) pour {v}",
+            "bad_equivalent_keys",
+        ),
+        (r"champ « equivalents » : une table sans « ref »", "bad_equivalent"),
+        (r"équivalent {v} : relation « (?P<relation>.*?) » inconnue \(.*\)", "bad_relation"),
+        (r"équivalent {v} : « difference » doit être un texte", "bad_difference"),
+        (
+            r"équivalent {v} : différence trop longue "
+            r"\((?P<length>\d+) > (?P<limit>\d+) caractères\)",
+            "difference_too_long",
+        ),
+        (r"équivalent {v} : « proche » demande une ligne « difference »", "difference_missing"),
+        (r"champ « verifie_le » : date attendue \(AAAA-MM-JJ\), pas {v}", "bad_date"),
     )
 )
 
@@ -137,7 +154,10 @@ def keyed(row: int, message: str) -> RowError:
     for pattern, key in _GLOSSARY_PROBLEMS:
         match = pattern.match(message)
         if match:
-            return RowError(row, f"sigles.import.error.{key}", match.groupdict())
+            params: dict[str, Any] = match.groupdict()
+            if "fields" in params:  # a list: its number picks the plural form
+                params["n"] = len(params["fields"].split(", "))
+            return RowError(row, f"sigles.import.error.{key}", params)
     return RowError(row, "sigles.import.error.other", {"detail": message})
 
 
@@ -154,7 +174,11 @@ def _csv_safe(value: str) -> str:
 
 
 def to_csv(entries: Iterable[Entry]) -> str:
-    """Entries as CSV with header ``sigle,region,developpe,…,source``; lists joined by "; "."""
+    """Entries as CSV with header ``sigle,region,developpe,…,source``; lists joined by "; ".
+
+    A spreadsheet-friendly summary: counterparts are listed by ref only (their relation and
+    difference are in the JSON export).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_HEADER)
@@ -167,7 +191,7 @@ def to_csv(entries: Iterable[Entry]) -> str:
                 _csv_safe(e.explication),
                 e.domaine,
                 LIST_SEPARATOR.join(e.alias),
-                LIST_SEPARATOR.join(e.equivalents),
+                LIST_SEPARATOR.join(e.refs("equivalents")),
                 "true" if e.historique else "false",
                 e.source,
             ]
@@ -176,10 +200,14 @@ def to_csv(entries: Iterable[Entry]) -> str:
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """All the reviewable fields of an entry (lists as lists)."""
+    """All the reviewable fields of an entry (lists as lists, counterparts as tables)."""
     out: dict[str, Any] = {}
     for name in JSON_FIELDS:
         value = getattr(entry, name)
+        if name == "equivalents":
+            value = [e.to_data() for e in value]
+        elif name == "verifie_le":
+            value = value.isoformat() if value else None
         out[name] = list(value) if isinstance(value, tuple) else value
     return out
 

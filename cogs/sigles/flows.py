@@ -11,6 +11,7 @@ from bot.checks import require_channel_permissions, require_guild, require_moder
 from bot.discord_text import escape
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
+from bot.personal_data import Field, Item, Label, Records
 from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
 from bot.user_error import UserError
 from cogs.sigles import render, service
@@ -175,36 +176,38 @@ class SiglesData:
     def __init__(self, cog: SiglesCog) -> None:
         self.cog = cog
 
-    async def export(self, user_id: int) -> dict[str, Any]:
+    async def export(self, user_id: int) -> list[Item]:
         store = self.cog.store
-        data: dict[str, Any] = {}
         suggestions = await store.suggestions_by(user_id)
-        if suggestions:
-            data["suggestions"] = [
-                {
-                    "server": str(s.guild_id),
-                    "sigle": s.sigle,
-                    "region": s.region,
-                    "developpe": s.developpe,
-                    "explication": s.explication,
-                    "status": s.status,
-                    "created_at": s.created_at.isoformat(),
-                }
-                for s in suggestions
-            ]
         credited = await store.credited_to(user_id)
-        if credited:
-            data["credited_entries"] = [
-                {"server": str(r.entry.guild_id), "sigle": r.entry.sigle, "region": r.entry.region}
-                for r in credited
-            ]
         added = await store.created_by(user_id)
-        if added:
-            data["entries_added_as_moderator"] = [
-                {"server": str(r.entry.guild_id), "sigle": r.entry.sigle, "region": r.entry.region}
-                for r in added
-            ]
-        return data
+
+        def entry(r: Any) -> tuple[Field, ...]:
+            return (
+                Field("sigles.data.server", str(r.entry.guild_id)),
+                Field("sigles.data.sigle", r.entry.sigle),
+                Field("sigles.data.region", Label(f"region.{r.entry.region}")),
+            )
+
+        return [
+            Records.of(
+                "sigles.data.suggestions",
+                (
+                    (
+                        Field("sigles.data.server", str(s.guild_id)),
+                        Field("sigles.data.sigle", s.sigle),
+                        Field("sigles.data.region", Label(f"region.{s.region}")),
+                        Field("sigles.data.developpe", s.developpe),
+                        Field("sigles.data.explication", s.explication),
+                        Field("sigles.data.state", Label(f"sigles.data.state.{s.status}")),
+                        Field("sigles.data.created_at", s.created_at),
+                    )
+                    for s in suggestions
+                ),
+            ),
+            Records.of("sigles.data.credited", (entry(r) for r in credited)),
+            Records.of("sigles.data.added", (entry(r) for r in added)),
+        ]
 
     async def erase(self, user_id: int) -> int:
         suggestions = await self.cog.store.suggestions_by(user_id)

@@ -10,43 +10,70 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.regions import REGIONS
-from bot.text import compact
-
-REGION_NAMES: dict[str, str] = {
-    "FR": "France",
-    "QC": "Québec",
-    "BE": "Belgique",
-    "CH": "Suisse",
-}
-DOMAINES: tuple[str, ...] = (
-    "aide-sociale",
-    "protection-enfance",
-    "sante",
-    "handicap",
-    "logement",
-    "emploi",
-    "migration",
-    "justice",
-    "profession",
-    "formation",
-    "institutions",
-    "retraite",
-    "famille",
-    "education",
-    "personnes-agees",
+from .consistency import check_glossary
+from .model import (
+    DOMAINES,
+    MAX_DEVELOPPE,
+    MAX_DIFFERENCE,
+    MAX_EXPLICATION,
+    MAX_LIST_ITEMS,
+    MAX_NOTE,
+    MAX_REF,
+    MAX_REF_WITH_SENS,
+    MAX_SIGLE,
+    ORIGINS,
+    REGION_NAMES,
+    REGIONS,
+    RELATION_SPELLINGS,
+    Entry,
+    Equivalent,
+    GlossaryError,
+    Problem,
+    Ref,
+    Relation,
+    normalise,
+    parse_ref,
+    parse_ref_full,
+    ref_text,
 )
-ORIGINS: tuple[str, ...] = ("shipped", "guild")
 
-MAX_SIGLE = 20
-MAX_DEVELOPPE = 200
-MAX_EXPLICATION = 400
-MAX_NOTE = 400
-MAX_LIST_ITEMS = 20
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "DOMAINES",
+    "KNOWN_FIELDS",
+    "LIST_FIELDS",
+    "MAX_DEVELOPPE",
+    "MAX_DIFFERENCE",
+    "MAX_EXPLICATION",
+    "MAX_NOTE",
+    "MAX_SIGLE",
+    "ORIGINS",
+    "REF_FIELDS",
+    "REGIONS",
+    "REGION_NAMES",
+    "REQUIRED_FIELDS",
+    "Entry",
+    "Equivalent",
+    "Glossary",
+    "GlossaryError",
+    "Problem",
+    "Ref",
+    "Relation",
+    "check_duplicates",
+    "check_refs",
+    "entry_from_mapping",
+    "equivalents_from_data",
+    "load_glossary",
+    "normalise",
+    "parse_file",
+    "parse_ref",
+    "parse_ref_full",
+    "ref_text",
+]
 
 REQUIRED_FIELDS: tuple[str, ...] = (
     "sigle",
@@ -56,98 +83,19 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "domaine",
     "source",
 )
-LIST_FIELDS: tuple[str, ...] = ("alias", "equivalents", "remplace_par", "voir_aussi")
-REF_FIELDS: tuple[str, ...] = ("equivalents", "remplace_par", "voir_aussi")
+# Lists of text; ``equivalents`` is a list of refs or of {ref, relation, difference} tables.
+LIST_FIELDS: tuple[str, ...] = ("alias", "remplace_par", "remplace", "voir_aussi")
+REF_FIELDS: tuple[str, ...] = ("equivalents", "remplace_par", "remplace", "voir_aussi")
 KNOWN_FIELDS: frozenset[str] = frozenset(
-    (*REQUIRED_FIELDS, *LIST_FIELDS, "equivalence_note", "historique")
+    (*REQUIRED_FIELDS, *LIST_FIELDS, "equivalents", "equivalence_note", "historique", "verifie_le")
 )
+EQUIVALENT_FIELDS: frozenset[str] = frozenset(("ref", "relation", "difference"))
+# Keys a data file may hold besides its [[sigle]] tables.
+FILE_FIELDS: frozenset[str] = frozenset(("sigle", "verifie_le"))
 
 _URL_RE = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#][^\s]*)?$")
 _HEADER_RE = re.compile(r"^\s*\[\[\s*sigle\s*\]\]\s*(?:#.*)?$")
-
-
-def normalise(text: str) -> str:
-    """Key used for every comparison: no case, accents, dots, hyphens, spaces or punctuation.
-
-    ``"C.L.S.C."`` → ``"clsc"``, ``"Pôle emploi"`` → ``"poleemploi"``.
-    """
-    return compact(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One meaning of one acronym in one region."""
-
-    sigle: str
-    region: str
-    developpe: str
-    explication: str
-    domaine: str
-    source: str
-    alias: tuple[str, ...] = ()
-    equivalents: tuple[str, ...] = ()
-    equivalence_note: str = ""
-    historique: bool = False
-    remplace_par: tuple[str, ...] = ()
-    voir_aussi: tuple[str, ...] = ()
-    origin: str = "shipped"
-    guild_id: int | None = None
-    # Where the entry was read from, for error messages; not part of its identity.
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
-
-    @property
-    def key(self) -> str:
-        """Normalised sigle."""
-        return normalise(self.sigle)
-
-    @property
-    def ref(self) -> str:
-        """``"REGION:SIGLE"``, the form used by cross-references."""
-        return f"{self.region}:{self.sigle}"
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        """Two entries with the same identity are duplicates."""
-        return (self.key, self.region, normalise(self.developpe))
-
-    @property
-    def location(self) -> str:
-        return f"{self.file}:{self.line}" if self.file else ""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One validation problem, with where it was found (file and line, or row number)."""
-
-    where: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return (
-            f"{self.where}:{self.line}: {self.message}"
-            if self.line
-            else (f"{self.where}: {self.message}")
-        )
-
-
-class GlossaryError(Exception):
-    """The glossary is invalid; ``problems`` lists every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problème(s) dans le glossaire :\n{lines}")
-
-
-def parse_ref(ref: str) -> tuple[str, str] | None:
-    """``"QC:DPJ"`` → ``("QC", "dpj")`` (normalised sigle), or ``None`` if malformed."""
-    region, sep, sigle = ref.partition(":")
-    region = region.strip().upper()
-    if not sep or region not in REGIONS or not normalise(sigle):
-        return None
-    return region, normalise(sigle)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _text(data: Mapping[str, Any], name: str, maximum: int, problems: list[str]) -> str:
@@ -165,29 +113,129 @@ def _text(data: Mapping[str, Any], name: str, maximum: int, problems: list[str])
     return value
 
 
+def _check_ref(name: str, item: str, problems: list[str]) -> None:
+    limit = MAX_REF_WITH_SENS if "(" in item else MAX_REF
+    if len(item) > limit:
+        problems.append(f"champ « {name} » : référence trop longue « {item[:40]} »")
+    elif parse_ref_full(item) is None:
+        problems.append(
+            f"champ « {name} » : référence « {item} » mal formée (attendu RÉGION:SIGLE, "
+            f"région parmi {', '.join(REGIONS)})"
+        )
+
+
 def _list(data: Mapping[str, Any], name: str, problems: list[str]) -> tuple[str, ...]:
     value = data.get(name, [])
     if value is None or value == "":
         return ()
     if isinstance(value, str):  # tolerated for hand-written / imported data
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         problems.append(f"champ « {name} » : liste de textes attendue")
         return ()
     items = tuple(v.strip() for v in value if v.strip())
     if len(items) > MAX_LIST_ITEMS:
         problems.append(f"champ « {name} » : trop d'éléments ({len(items)} > {MAX_LIST_ITEMS})")
     for item in items:
-        if len(item) > MAX_SIGLE + 3 and name != "alias":
-            problems.append(f"champ « {name} » : référence trop longue « {item[:40]} »")
-        elif name == "alias" and len(item) > MAX_DEVELOPPE:
-            problems.append(f"champ « alias » : alias trop long « {item[:40]}… »")
-        if name in REF_FIELDS and parse_ref(item) is None:
-            problems.append(
-                f"champ « {name} » : référence « {item} » mal formée (attendu RÉGION:SIGLE, "
-                f"région parmi {', '.join(REGIONS)})"
-            )
+        if name == "alias":
+            if len(item) > MAX_DEVELOPPE:
+                problems.append(f"champ « alias » : alias trop long « {item[:40]}… »")
+        else:
+            _check_ref(name, item, problems)
     return items
+
+
+def _equivalent(item: Any, problems: list[str]) -> Equivalent | None:
+    """One counterpart: a bare ref (a server's entry) or a {ref, relation, difference} table."""
+    if isinstance(item, Equivalent):
+        item = item.to_data()
+    if isinstance(item, str):
+        ref = item.strip()
+        if not ref:
+            return None
+        _check_ref("equivalents", ref, problems)
+        return Equivalent(ref)
+    if not isinstance(item, Mapping):
+        problems.append(
+            "champ « equivalents » : liste de références ou de tables {ref, relation, difference} "
+            "attendue"
+        )
+        return None
+    unknown = sorted(set(item) - EQUIVALENT_FIELDS)
+    ref = ref_text(dict(item)).strip()
+    if unknown:
+        problems.append(
+            f"champ « equivalents » : clé(s) inconnue(s) {', '.join(unknown)} pour « {ref} »"
+        )
+    if not ref:
+        problems.append("champ « equivalents » : une table sans « ref »")
+        return None
+    _check_ref("equivalents", ref, problems)
+    relation_text = item.get("relation")
+    relation: Relation | None = None
+    if relation_text is not None:
+        relation = (
+            RELATION_SPELLINGS.get(relation_text.strip().casefold())
+            if isinstance(relation_text, str)
+            else None
+        )
+        if relation is None:
+            problems.append(
+                f"équivalent « {ref} » : relation « {relation_text} » inconnue "
+                "(attendu : equivalent ou proche)"
+            )
+    difference = item.get("difference", "") or ""
+    if not isinstance(difference, str):
+        problems.append(f"équivalent « {ref} » : « difference » doit être un texte")
+        difference = ""
+    difference = " ".join(difference.split())
+    if len(difference) > MAX_DIFFERENCE:
+        problems.append(
+            f"équivalent « {ref} » : différence trop longue "
+            f"({len(difference)} > {MAX_DIFFERENCE} caractères)"
+        )
+    if relation is Relation.PROCHE and not difference:
+        problems.append(f"équivalent « {ref} » : « proche » demande une ligne « difference »")
+    return Equivalent(ref, relation, difference)
+
+
+def _equivalents(data: Mapping[str, Any], problems: list[str]) -> tuple[Equivalent, ...]:
+    value = data.get("equivalents", [])
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str | Mapping):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        problems.append(
+            "champ « equivalents » : liste de références ou de tables {ref, relation, difference} "
+            "attendue"
+        )
+        return ()
+    out = tuple(e for e in (_equivalent(item, problems) for item in value) if e is not None)
+    if len(out) > MAX_LIST_ITEMS:
+        problems.append(f"champ « equivalents » : trop d'éléments ({len(out)} > {MAX_LIST_ITEMS})")
+    return out
+
+
+def equivalents_from_data(items: Iterable[Any]) -> tuple[Equivalent, ...]:
+    """Counterparts as stored (refs or tables), already validated when they were written."""
+    problems: list[str] = []
+    found = (_equivalent(item, problems) for item in items)
+    return tuple(e for e in found if e is not None)
+
+
+def _date(value: Any, problems: list[str]) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.append(f"champ « verifie_le » : date attendue (AAAA-MM-JJ), pas « {str(value)[:20]} »")
+    return None
 
 
 def entry_from_mapping(
@@ -197,11 +245,14 @@ def entry_from_mapping(
     guild_id: int | None = None,
     file: str = "",
     line: int = 0,
+    verifie_le: date | None = None,
 ) -> tuple[Entry | None, list[str]]:
     """Build and validate one entry; returns ``(entry, [])`` or ``(None, messages)``.
 
-    Checks fields one by one (required, types, lengths, region, domain, https URL, refs syntax).
-    Cross-references are resolved separately by :func:`check_refs`.
+    Checks fields one by one (required, types, lengths, region, domain, https URL, refs syntax,
+    relations). ``verifie_le`` is the file's date of check, used when the entry gives none.
+    Cross-references are resolved separately by :func:`check_refs`, the rules tying entries
+    together by :func:`cogs.sigles.consistency.check_glossary`.
     """
     problems: list[str] = []
     if not isinstance(data, Mapping):
@@ -231,6 +282,8 @@ def entry_from_mapping(
         problems.append("champ « historique » : booléen attendu (true/false)")
         historique = False
     lists = {name: _list(data, name, problems) for name in LIST_FIELDS}
+    equivalents = _equivalents(data, problems)
+    checked = _date(data.get("verifie_le"), problems) or verifie_le
     if origin not in ORIGINS:
         problems.append(f"origine inconnue « {origin} »")
     if problems:
@@ -243,11 +296,13 @@ def entry_from_mapping(
         domaine=domaine,
         source=source,
         alias=lists["alias"],
-        equivalents=lists["equivalents"],
+        equivalents=equivalents,
         equivalence_note=note,
         historique=historique,
         remplace_par=lists["remplace_par"],
+        remplace=lists["remplace"],
         voir_aussi=lists["voir_aussi"],
+        verifie_le=checked,
         origin=origin,
         guild_id=guild_id,
         file=file,
@@ -256,19 +311,30 @@ def entry_from_mapping(
     return entry, []
 
 
+def _index(entries: Iterable[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    index: dict[tuple[str, str], list[Entry]] = {}
+    for entry in entries:
+        index.setdefault((entry.region, entry.key), []).append(entry)
+    return index
+
+
 def check_refs(entries: Iterable[Entry], known: Iterable[Entry] = ()) -> list[Problem]:
-    """Every equivalents/remplace_par/voir_aussi ref must name an existing sigle of its region.
+    """Every reference (equivalents, remplace_par, remplace, voir_aussi) must name an existing
+    sigle of its region (and, if it gives one, an existing expansion of that sigle).
 
     ``known`` are extra entries refs may point at (e.g. the shipped glossary for server entries).
     """
     entries = list(entries)
-    targets = {(e.region, e.key) for e in (*entries, *known)}
+    index = _index((*entries, *known))
     problems: list[Problem] = []
     for entry in entries:
         for name in REF_FIELDS:
-            for ref in getattr(entry, name):
-                parsed = parse_ref(ref)
-                if parsed is None or parsed not in targets:
+            for ref in entry.refs(name):
+                parsed = parse_ref_full(ref)
+                found = (
+                    [e for e in index.get(parsed.target, []) if e.matches(parsed)] if parsed else []
+                )
+                if not found:
                     problems.append(
                         Problem(
                             entry.file or entry.sigle,
@@ -276,7 +342,7 @@ def check_refs(entries: Iterable[Entry], known: Iterable[Entry] = ()) -> list[Pr
                             f"{entry.ref} : référence « {ref} » ({name}) introuvable",
                         )
                     )
-                elif parsed == (entry.region, entry.key) and name != "voir_aussi":
+                elif parsed and parsed.target == (entry.region, entry.key) and name != "voir_aussi":
                     problems.append(
                         Problem(entry.file, entry.line, f"{entry.ref} : se référence lui-même")
                     )
@@ -305,7 +371,11 @@ def _header_lines(raw: str) -> list[int]:
 
 
 def parse_file(path: Path, *, label: str | None = None) -> tuple[list[Entry], list[Problem]]:
-    """Parse one TOML file of ``[[sigle]]`` tables; returns entries and problems."""
+    """Parse one TOML file of ``[[sigle]]`` tables; returns entries and problems.
+
+    A ``verifie_le = AAAA-MM-JJ`` key before the first table dates the whole file's check;
+    an entry's own ``verifie_le`` overrides it.
+    """
     where = label or path.name
     try:
         raw = path.read_text(encoding="utf-8")
@@ -317,9 +387,12 @@ def parse_file(path: Path, *, label: str | None = None) -> tuple[list[Entry], li
         match = re.search(r"line (\d+)", str(exc))
         return [], [Problem(where, int(match.group(1)) if match else 0, f"TOML invalide : {exc}")]
     problems: list[Problem] = []
-    extra_keys = sorted(set(data) - {"sigle"})
+    extra_keys = sorted(set(data) - FILE_FIELDS)
     if extra_keys:
         problems.append(Problem(where, 1, f"clé(s) de premier niveau inattendue(s) : {extra_keys}"))
+    messages: list[str] = []
+    file_date = _date(data.get("verifie_le"), messages)
+    problems.extend(Problem(where, 1, m) for m in messages)
     tables = data.get("sigle", [])
     if not isinstance(tables, list):
         return [], [*problems, Problem(where, 1, "« sigle » doit être un tableau [[sigle]]")]
@@ -328,7 +401,7 @@ def parse_file(path: Path, *, label: str | None = None) -> tuple[list[Entry], li
         lines = [0] * len(tables)
     entries: list[Entry] = []
     for table, line in zip(tables, lines, strict=True):
-        entry, messages = entry_from_mapping(table, file=where, line=line)
+        entry, messages = entry_from_mapping(table, file=where, line=line, verifie_le=file_date)
         if entry is None:
             label_sigle = table.get("sigle", "?") if isinstance(table, Mapping) else "?"
             problems.extend(Problem(where, line, f"[{label_sigle}] {m}") for m in messages)
@@ -345,15 +418,13 @@ class Glossary:
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._entries: tuple[Entry, ...] = tuple(entries)
         by_key: dict[str, list[Entry]] = {}
-        by_ref: dict[tuple[str, str], list[Entry]] = {}
         for entry in self._entries:
             keys = {entry.key, *(normalise(a) for a in entry.alias)}
             for key in keys:
                 if key:
                     by_key.setdefault(key, []).append(entry)
-            by_ref.setdefault((entry.region, entry.key), []).append(entry)
         self._by_key = by_key
-        self._by_ref = by_ref
+        self._by_ref = _index(self._entries)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -373,9 +444,12 @@ class Glossary:
         return sorted(found, key=lambda e: (e.origin != "guild", REGIONS.index(e.region)))
 
     def resolve(self, ref: str) -> list[Entry]:
-        """Entries named by a ``"REGION:SIGLE"`` ref (several if the sigle is ambiguous)."""
-        parsed = parse_ref(ref)
-        return list(self._by_ref.get(parsed, [])) if parsed else []
+        """Entries named by a ``"REGION:SIGLE"`` ref (several if the sigle is ambiguous and the
+        ref does not give the expansion, ``"REGION:SIGLE (développé)"``)."""
+        parsed = parse_ref_full(ref)
+        if parsed is None:
+            return []
+        return [e for e in self._by_ref.get(parsed.target, []) if e.matches(parsed)]
 
     def with_extra(self, entries: Iterable[Entry]) -> Glossary:
         """A new glossary with server entries layered on top of this one.
@@ -416,12 +490,14 @@ class Glossary:
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "sigles"
 
 
-def load_glossary(directory: Path = DEFAULT_DIRECTORY) -> Glossary:
+def load_glossary(directory: Path = DEFAULT_DIRECTORY, *, today: date | None = None) -> Glossary:
     """Load and validate every ``*.toml`` file of ``directory``.
 
     Raises :class:`GlossaryError` listing every problem (file:line) if anything is wrong:
     missing/empty/over-long fields, unknown region or domain, non-https source, duplicates,
-    unresolved cross-references.
+    unresolved cross-references, and the rules of :func:`check_glossary` (counterparts named
+    both ways with the same relation, past names tied to their successors, dates of check;
+    ``today``, if given, refuses a date of check in the future).
     """
     directory = Path(directory)
     files = sorted(directory.glob("*.toml"))
@@ -435,6 +511,7 @@ def load_glossary(directory: Path = DEFAULT_DIRECTORY) -> Glossary:
         problems.extend(file_problems)
     problems.extend(check_duplicates(entries))
     problems.extend(check_refs(entries))
+    problems.extend(check_glossary(entries, today=today))
     if problems:
         raise GlossaryError(problems)
     return Glossary(entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import discord
 
@@ -17,7 +18,7 @@ from bot.discord_text import (
     truncate,
 )
 from bot.i18n import t
-from cogs.sigles.glossary import Entry, Glossary
+from cogs.sigles.glossary import Entry, Glossary, Relation
 from cogs.sigles.service import Answer, Suggestion
 
 FLAGS = {"FR": "🇫🇷", "QC": "⚜️", "BE": "🇧🇪", "CH": "🇨🇭"}
@@ -49,31 +50,124 @@ def _refs(glossary: Glossary, refs: tuple[str, ...], lang: str, *, long: bool) -
     return out
 
 
+# A difference is never cut shorter than this; below, the line gives the relation alone.
+_MIN_DIFFERENCE = 40
+# The two sides the glossary is about: their counterparts keep their difference first.
+_MAIN_REGIONS = frozenset(("FR", "QC"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Counterpart:
+    head: str  # "• **DPJ** (⚜️ Québec) — Directeur de la protection de la jeunesse"
+    relation: Relation | None
+    difference: str
+    main: bool  # France–Québec, the pairs a social worker who moves needs most
+
+    def line(self, lang: str, room: int | None = None) -> str:
+        """The full line, its difference cut to ``room`` characters, or (room 0) the relation
+        alone."""
+        if self.relation is None:
+            return self.head
+        difference = self.difference if room is None else truncate(self.difference, room)
+        key = f"sigles.show.relation.{self.relation}"
+        if room != 0 and difference:
+            key += "_with"
+        return f"{self.head} · {t(key, lang, difference=difference)}"
+
+
+def _counterparts(entry: Entry, glossary: Glossary, lang: str) -> list[_Counterpart]:
+    out = []
+    for eq in entry.equivalents:
+        targets = glossary.resolve(eq.ref)
+        if not targets:
+            continue
+        target = targets[0]
+        head = (
+            f"• **{text_of(target, target.sigle)}** ({region_label(target.region, lang)}) — "
+            f"{text_of(target, target.developpe)}"
+        )
+        main = {entry.region, target.region} == _MAIN_REGIONS
+        out.append(_Counterpart(head, eq.relation, text_of(entry, eq.difference), main))
+    return out
+
+
+def _fit_counterparts(items: list[_Counterpart], lang: str, budget: int) -> str:
+    """Every counterpart with its relation, within ``budget`` characters.
+
+    When all the differences do not fit, those of the other regions (Belgium, Switzerland for a
+    France–Québec entry) go first, then the France–Québec ones are shortened evenly; only if
+    even the relations alone do not fit are the last counterparts counted instead of shown.
+    """
+
+    def joined(rooms: list[int | None]) -> str:
+        return "\n".join(item.line(lang, room) for item, room in zip(items, rooms, strict=True))
+
+    if not items:
+        return ""
+    full = joined([None] * len(items))
+    if len(full) <= budget:
+        return full
+    keep = [None if item.main else 0 for item in items]
+    if len(joined(keep)) <= budget:
+        return joined(keep)
+    bare = joined([0] * len(items))
+    shortened = [item for item in items if item.main and item.difference]
+    if shortened:
+        room = (budget - len(bare)) // len(shortened) - 3  # " : " before each difference
+        if room >= _MIN_DIFFERENCE:
+            return joined([room if item in shortened else 0 for item in items])
+    if len(bare) <= budget:
+        return bare
+    lines = [item.line(lang, 0) for item in items]
+    return fit_list(lines, budget, t("sigles.show.more_counterparts", lang), sep="\n")
+
+
+def _past_lines(entry: Entry, glossary: Glossary, lang: str) -> list[str]:
+    """« Ancien nom ; aujourd'hui : … » on a past name, « Anciennement : … » on its successor
+    (« Succède à : … » when the successor took over several bodies or a part of one)."""
+    lines = []
+    if entry.historique:
+        replaced = _refs(glossary, entry.remplace_par, lang, long=False)
+        key = "sigles.show.replaced_by" if replaced else "sigles.show.historical"
+        lines.append(t(key, lang, names=", ".join(replaced)))
+    renamed, taken_over = [], []
+    for ref in entry.remplace:
+        for former in glossary.resolve(ref)[:1]:
+            sole = [e for r in former.remplace_par for e in glossary.resolve(r)] == [entry]
+            (renamed if sole else taken_over).append(ref)
+    for key, refs in (("sigles.show.formerly", renamed), ("sigles.show.succeeds", taken_over)):
+        names = _refs(glossary, tuple(refs), lang, long=False)
+        if names:
+            lines.append(t(key, lang, names=", ".join(names)))
+    return lines
+
+
 def entry_value(
     entry: Entry, glossary: Glossary, lang: str, contributor_id: int | None = None
 ) -> str:
-    lines = [text_of(entry, entry.explication)]
-    if entry.historique:
-        replaced = _refs(glossary, entry.remplace_par, lang, long=False)
-        if replaced:
-            lines.append(t("sigles.show.replaced_by", lang, names=", ".join(replaced)))
-        else:
-            lines.append(t("sigles.show.historical", lang))
-    equivalents = _refs(glossary, entry.equivalents, lang, long=True)
-    if equivalents:
-        lines.append(t("sigles.show.equivalents", lang, names="\n".join(equivalents)))
-        if entry.equivalence_note:
-            lines.append(f"*{text_of(entry, entry.equivalence_note)}*")
+    lines = [text_of(entry, entry.explication), *_past_lines(entry, glossary, lang)]
+    counterparts = _counterparts(entry, glossary, lang)
+    tail: list[str] = []
+    if counterparts and entry.equivalence_note:
+        tail.append(f"*{text_of(entry, entry.equivalence_note)}*")
     see_also = _refs(glossary, entry.voir_aussi, lang, long=False)
     if see_also:
-        lines.append(t("sigles.show.see_also", lang, names=", ".join(see_also)))
+        tail.append(t("sigles.show.see_also", lang, names=", ".join(see_also)))
     if entry.origin == "guild":
         key = "sigles.show.server_credited" if contributor_id else "sigles.show.server_entry"
-        lines.append(t(key, lang, member=f"<@{contributor_id}>"))
+        tail.append(t(key, lang, member=f"<@{contributor_id}>"))
     source = f"[{t('sigles.show.source', lang)}](<{entry.source}>)"
-    body = "\n".join(lines)
+    room = EMBED_FIELD_VALUE_LIMIT - len(source) - 1
+    if counterparts:
+        header = t("sigles.show.counterparts", lang)
+        # what a reader moving across needs most: the counterparts get the room left once the
+        # explanation and the short lines are in (the explanation is cut only if it must be)
+        others = len("\n".join([*lines, *tail])) + 1 + len(header) + 1
+        budget = max(room - others, _MIN_DIFFERENCE * 2)
+        lines.append(header + "\n" + _fit_counterparts(counterparts, lang, budget))
+    body = "\n".join([*lines, *tail])
     # The source link goes last and is never cut in half.
-    return truncate(body, EMBED_FIELD_VALUE_LIMIT - len(source) - 1) + "\n" + source
+    return truncate(body, room) + "\n" + source
 
 
 def answer_embed(

@@ -27,6 +27,7 @@ from cogs.sigles.glossary import (
     entry_from_mapping,
     normalise,
     parse_ref,
+    ref_text,
 )
 from cogs.sigles.matcher import Matcher
 
@@ -156,7 +157,8 @@ def check_fields(data: Mapping[str, Any]) -> dict[str, Any]:
             raise UserError("sigles.error.bad_source")
         out["source"] = source
     for name in REF_FIELDS:
-        for ref in data.get(name) or ():
+        for item in data.get(name) or ():
+            ref = ref_text(item)
             if parse_ref(ref) is None:
                 raise UserError("sigles.error.bad_ref", ref=ref[:40], regions=", ".join(REGIONS))
     return out
@@ -170,11 +172,12 @@ def build_entry(data: Mapping[str, Any], *, guild_id: int, known: Glossary) -> E
         raise UserError("sigles.error.invalid_entry", details="; ".join(problems)[:600])
     missing = check_refs([entry], known)
     if missing:
+        known_targets = {(e.region, e.key) for e in known}
         bad = next(
             ref
             for name in REF_FIELDS
-            for ref in getattr(entry, name)
-            if parse_ref(ref) not in {(e.region, e.key) for e in known}
+            for ref in entry.refs(name)
+            if parse_ref(ref) not in known_targets
         )
         raise UserError("sigles.error.unknown_ref", ref=bad)
     return entry
@@ -190,10 +193,11 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
         "explication": entry.explication,
         "source": entry.source,
         "alias": list(entry.alias),
-        "equivalents": list(entry.equivalents),
+        "equivalents": [e.to_data() for e in entry.equivalents],
         "equivalence_note": entry.equivalence_note,
         "historique": entry.historique,
         "remplace_par": list(entry.remplace_par),
+        "remplace": list(entry.remplace),
         "voir_aussi": list(entry.voir_aussi),
     }
 
@@ -312,5 +316,5 @@ def parse_import(data: bytes, filename: str, *, guild_id: int, known: Glossary) 
     return entries
 
 
-def dump_list(values: Iterable[str]) -> str:
+def dump_list(values: Iterable[Any]) -> str:
     return json.dumps(list(values), ensure_ascii=False)

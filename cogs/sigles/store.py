@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.db import Database, Tx
 from bot.db.timestamps import from_ts, to_ts
-from cogs.sigles.glossary import Entry
+from cogs.sigles.glossary import Entry, equivalents_from_data
 from cogs.sigles.rotation import Shown, WeeklySettings
 from cogs.sigles.service import GuildEntry, Suggestion, dump_list, ident
 
@@ -27,7 +27,7 @@ _ENTRY_COLUMNS = (
     "remplace_par",
     "voir_aussi",
 )
-_LISTS = ("alias", "equivalents", "remplace_par", "voir_aussi")
+_LISTS = ("alias", "remplace_par", "voir_aussi")
 
 
 def _dt(value: int | None) -> datetime | None:
@@ -38,6 +38,7 @@ def _values(entry: Entry) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
     for name in _LISTS:
         values[name] = dump_list(values[name])
+    values["equivalents"] = dump_list(e.to_data() for e in entry.equivalents)
     values["historique"] = int(entry.historique)
     values["ident"] = ident(entry)
     return values
@@ -52,7 +53,7 @@ def _guild_entry(row: Any) -> GuildEntry:
         domaine=row["domaine"],
         source=row["source"],
         alias=tuple(json.loads(row["alias"])),
-        equivalents=tuple(json.loads(row["equivalents"])),
+        equivalents=equivalents_from_data(json.loads(row["equivalents"])),
         equivalence_note=row["equivalence_note"],
         historique=bool(row["historique"]),
         remplace_par=tuple(json.loads(row["remplace_par"])),

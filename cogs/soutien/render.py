@@ -24,6 +24,7 @@ from bot.discord_text import (
     truncate,
 )
 from bot.i18n import t
+from bot.secrecy import describe
 from cogs.soutien.resources import (
     DIALLED,
     REGIONS,
@@ -33,6 +34,7 @@ from cogs.soutien.resources import (
     in_display_order,
     load_by_region,
 )
+from cogs.soutien.service import Audience, ConfigField, ConfigGap
 
 COLOUR = discord.Colour.from_rgb(94, 129, 172)
 
@@ -40,6 +42,10 @@ COLOUR = discord.Colour.from_rgb(94, 129, 172)
 @cache
 def lines_by_region() -> dict[str, tuple[Ligne, ...]]:
     return dict(load_by_region())
+
+
+def thread_url(guild_id: int, thread_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{thread_id}"
 
 
 def pseudo_label(code: str, lang: str) -> str:
@@ -271,4 +277,42 @@ def alert_embed(code: str, jump_url: str, lang: str) -> discord.Embed:
 
 
 def kinds_text(kinds: list[str], lang: str) -> str:
-    return ", ".join(t(f"soutien.guard.kind.{kind}", lang) for kind in kinds)
+    return describe(kinds, lang)
+
+
+def welcome(member: str, role: str | None, lang: str) -> str:
+    """The first message of a private thread; the role, when set, is what brings its members in."""
+    if role is None:
+        return t("soutien.private.welcome", lang, member=member)
+    return t("soutien.private.welcome_role", lang, member=member, role=role)
+
+
+def opened(thread: str, audience: Audience, role: str | None, lang: str) -> str:
+    """The member's answer: where the thread is, and exactly who else can see it."""
+    return t(
+        f"soutien.private.opened.{audience}",
+        lang,
+        thread=thread,
+        role=role or "",
+        permission=t("perm.manage_threads", lang),
+    )
+
+
+def config_saved(
+    field: ConfigField, value: str, gaps: list[ConfigGap], role: str | None, lang: str
+) -> str:
+    """« Enregistré », then what still keeps the configuration from being whole."""
+    lines = [
+        t("soutien.config.saved", lang, what=t(f"soutien.config.field.{field}", lang), value=value)
+    ]
+    lines += [
+        t(
+            f"soutien.config.gap.{gap}",
+            lang,
+            role=role or "",
+            manage_threads=t("perm.manage_threads", lang),
+            manage_roles=t("perm.manage_roles", lang),
+        )
+        for gap in gaps
+    ]
+    return "\n".join(lines)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.db import Database, meta
 from bot.db.timestamps import from_ts, to_ts
-from cogs.soutien.service import SoutienConfig
+from cogs.soutien.service import SoutienConfig, ThreadKind
 
 SECRET_KEY = "soutien.hmac_secret"
 
@@ -17,7 +18,7 @@ SECRET_KEY = "soutien.hmac_secret"
 class SupportThread:
     thread_id: int
     guild_id: int
-    kind: str  # 'private' | 'anonymous'
+    kind: ThreadKind
     opener_id: int | None
     opener_pseudo: str | None
     closed: bool
@@ -42,6 +43,13 @@ class Link:
     last_used: datetime
 
 
+@dataclass(frozen=True)
+class Block:
+    guild_id: int
+    pseudonym: str
+    at: datetime
+
+
 class SoutienStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -53,11 +61,14 @@ class SoutienStore:
             value = await meta.get(self.db, SECRET_KEY)
             if value is None:
                 value = secrets.token_hex(32)
+                # Two starts racing: the first secret written wins, both read it back.
                 await self.db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SECRET_KEY, value)
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                    (SECRET_KEY, value),
                 )
                 value = await meta.get(self.db, SECRET_KEY)
-            assert value is not None
+            if value is None:
+                raise RuntimeError("the soutien secret could not be stored")
             self._secret = bytes.fromhex(value)
         return self._secret
 
@@ -89,7 +100,7 @@ class SoutienStore:
         self,
         thread_id: int,
         guild_id: int,
-        kind: str,
+        kind: ThreadKind,
         now: datetime,
         *,
         opener_id: int | None = None,
@@ -98,7 +109,7 @@ class SoutienStore:
         await self.db.execute(
             "INSERT INTO soutien_threads (thread_id, guild_id, kind, opener_id, opener_pseudo,"
             " created_at, last_activity) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (thread_id, guild_id, kind, opener_id, opener_pseudo, to_ts(now), to_ts(now)),
+            (thread_id, guild_id, str(kind), opener_id, opener_pseudo, to_ts(now), to_ts(now)),
         )
 
     async def thread(self, thread_id: int) -> SupportThread | None:
@@ -110,7 +121,7 @@ class SoutienStore:
         return SupportThread(
             row["thread_id"],
             row["guild_id"],
-            row["kind"],
+            ThreadKind(row["kind"]),
             row["opener_id"],
             row["opener_pseudo"],
             row["closed_at"] is not None,
@@ -145,12 +156,14 @@ class SoutienStore:
         rows = await self.db.fetchall("SELECT thread_id FROM soutien_threads")
         return {r[0] for r in rows}
 
-    async def private_threads_of(self, user_id: int) -> list[int]:
+    async def private_threads_of(self, user_id: int) -> list[tuple[int, int]]:
+        """(guild id, thread id) of the private threads the member opened."""
         rows = await self.db.fetchall(
-            "SELECT thread_id FROM soutien_threads WHERE opener_id = ? ORDER BY created_at",
+            "SELECT guild_id, thread_id FROM soutien_threads WHERE opener_id = ?"
+            " ORDER BY created_at",
             (user_id,),
         )
-        return [r[0] for r in rows]
+        return [(r[0], r[1]) for r in rows]
 
     async def forget_opener(self, user_id: int) -> int:
         cur = await self.db.execute(
@@ -231,13 +244,16 @@ class SoutienStore:
         refs: list[str] = []
         async with self.db.transaction() as tx:
             rows = await tx.fetchall(
-                "SELECT rowid, guild_id, last_used, notify_ref FROM soutien_links"
+                "SELECT thread_id, pseudonym, guild_id, last_used, notify_ref FROM soutien_links"
             )
             doomed = [
                 r for r in rows if r["last_used"] < to_ts(guild_cutoffs.get(r["guild_id"], default))
             ]
             for r in doomed:
-                await tx.execute("DELETE FROM soutien_links WHERE rowid = ?", (r["rowid"],))
+                await tx.execute(
+                    "DELETE FROM soutien_links WHERE thread_id = ? AND pseudonym = ?",
+                    (r["thread_id"], r["pseudonym"]),
+                )
                 if r["notify_ref"]:
                     refs.append(r["notify_ref"])
         return refs
@@ -284,18 +300,18 @@ class SoutienStore:
 
     async def block(self, guild_id: int, key: str, pseudonym: str, now: datetime) -> bool:
         cur = await self.db.execute(
-            "INSERT OR IGNORE INTO soutien_blocks (guild_id, author_key, pseudonym, at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO soutien_blocks (guild_id, author_key, pseudonym, at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (guild_id, author_key) DO NOTHING",
             (guild_id, key, pseudonym, to_ts(now)),
         )
         return cur.rowcount == 1
 
-    async def blocks_of(self, key: str) -> int:
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM soutien_blocks WHERE author_key = ?", (key,)
-            )
+    async def blocks_of(self, key: str) -> list[Block]:
+        rows = await self.db.fetchall(
+            "SELECT guild_id, pseudonym, at FROM soutien_blocks WHERE author_key = ? ORDER BY at",
+            (key,),
         )
+        return [Block(r[0], r[1], from_ts(r[2])) for r in rows]
 
     async def recent_posts(self, key: str, since: datetime) -> list[datetime]:
         rows = await self.db.fetchall(
@@ -317,13 +333,12 @@ class SoutienStore:
         return cur.rowcount
 
 
-def _link(row: object) -> Link:
-    r = row  # aiosqlite.Row
+def _link(row: Any) -> Link:
     return Link(
-        r["thread_id"],  # type: ignore[index]
-        r["pseudonym"],  # type: ignore[index]
-        r["guild_id"],  # type: ignore[index]
-        bool(r["notify"]),  # type: ignore[index]
-        r["notify_ref"],  # type: ignore[index]
-        from_ts(r["last_used"]),  # type: ignore[index]
+        row["thread_id"],
+        row["pseudonym"],
+        row["guild_id"],
+        bool(row["notify"]),
+        row["notify_ref"],
+        from_ts(row["last_used"]),
     )

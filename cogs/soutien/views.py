@@ -2,56 +2,89 @@
 
 Every button is a `DynamicItem`, so it works after a restart. Custom ids carry a thread or
 message id, a draft token or nothing: never a member id (the posts are anonymous).
+
+The views never import the workflows: they declare what they call (`Actions`) and get the
+object from `SoutienViews`, which binds the item classes to it (`bot.ui.bind`).
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import discord
 
-from bot.discord_text import MODAL_TITLE_LIMIT, truncate
+from bot.discord_text import (
+    MODAL_TITLE_LIMIT,
+    TEXT_INPUT_LABEL_LIMIT,
+    TEXT_INPUT_PLACEHOLDER_LIMIT,
+    TEXT_INPUT_VALUE_LIMIT,
+    truncate,
+)
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.ui import button
+from bot.ui import bind, button
 from bot.user_error import UserError
 from cogs.soutien import render
 from cogs.soutien.resources import REGIONS
-
-if TYPE_CHECKING:
-    from cogs.soutien.cog import SoutienCog
+from cogs.soutien.service import DRAFT_TTL, Draft, DraftAction, ModAction, Opening
 
 Interaction = discord.Interaction[Any]
 
 
-def flows(interaction: Interaction) -> SoutienCog:
-    cog = interaction.client.get_cog("SoutienCog")
-    if cog is None:  # the feature failed to load: say so rather than fail silently
-        raise UserError("soutien.error.unavailable")
-    return cast("SoutienCog", cog)
+class ModerationActions(Protocol):
+    async def report(self, interaction: Interaction, message_id: int) -> None: ...
+    async def remove_post(self, interaction: Interaction, message_id: int) -> None: ...
+    async def block_author(self, interaction: Interaction, message_id: int) -> None: ...
+
+
+class Actions(Protocol):
+    """What the support space's buttons and modal ask of its workflows."""
+
+    @property
+    def moderation(self) -> ModerationActions: ...
+
+    async def open_private(self, interaction: Interaction) -> None: ...
+    async def precheck_channel(self, interaction: Interaction) -> None: ...
+    async def check_reply_thread(self, thread_id: int) -> None: ...
+    async def submit(
+        self,
+        interaction: Interaction,
+        thread_id: int | None,
+        text: str | None,
+        *,
+        checked: bool = False,
+    ) -> None: ...
+    def take_draft(self, interaction: Interaction, token: str) -> Draft: ...
+    async def toggle_notify(self, interaction: Interaction, thread_id: int) -> bool: ...
 
 
 class AnonModal(ErrorHandlingModal):
     """The only way in for anonymous text: a modal has no attachments, by design."""
 
-    def __init__(self, lang: str, thread_id: int | None, text: str = "") -> None:
+    def __init__(self, flows: Actions, lang: str, thread_id: int | None, text: str = "") -> None:
         key = "soutien.modal.reply_title" if thread_id else "soutien.modal.title"
-        super().__init__(title=truncate(t(key, lang), MODAL_TITLE_LIMIT), timeout=900)
+        super().__init__(
+            title=truncate(t(key, lang), MODAL_TITLE_LIMIT), timeout=DRAFT_TTL.total_seconds()
+        )
+        self.flows = flows
         self.thread_id = thread_id
         self.body: discord.ui.TextInput[AnonModal] = discord.ui.TextInput(
-            label=truncate(t("soutien.modal.label", lang), 45),
+            label=truncate(t("soutien.modal.label", lang), TEXT_INPUT_LABEL_LIMIT),
             style=discord.TextStyle.paragraph,
             custom_id="body",
-            placeholder=truncate(t("soutien.modal.placeholder", lang), 100),
-            default=text[:4000] or None,
-            max_length=4000,  # our own limit (TEXT_MAX) is checked and explained server-side
+            placeholder=truncate(
+                t("soutien.modal.placeholder", lang), TEXT_INPUT_PLACEHOLDER_LIMIT
+            ),
+            default=text[:TEXT_INPUT_VALUE_LIMIT] or None,
+            # Discord's limit; our own (service.TEXT_MAX) is checked and explained server-side.
+            max_length=TEXT_INPUT_VALUE_LIMIT,
         )
         self.add_item(self.body)
 
     async def on_submit(self, interaction: Interaction) -> None:
-        await flows(interaction).submit(interaction, self.thread_id, self.body.value)
+        await self.flows.submit(interaction, self.thread_id, self.body.value)
 
 
 class OpenButton(
@@ -59,25 +92,35 @@ class OpenButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"sout:open:(?P<what>private|anon)",
 ):
-    def __init__(self, what: str, label: str = "…") -> None:
-        style = discord.ButtonStyle.primary if what == "private" else discord.ButtonStyle.secondary
+    flows: ClassVar[Actions]
+
+    def __init__(self, what: Opening, label: str = "…") -> None:
+        style = (
+            discord.ButtonStyle.primary
+            if what is Opening.PRIVATE
+            else discord.ButtonStyle.secondary
+        )
         super().__init__(button(label, f"sout:open:{what}", style))
         self.what = what
 
     @classmethod
     async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
-        return cls(match["what"])
+        return cls(Opening(match["what"]))
 
     async def run(self, interaction: Interaction) -> None:
-        if self.what == "private":
-            await flows(interaction).open_private(interaction)
+        if self.what is Opening.PRIVATE:
+            await self.flows.open_private(interaction)
             return
-        await flows(interaction).precheck_channel(interaction)
-        await interaction.response.send_modal(AnonModal(interaction_lang(interaction), None))
+        await self.flows.precheck_channel(interaction)
+        await interaction.response.send_modal(
+            AnonModal(self.flows, interaction_lang(interaction), None)
+        )
 
 
 class ReplyButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=r"sout:reply"):
     """On every anonymous post; the thread is the one the button sits in."""
+
+    flows: ClassVar[Actions]
 
     def __init__(self, label: str = "…") -> None:
         super().__init__(button(label, "sout:reply", discord.ButtonStyle.primary, "✉️"))
@@ -88,13 +131,18 @@ class ReplyButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templa
 
     async def run(self, interaction: Interaction) -> None:
         thread_id = interaction.channel_id
-        assert thread_id is not None
+        if thread_id is None:
+            raise UserError("soutien.error.unknown_thread")
         # Refuse a closed thread before the member writes anything.
-        await flows(interaction).check_reply_thread(thread_id)
-        await interaction.response.send_modal(AnonModal(interaction_lang(interaction), thread_id))
+        await self.flows.check_reply_thread(thread_id)
+        await interaction.response.send_modal(
+            AnonModal(self.flows, interaction_lang(interaction), thread_id)
+        )
 
 
 class ReportButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=r"sout:report"):
+    flows: ClassVar[Actions]
+
     def __init__(self, label: str = "…") -> None:
         super().__init__(button(label, "sout:report", discord.ButtonStyle.secondary, "🚩"))
 
@@ -105,7 +153,14 @@ class ReportButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], templ
     async def run(self, interaction: Interaction) -> None:
         if interaction.message is None:
             raise UserError("soutien.error.unknown_post")
-        await flows(interaction).report(interaction, interaction.message.id)
+        await self.flows.moderation.report(interaction, interaction.message.id)
+
+
+DRAFT_STYLES = {
+    DraftAction.EDIT: discord.ButtonStyle.primary,
+    DraftAction.POST: discord.ButtonStyle.danger,
+    DraftAction.CANCEL: discord.ButtonStyle.secondary,
+}
 
 
 class DraftButton(
@@ -115,27 +170,25 @@ class DraftButton(
 ):
     """The guard's three choices: Modifier, Publier quand même, Annuler."""
 
-    def __init__(self, token: str, action: str, label: str = "…") -> None:
-        style = {
-            "edit": discord.ButtonStyle.primary,
-            "post": discord.ButtonStyle.danger,
-            "cancel": discord.ButtonStyle.secondary,
-        }[action]
-        super().__init__(button(label, f"sout:draft:{token}:{action}", style))
+    flows: ClassVar[Actions]
+
+    def __init__(self, token: str, action: DraftAction, label: str = "…") -> None:
+        super().__init__(button(label, f"sout:draft:{token}:{action}", DRAFT_STYLES[action]))
         self.token, self.action = token, action
 
     @classmethod
     async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
-        return cls(match["token"], match["action"])
+        return cls(match["token"], DraftAction(match["action"]))
 
     async def run(self, interaction: Interaction) -> None:
-        cog = flows(interaction)
         lang = interaction_lang(interaction)
-        draft = cog.take_draft(interaction, self.token)
-        if self.action == "edit":
-            await interaction.response.send_modal(AnonModal(lang, draft.thread_id, draft.text))
-        elif self.action == "post":
-            await cog.submit(interaction, draft.thread_id, draft.text, checked=True)
+        draft = self.flows.take_draft(interaction, self.token)
+        if self.action is DraftAction.EDIT:
+            await interaction.response.send_modal(
+                AnonModal(self.flows, lang, draft.thread_id, draft.text)
+            )
+        elif self.action is DraftAction.POST:
+            await self.flows.submit(interaction, draft.thread_id, draft.text, checked=True)
         else:
             await interaction.response.edit_message(
                 content=t("soutien.guard.cancelled", lang), view=None
@@ -145,6 +198,8 @@ class DraftButton(
 class NotifyButton(
     GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=r"sout:notify:(?P<thread>\d+)"
 ):
+    flows: ClassVar[Actions]
+
     def __init__(self, thread_id: int, label: str = "…") -> None:
         super().__init__(
             button(label, f"sout:notify:{thread_id}", discord.ButtonStyle.secondary, "🔔")
@@ -157,11 +212,18 @@ class NotifyButton(
 
     async def run(self, interaction: Interaction) -> None:
         lang = interaction_lang(interaction)
-        on = await flows(interaction).toggle_notify(interaction, self.thread_id)
-        await interaction.response.edit_message(view=posted_view(self.thread_id, on, lang))
+        on = await self.flows.toggle_notify(interaction, self.thread_id)
+        # type(self) is the class bound to this bot's workflows (see SoutienViews).
+        view = ErrorHandlingView(timeout=None)
+        view.add_item(type(self)(self.thread_id, notify_label(on, lang)))
+        await interaction.response.edit_message(view=view)
         await interaction.followup.send(
             t("soutien.notify.on" if on else "soutien.notify.off", lang), ephemeral=True
         )
+
+
+def notify_label(on: bool, lang: str) -> str:
+    return t("soutien.notify.button_off" if on else "soutien.notify.button_on", lang)
 
 
 class ModButton(
@@ -169,21 +231,26 @@ class ModButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"sout:mod:(?P<msg>\d+):(?P<action>remove|block)",
 ):
-    def __init__(self, message_id: int, action: str, label: str = "…") -> None:
-        style = discord.ButtonStyle.danger if action == "block" else discord.ButtonStyle.secondary
+    flows: ClassVar[Actions]
+
+    def __init__(self, message_id: int, action: ModAction, label: str = "…") -> None:
+        style = (
+            discord.ButtonStyle.danger
+            if action is ModAction.BLOCK
+            else discord.ButtonStyle.secondary
+        )
         super().__init__(button(label, f"sout:mod:{message_id}:{action}", style))
         self.message_id, self.action = message_id, action
 
     @classmethod
     async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
-        return cls(int(match["msg"]), match["action"])
+        return cls(int(match["msg"]), ModAction(match["action"]))
 
     async def run(self, interaction: Interaction) -> None:
-        cog = flows(interaction)
-        if self.action == "remove":
-            await cog.remove_post(interaction, self.message_id)
+        if self.action is ModAction.REMOVE:
+            await self.flows.moderation.remove_post(interaction, self.message_id)
         else:
-            await cog.block_author(interaction, self.message_id)
+            await self.flows.moderation.block_author(interaction, self.message_id)
 
 
 _REGION = "|".join(REGIONS)
@@ -253,51 +320,72 @@ async def show_lines(interaction: Interaction, region: str, page: int) -> None:
     )
 
 
-DYNAMIC_ITEMS = (
-    OpenButton,
-    ReplyButton,
-    ReportButton,
-    DraftButton,
-    NotifyButton,
-    ModButton,
-    LinesPageButton,
-    LinesRegionSelect,
-)
+Item = TypeVar("Item", bound=discord.ui.DynamicItem[Any])
 
 
-def choice_view(lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    view.add_item(OpenButton("private", t("soutien.choice.private", lang)))
-    view.add_item(OpenButton("anon", t("soutien.choice.anonymous", lang)))
-    return view
+def _bound(flows: Actions, item: type[Item]) -> type[Item]:
+    [bound] = bind(flows, item)
+    return cast("type[Item]", bound)
 
 
-def post_view(lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    view.add_item(ReplyButton(t("soutien.post.reply_button", lang)))
-    view.add_item(ReportButton(t("soutien.post.report_button", lang)))
-    return view
+class SoutienViews:
+    """The support space's views, built from the item classes bound to one bot's workflows.
 
+    Views must be built from the bound classes: discord.py re-registers the class of every
+    dynamic item of a view it sends, so an unbound one would replace the bound registration.
+    """
 
-def guard_view(token: str, lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    for action in ("edit", "post", "cancel"):
-        view.add_item(DraftButton(token, action, t(f"soutien.guard.{action}", lang)))
-    return view
+    def __init__(self, flows: Actions) -> None:
+        self._open = _bound(flows, OpenButton)
+        self._reply = _bound(flows, ReplyButton)
+        self._report = _bound(flows, ReportButton)
+        self._draft = _bound(flows, DraftButton)
+        self._notify = _bound(flows, NotifyButton)
+        self._mod = _bound(flows, ModButton)
+        self.items: list[type[discord.ui.DynamicItem[Any]]] = [
+            self._open,
+            self._reply,
+            self._report,
+            self._draft,
+            self._notify,
+            self._mod,
+        ]
 
+    @staticmethod
+    def _of(*items: discord.ui.Item[Any]) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        for item in items:
+            view.add_item(item)
+        return view
 
-def posted_view(thread_id: int, notify: bool, lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    key = "soutien.notify.button_off" if notify else "soutien.notify.button_on"
-    view.add_item(NotifyButton(thread_id, t(key, lang)))
-    return view
+    def choice(self, lang: str) -> ErrorHandlingView:
+        return self._of(
+            self._open(Opening.PRIVATE, t("soutien.choice.private", lang)),
+            self._open(Opening.ANONYMOUS, t("soutien.choice.anonymous", lang)),
+        )
 
+    def post(self, lang: str) -> ErrorHandlingView:
+        return self._of(
+            self._reply(t("soutien.post.reply_button", lang)),
+            self._report(t("soutien.post.report_button", lang)),
+        )
 
-def alert_view(message_id: int, lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    view.add_item(ModButton(message_id, "remove", t("soutien.alert.remove", lang)))
-    view.add_item(ModButton(message_id, "block", t("soutien.alert.block", lang)))
-    return view
+    def guard(self, token: str, lang: str) -> ErrorHandlingView:
+        return self._of(
+            *(
+                self._draft(token, action, t(f"soutien.guard.{action}", lang))
+                for action in DraftAction
+            )
+        )
+
+    def posted(self, thread_id: int, notify: bool, lang: str) -> ErrorHandlingView:
+        return self._of(self._notify(thread_id, notify_label(notify, lang)))
+
+    def alert(self, message_id: int, lang: str) -> ErrorHandlingView:
+        return self._of(
+            self._mod(message_id, ModAction.REMOVE, t("soutien.alert.remove", lang)),
+            self._mod(message_id, ModAction.BLOCK, t("soutien.alert.block", lang)),
+        )
 
 
 def lines_view(region: str, page: int, lang: str) -> ErrorHandlingView:
@@ -317,15 +405,3 @@ def lines_view(region: str, page: int, lang: str) -> ErrorHandlingView:
         view.add_item(following)
     view.add_item(LinesRegionSelect(region, lang))
     return view
-
-
-__all__ = [
-    "DYNAMIC_ITEMS",
-    "AnonModal",
-    "alert_view",
-    "choice_view",
-    "guard_view",
-    "lines_view",
-    "post_view",
-    "posted_view",
-]

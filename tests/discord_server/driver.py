@@ -201,6 +201,7 @@ class Harness:
         self.owner = s.add_user("dominique", locale="fr")
         guild = s.add_guild("Passerelle test", self.owner, locale="fr")
         bot_role = s.add_role(guild, "Passerelle", P.BOT_DEFAULT)
+        bot_role.bot_id = s.bot_user.id
         guild.members[s.bot_user.id].role_ids.append(bot_role.id)
         self.mod_role = s.add_role(guild, "Modération", P.MANAGE_MESSAGES | P.MANAGE_THREADS)
         admin = s.add_role(guild, "Admin", P.ADMINISTRATOR)

@@ -426,6 +426,17 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
     async def guild_roles(request: web.Request) -> web.Response:
         return json_response([r.payload() for r in guild_of(request).roles.values()])
 
+    async def guild_role_member_counts(request: web.Request) -> web.Response:
+        # Needs Manage Roles (discord.py's documentation); no members intent.
+        guild = guild_of(request)
+        require(P.base(guild, guild.members[world.bot_user.id]), P.MANAGE_ROLES)
+        counts = {
+            str(role.id): sum(role.id in m.role_ids for m in guild.members.values())
+            for role in guild.roles.values()
+            if role.id != guild.id  # @everyone is not counted
+        }
+        return json_response(counts)
+
     async def guild_member(request: web.Request) -> web.Response:
         member = guild_of(request).members.get(int(request.match_info["user_id"]))
         if member is None:
@@ -477,6 +488,7 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
     r.add_get(c + "/thread-members/{user_id}", thread_member_get)
     r.add_get(g, guild_get)
     r.add_get(g + "/roles", guild_roles)
+    r.add_get(g + "/roles/member-counts", guild_role_member_counts)
     r.add_get(g + "/channels", guild_channels)
     r.add_get(g + "/threads/active", guild_active_threads)
     r.add_get(g + "/members", guild_members)

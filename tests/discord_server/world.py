@@ -79,9 +79,11 @@ class Role:
     position: int = 0
     color: int = 0
     mentionable: bool = False
+    bot_id: int | None = None  # a bot's own role, made by Discord when it joins (managed)
 
     def payload(self) -> dict[str, Any]:
-        return {
+        tags = {"tags": {"bot_id": str(self.bot_id)}} if self.bot_id is not None else {}
+        return tags | {
             "id": str(self.id),
             "name": self.name,
             "color": self.color,
@@ -93,7 +95,7 @@ class Role:
             "hoist": False,
             "position": self.position,
             "permissions": str(self.permissions),
-            "managed": False,
+            "managed": self.bot_id is not None,
             "mentionable": self.mentionable,
             "flags": 0,
         }

@@ -6,14 +6,23 @@ Friday 6 March 2026, 18:00 Paris = 17:00 UTC = 12:00 Montréal.
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
+import icalendar
 from discord_server import Harness
 from discord_server import permissions as P
+from discord_server.driver import Reply
+from discord_server.interactions import find_component, new_interaction
 
 FRIDAY_18H = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
+BUTTON = discord.ComponentType.button.value
+COMPONENT = discord.InteractionType.component.value
 
 
 async def create(world: Harness, user: Any, **options: Any) -> Any:
@@ -72,12 +81,13 @@ async def test_preview_shows_the_understood_date_then_publish_posts_embed_thread
     where = field(message, "Présentiel")
     assert "https://www.openstreetmap.org/search?query=Caf%C3%A9+des+Arts" in where
     assert field(message, "Organisation") == world.bob.mention
-    assert field(message, "Places") == "5 sur 5"
+    assert field(message, "Places") == "5 places libres sur 5"  # nobody yet: not full
     assert [b["label"] for b in message.buttons()] == ["Je viens", "Peut-être", "Je me retire"]
     thread = thread_of(world, message)
     assert thread.name == "Café réseau ASS"
     [mirror] = world.guild.events
-    assert mirror.entity_type == 3 and mirror.location.startswith("Café des Arts")
+    assert mirror.entity_type == discord.EntityType.external.value
+    assert mirror.location.startswith("Café des Arts")
     assert datetime.fromisoformat(mirror.scheduled_start_time) == FRIDAY_18H
     assert datetime.fromisoformat(mirror.scheduled_end_time) == FRIDAY_18H.replace(hour=19)
 
@@ -122,7 +132,7 @@ async def test_edit_button_opens_a_modal_for_the_description(world: Harness) -> 
     assert "https://discord.com/channels/" in published.text
     [message] = world.guild.default_channel.messages
     assert message.embeds[0]["description"].startswith("On se retrouve")
-    assert field(message, "Places") == "4 sur 4"
+    assert field(message, "Places") == "4 places libres sur 4"
 
 
 # -- answers, waiting list, promotion, restart ----------------------------------------------------
@@ -141,7 +151,7 @@ async def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order
     assert "position 2" in (await message.click("Je viens", by=erin)).text
     again = await message.click("Je viens", by=dave)
     assert "déjà sur la liste d'attente (position 1)" in again.text
-    assert field(message, "Places") == "0 sur 2"
+    assert field(message, "Places") == "complet (2 places)"
     assert field(message, "Liste d'attente") == f"1. {dave.mention}, 2. {erin.mention}"
     assert {world.bob.id, world.carol.id} <= thread.member_ids and dave.id not in thread.member_ids
 
@@ -183,6 +193,79 @@ async def test_published_event_list_is_paginated(world: Harness) -> None:
     second = await page.click("Suivantes ▶", by=world.bob)
     assert "Rencontre 11" in second.text and "Rencontre 00" not in second.text
     assert "Page 2 sur 2" in second.text
+
+
+def views_kept_alive() -> list[asyncio.Task[Any]]:
+    """discord.py keeps a view with a timeout alive by a timer task until it expires."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if "timeout_task_impl" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+
+
+async def test_ephemeral_answers_keep_no_view_alive(world: Harness) -> None:
+    for n in range(12):
+        await publish(world, world.alice, titre=f"Rencontre {n:02d}", quand=f"{10 + n}/03 18h")
+    page = await world.guild.slash(world.bob, "rencontre liste")
+    seen = await world.guild.slash(world.bob, "rencontre voir", evenement="1")
+    preview = await create(world, world.bob)
+    assert page.components and seen.components and preview.components
+    assert views_kept_alive() == []
+    # the buttons are bound to ids: they still work
+    second = await page.click("Suivantes ▶", by=world.bob)
+    assert "Page 2 sur 2" in second.text
+    assert "vous venez" in (await seen.click("Je viens", by=world.bob)).text
+    assert "C'est publié" in (await preview.click("Publier", by=world.bob)).text
+    assert views_kept_alive() == []
+
+
+async def test_a_burst_of_clicks_ends_on_the_final_state(world: Harness) -> None:
+    """Eight members click « Je viens » at once on five seats: each is answered, the five
+    first are in, the three others wait in order, and the public message shows exactly that."""
+    message = await publish(world, world.alice, places=5)
+    members = [await world.guild.add_member(f"membre{n}") for n in range(8)]
+    button = find_component(message, "Je viens", (BUTTON,))
+    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
+    channel = world.state.channels[message.channel_id]
+    clicks = [
+        new_interaction(world.state, COMPONENT, member, channel, data, message=message)
+        for member in members
+    ]
+    for _, payload in clicks:
+        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
+    await world.idle()
+    answers = [Reply(world, interaction).text for interaction, _ in clicks]
+    assert all(answers)
+    going = [m for m, text in zip(members, answers, strict=True) if "vous venez" in text]
+    waiting = [m for m, text in zip(members, answers, strict=True) if "liste d'attente" in text]
+    assert len(going) == 5 and len(waiting) == 3
+    assert field(message, "Je viens") == ", ".join(m.mention for m in going)
+    assert field(message, "Liste d'attente") == ", ".join(
+        f"{i}. {m.mention}" for i, m in enumerate(waiting, 1)
+    )
+    assert field(message, "Places") == "complet (5 places)"
+
+
+async def test_a_late_redraw_never_overwrites_a_newer_one(world: Harness) -> None:
+    """Two clicks at once; the first one's answer to Discord is slowed by a 429, so the second
+    redraws the message first: the first's redraw, older, must not bring back its state."""
+    message = await publish(world, world.alice)
+    dave = await world.guild.add_member("dave")
+    button = find_component(message, "Je viens", (BUTTON,))
+    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
+    channel = world.state.channels[message.channel_id]
+    world.faults.rate_limit(times=1, retry_after=0.3, route=r"^/interactions/\d+/[^/]+/callback$")
+    clicks = [
+        new_interaction(world.state, COMPONENT, member, channel, data, message=message)
+        for member in (world.bob, dave)
+    ]
+    for _, payload in clicks:
+        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
+    await world.idle()
+    assert world.faults.injected  # one answer was slowed
+    assert all("vous venez" in Reply(world, interaction).text for interaction, _ in clicks)
+    assert field(message, "Je viens") == f"{world.bob.mention}, {dave.mention}"
 
 
 # -- reminders ------------------------------------------------------------------------------------
@@ -236,6 +319,21 @@ async def test_server_reminder_offsets(world: Harness) -> None:
     assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 1
 
 
+async def test_a_reminder_the_day_before_at_a_set_hour(world: Harness) -> None:
+    saved = await world.guild.slash(
+        world.alice, "rencontre reglages", rappels="la veille à 9h, 30 min avant"
+    )
+    assert "la veille à 9 h, 30 min avant" in saved.text, saved.text
+    message = await publish(world, world.alice)  # Friday 6 March, 18:00 Paris
+    thread = thread_of(world, message)
+    await world.advance(days=2, hours=22, minutes=59)  # Thursday 8:59 Paris
+    assert not [m for m in thread.messages if m.content.startswith("⏰")]
+    await world.advance(minutes=2)  # Thursday 9:01
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 1
+    await world.advance(days=1, hours=8, minutes=30)  # Friday 17:31
+    assert len([m for m in thread.messages if m.content.startswith("⏰")]) == 2
+
+
 # -- edit and cancel --------------------------------------------------------------------------
 async def test_edit_tells_attendees_moves_reminders_and_the_mirror(world: Harness) -> None:
     message = await publish(world, world.alice, places=2)
@@ -286,7 +384,7 @@ async def test_cancel_tells_attendees_and_stops_everything(world: Harness) -> No
     assert message.embeds[0]["title"].startswith("ANNULÉE")
     assert message.buttons() == []
     [mirror] = world.guild.events
-    assert mirror.status == 4  # canceled
+    assert mirror.status == discord.EventStatus.cancelled.value
 
     again = await world.guild.slash(world.alice, "rencontre annuler", evenement="1")
     assert "a été annulée" in again.text
@@ -337,19 +435,7 @@ async def test_without_manage_events_the_organiser_is_told_once_and_publishing_g
 
 # -- calendars and attendee lists -----------------------------------------------------------------
 async def test_ics_files_parse_back_with_zone_place_link_and_description(world: Harness) -> None:
-    import icalendar
-
-    message = await publish(world, world.alice, places=3)
-    await world.guild.slash(
-        world.alice,
-        "rencontre creer",
-        titre="Visio Québec",
-        quand="samedi 14h",
-        format="visio",
-        lien="https://meet.example.org/qc",
-        zone="America/Montreal",
-    )
-    await world.guild.default_channel.messages[0].click("Je viens", by=world.bob)
+    await publish(world, world.alice, places=3)
     visio = await (
         await world.guild.slash(
             world.bob,
@@ -385,7 +471,6 @@ async def test_ics_files_parse_back_with_zone_place_link_and_description(world: 
     assert str(qc["URL"]) == "https://meet.example.org/qc"
     assert "https://meet.example.org/qc" in str(qc["DESCRIPTION"])
     assert {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")} == {"Europe/Paris", "America/Montreal"}
-    assert message.id  # the first event stays published
 
 
 async def test_participants_list_and_csv_for_the_organiser_only(world: Harness) -> None:
@@ -394,19 +479,47 @@ async def test_participants_list_and_csv_for_the_organiser_only(world: Harness) 
         await message.click("Je viens", by=member)
     dave = await world.guild.add_member("dave")
     await message.click("Je viens", by=dave)
+    erin = await world.guild.add_member("erin")
+    await message.click("Peut-être", by=erin)
+    # names as the server shows them: the nickname, else the display name
+    world.guild.state.members[world.carol.id].nick = "=Caro (animatrice)"
+    del world.guild.state.members[erin.id]  # she left the server since: her id stays
     refused = await world.guild.slash(world.bob, "rencontre participants", evenement="1")
     assert refused.ephemeral and refused.attachments == [] and "organise" in refused.text
     reply = await world.guild.slash(world.alice, "rencontre participants", evenement="1")
-    assert reply.ephemeral and "3 réponses" in reply.text
+    assert reply.ephemeral and "4 réponses" in reply.text
     [csv_file] = reply.attachments
-    import csv
-    import io
+    assert csv_file.filename == "rencontre-1.csv"
+    assert csv_file.data.startswith("\ufeff".encode())  # French spreadsheets read UTF-8 then
+    rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["nom", "identifiant", "statut", "répondu le"]
+    assert [row[:3] for row in rows[1:]] == [
+        ["Bob", str(world.bob.id), "Je viens"],
+        ["'=Caro (animatrice)", str(world.carol.id), "Je viens"],  # never a formula
+        [str(erin.id), str(erin.id), "Peut-être"],
+        ["Dave", str(dave.id), "Liste d'attente"],
+    ]
+    assert all(row[3] == "2026-03-02 10:00" for row in rows[1:])  # Paris time, when answered
+    # the names came from Discord, once each: the member cache is empty without the intent
+    fetched = world.requests_to("GET", r"^/guilds/\d+/members/\d+$")
+    assert sorted(int(r.path.rsplit("/", 1)[1]) for r in fetched) == sorted(
+        [world.bob.id, world.carol.id, dave.id, erin.id]
+    )
 
-    rows = list(csv.DictReader(io.StringIO(csv_file.data.decode("utf-8-sig"))))
-    assert [(r["user_id"], r["status"]) for r in rows] == [
-        (str(world.bob.id), "going"),
-        (str(world.carol.id), "going"),
-        (str(dave.id), "waiting"),
+
+async def test_participants_file_in_english_for_an_english_organiser(world: Harness) -> None:
+    preview = await create(world, world.carol, quand="friday 6pm")
+    await preview.click("Publish", by=world.carol)
+    [message] = world.guild.default_channel.messages
+    await message.click("Je viens", by=world.bob)
+    reply = await world.guild.slash(world.carol, "rencontre participants", evenement="1")
+    assert "1 answer." in reply.text
+    data = reply.attachments[0].data
+    assert not data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+    assert rows == [
+        ["name", "user id", "status", "answered at"],
+        ["Bob", str(world.bob.id), "Going", "2026-03-02 10:00"],
     ]
 
 

@@ -9,9 +9,16 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
 from discord_server import Harness
+from discord_server.driver import Reply
+from discord_server.interactions import find_component, new_interaction
+
+from cogs.rencontres.store import RencontreStore
 
 CHOOSING = ("voir", "modifier", "annuler", "participants", "ics")
+BUTTON = discord.ComponentType.button.value
+COMPONENT = discord.InteractionType.component.value
 
 
 async def publish(world: Harness, user: Any, titre: str, quand: str, **options: Any) -> int:
@@ -98,16 +105,16 @@ async def test_event_autocomplete_for_managing_shows_what_the_member_may_manage(
 
 
 async def test_event_autocomplete_offers_at_most_25(world: Harness) -> None:
-    store = world.bot.get_cog("RencontresCog").store
+    store = RencontreStore(world.bot.db)
     first = await publish(world, world.alice, "Rencontre 00", "10/03 18h")
     for n in range(1, 30):  # the rest straight into the store: only the choosing is tested
         await world.bot.db.execute(
             "INSERT INTO rencontres (guild_id, organiser_id, title, description, starts_at,"
-            " duration_min, zone, format, place, link, capacity, status, lang, created_at,"
-            " updated_at) SELECT guild_id, organiser_id, ?, description, starts_at + ?,"
-            " duration_min, zone, format, place, link, capacity, status, lang, created_at,"
-            " updated_at FROM rencontres WHERE id = ?",
-            (f"Rencontre {n:02d}", n * 86400, first),
+            " ends_at, duration_min, zone, format, place, link, capacity, status, lang,"
+            " created_at, updated_at) SELECT guild_id, organiser_id, ?, description,"
+            " starts_at + ?, ends_at + ?, duration_min, zone, format, place, link, capacity,"
+            " status, lang, created_at, updated_at FROM rencontres WHERE id = ?",
+            (f"Rencontre {n:02d}", n * 86400, n * 86400, first),
         )
     assert len(await store.upcoming(world.guild.id, world.bot.clock.now(), limit=100)) == 30
     offered = await choices(world, world.bob, "voir", "rencontre")
@@ -232,9 +239,6 @@ async def test_the_form_can_fix_the_link_of_an_event_under_way(world: Harness) -
 
 
 async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) -> None:
-    from discord_server.driver import Reply
-    from discord_server.interactions import find_component, new_interaction
-
     preview = await world.guild.slash(
         world.bob,
         "rencontre creer",
@@ -244,11 +248,11 @@ async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) ->
         lieu="Lyon",
     )
     message = preview.message
-    button = find_component(message, "Publier", (2,))
-    data = {"custom_id": button["custom_id"], "component_type": 2}
+    button = find_component(message, "Publier", (BUTTON,))
+    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
     channel = world.guild.default_channel
     clicks = [
-        new_interaction(world.state, 3, world.bob, channel, data, message=message)[0:2]
+        new_interaction(world.state, COMPONENT, world.bob, channel, data, message=message)[0:2]
         for _ in range(2)
     ]
     for _, payload in clicks:  # the second click arrives before the first is answered
@@ -258,3 +262,12 @@ async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) ->
     assert len(channel.messages) == 1, [r.text for r in replies]
     assert len(world.guild.events) == 1
     assert all(r.answered for r in replies)
+
+
+async def test_zone_autocomplete_is_the_same_for_rappels_and_rencontre(world: Harness) -> None:
+    for path, option in (("rappels", "fuseau"), ("rencontre creer", "zone")):
+        offered = await world.guild.autocomplete(world.bob, path, **{option: "montr"})
+        assert offered[0] == {"name": "America/Montreal", "value": "America/Montreal"}
+        first = await world.guild.autocomplete(world.bob, path, **{option: ""})
+        assert [c["value"] for c in first[:2]] == ["Europe/Paris", "America/Montreal"]
+        assert len(first) == 25

@@ -37,20 +37,49 @@ async def test_lookup_by_any_spelling_shows_expansion_explanation_flag_and_sourc
         assert f"(<{clsc.source}>)" in field["value"]
 
 
-async def test_lookup_shows_the_equivalent_on_the_other_side_and_how_they_differ(
+async def test_lookup_shows_the_counterpart_on_the_other_side_with_its_relation(
     world: Harness,
 ) -> None:
-    [ase] = glossary().lookup("ASE", "FR")
-    [dpj] = glossary().lookup("DPJ", "QC")
-    reply = await world.guild.slash(world.bob, "sigle", terme="ase")
+    [rsa] = glossary().lookup("RSA", "FR")
+    [aide_sociale] = glossary().lookup("Aide sociale", "QC")
+    [counterpart] = [e for e in rsa.equivalents if e.ref == "QC:Aide sociale"]
+    assert counterpart.relation == "proche" and counterpart.difference
+    reply = await world.guild.slash(world.bob, "sigle", terme="RSA", region="FR")
     [field] = fields(reply)
-    assert f"**DPJ** (⚜️ Québec) — {dpj.developpe}" in field["value"]
-    assert ase.equivalence_note in field["value"]
-    assert "Voir aussi" in field["value"] and "**PJJ**" in field["value"]
-    # and back, in English for Carol
+    assert t("sigles.show.counterparts", "fr") in field["value"]
+    assert (
+        f"• **Aide sociale** (⚜️ Québec) — {aide_sociale.developpe} · "
+        f"*proche* : {counterpart.difference}"
+    ) in field["value"]
+    # an exact counterpart says so, with no difference to explain
+    reply = await world.guild.slash(world.bob, "sigle", terme="CHU", region="QC")
+    [field] = fields(reply)
+    assert (
+        "• **CHU** (🇫🇷 France) — Centre hospitalier universitaire · *équivalent*"
+        in (field["value"])
+    )
+    # and back, in English for Carol, however many counterparts the DPJ has
+    [dpj] = glossary().lookup("DPJ", "QC")
+    assert len(dpj.equivalents) >= 5
     reply = await world.guild.slash(world.carol, "sigle", terme="DPJ")
     [field] = fields(reply)
-    assert "On the other side" in field["value"] and "**ASE** (🇫🇷 France)" in field["value"]
+    assert "↔️ **On the other side**:" in field["value"]
+    assert "• **ASE** (🇫🇷 France) — Aide sociale à l'enfance · *close*: " in field["value"]
+    assert len(field["value"]) <= 1024 and field["value"].endswith(f"(<{dpj.source}>)")
+    assert "See also" in field["value"]
+
+
+async def test_a_past_name_and_its_successor_point_at_each_other(world: Harness) -> None:
+    reply = await world.guild.slash(world.bob, "sigle", terme="Pôle emploi")
+    [field] = fields(reply)
+    assert "🕰️ Ancien nom ou dispositif, remplacé par : **France Travail**" in field["value"]
+    reply = await world.guild.slash(world.bob, "sigle", terme="France Travail")
+    [field] = fields(reply)
+    assert "🕰️ Anciennement : **Pôle emploi** (🇫🇷 France)" in field["value"]
+    # a body that took over several others "succeeds" them
+    reply = await world.guild.slash(world.bob, "sigle", terme="CISSS")
+    [field] = fields(reply)
+    assert "🕰️ Succède à : **CSSS** (⚜️ Québec)" in field["value"]
 
 
 async def test_historical_sigle_names_what_replaced_it(world: Harness) -> None:

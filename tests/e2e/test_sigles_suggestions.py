@@ -12,6 +12,7 @@ from discord_server import Harness
 from discord_server.world import Channel
 
 from bot.i18n import t
+from bot.personal_data import Label
 
 MRC = {
     "sigle": "MRC",
@@ -198,10 +199,16 @@ async def test_personal_data_lists_suggestions_and_credits_and_erasure_removes_t
     await propose(world, bob, MRC)
     await mods.last_message.click("Approuver", by=world.alice)
     data = await world.bot.personal_data.export(bob.id)
-    [suggestion] = data["sigles"]["suggestions"]
-    assert suggestion["sigle"] == "MRC" and suggestion["status"] == "approved"
-    assert data["sigles"]["credited_entries"] == [
-        {"server": str(world.guild.id), "sigle": "MRC", "region": "QC"}
+    items = {item.label: item for item in data["sigles"]}
+    [suggestion] = items["sigles.data.suggestions"].as_dicts()
+    assert suggestion["sigles.data.sigle"] == "MRC"
+    assert suggestion["sigles.data.state"] == Label("sigles.data.state.approved")
+    assert items["sigles.data.credited"].as_dicts() == [
+        {
+            "sigles.data.server": str(world.guild.id),
+            "sigles.data.sigle": "MRC",
+            "sigles.data.region": Label("region.QC"),
+        }
     ]
     removed = await world.bot.personal_data.erase(bob.id)
     assert removed["sigles"] == 2  # the suggestion, and the credit on the entry

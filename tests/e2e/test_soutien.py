@@ -3,6 +3,12 @@ reports and blocks, retention, /ressources — through the loopback Discord."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +17,11 @@ from discord_server import permissions as P
 from discord_server.components import iter_components
 from discord_server.world import PRIVATE_THREAD, PUBLIC_THREAD, Channel, User
 
-from bot.i18n import t
+from bot.client import Passerelle
+from bot.clock import FakeClock
+from bot.i18n import t, tn
+from bot.secrecy import configure as configure_guard
+from bot.settings import Settings
 from cogs.soutien import render, service
 from cogs.soutien.resources import load_by_region
 
@@ -73,10 +83,82 @@ async def test_configuration_names_the_missing_permission(world: Harness) -> Non
     reply = await world.guild.slash(world.alice, "soutien config salon", salon=locked)
     assert reply.ephemeral
     assert "Créer des fils privés" in reply.text and "Gérer les fils" in reply.text
-    config = await world.bot.get_cog("SoutienCog").store.config(world.guild.id)
+    config = await world.bot.get_cog("SoutienCog").flows.store.config(world.guild.id)
     assert config.channel_id is None  # nothing written
     member = await world.guild.slash(world.bob, "soutien config salon", salon=locked)
     assert t("errors.not_moderator", "fr") in member.text
+
+
+def gap(key: str, lang: str, role: Any = None) -> str:
+    """A configuration warning as the moderator reads it."""
+    return t(
+        f"soutien.config.gap.{key}",
+        lang,
+        role=role.mention if role is not None else "",
+        manage_threads=t("perm.manage_threads", lang),
+        manage_roles=t("perm.manage_roles", lang),
+    )
+
+
+async def new_role(world: Harness, name: str, *members: User) -> Any:
+    role = world.state.add_role(world.guild.state, name)
+    for member in members:
+        world.guild.state.members[member.id].role_ids.append(role.id)
+    world.server.gateway.dispatch(
+        "GUILD_ROLE_CREATE", {"guild_id": str(world.guild.id), "role": role.payload()}
+    )
+    await world.idle()
+    return role
+
+
+async def test_a_configuration_without_a_role_warns_the_moderator_in_their_language(
+    world: Harness,
+) -> None:
+    admin = world.guild.role("Admin")
+    eve = await world.add_member("eve", locale="en-US", roles=(admin,))
+    support = await world.add_channel("soutien")
+    saved = await world.guild.slash(world.alice, "soutien config salon", salon=support)
+    assert saved.ephemeral and gap("no_role", "fr") in saved.text
+    assert "⚠️" in saved.text and "pair·es" not in saved.text
+    other = await world.guild.slash(eve, "soutien config region", region="QC")
+    assert gap("no_role", "en") in other.text  # every save says what is still missing
+    # a role nobody has: saved, and the moderator is told
+    empty = await new_role(world, "Pairs aidants")
+    reply = await world.guild.slash(eve, "soutien config role", role=empty)
+    assert reply.ephemeral and gap("empty_role", "en", empty) in reply.text
+    assert gap("no_role", "en") not in reply.text
+    config = await world.bot.get_cog("SoutienCog").flows.store.config(world.guild.id)
+    assert config.supporter_role_id == empty.id
+    counted = world.requests_to("GET", r"/roles/member-counts$")
+    assert counted and all(r.status == HTTPStatus.OK for r in counted)
+    # a role with members: nothing to warn about
+    staffed = await new_role(world, "Équipe d'entraide", world.bob)
+    whole = await world.guild.slash(world.alice, "soutien config role", role=staffed)
+    assert "⚠️" not in whole.text and staffed.mention in whole.text
+    # the role is deleted later: the next save says so
+    del world.guild.state.roles[staffed.id]
+    world.server.gateway.dispatch(
+        "GUILD_ROLE_DELETE", {"guild_id": str(world.guild.id), "role_id": str(staffed.id)}
+    )
+    await world.idle()
+    again = await world.guild.slash(world.alice, "soutien config conservation", jours=10)
+    assert gap("role_gone", "fr") in again.text
+
+
+async def test_without_manage_roles_an_unknown_membership_is_said_so(world: Harness) -> None:
+    bot_role = next(r for r in world.guild.state.roles.values() if r.bot_id is not None)
+    await world.set_role_permissions(bot_role, bot_role.permissions & ~P.MANAGE_ROLES)
+    support = await world.add_channel("soutien")
+    await world.guild.slash(world.alice, "soutien config salon", salon=support)
+    role = await new_role(world, "Pairs aidants", world.bob)
+    reply = await world.guild.slash(world.alice, "soutien config role", role=role)
+    # Discord refused to count (403): the bot knows no member of the role, and says it could
+    # not check rather than « nobody has it ».
+    assert [r.status for r in world.requests_to("GET", r"/roles/member-counts$")] == [
+        HTTPStatus.FORBIDDEN
+    ]
+    assert gap("role_unchecked", "fr", role) in reply.text
+    assert gap("empty_role", "fr", role) not in reply.text
 
 
 async def test_soutien_before_configuration_is_refused_clearly(world: Harness) -> None:
@@ -93,7 +175,13 @@ async def test_private_thread_has_the_member_the_frame_and_the_lines(world: Harn
     thread = next(c for c in world.guild.threads if c.parent_id == conf["support"].id)
     assert thread.type == PRIVATE_THREAD and not thread.invitable
     assert thread.member_ids == {world.state.bot_user.id, bob.id}
-    assert thread.mention in opened.text
+    assert opened.text == t(
+        "soutien.private.opened.role_and_moderators",
+        "fr",
+        thread=thread.mention,
+        role=conf["role"].mention,
+        permission=t("perm.manage_threads", "fr"),
+    )
     first = thread.visible_messages()[0]
     assert bob.mention in first.content and conf["role"].mention in first.content
     # exactly the member and the configured role may be pinged
@@ -107,6 +195,49 @@ async def test_private_thread_has_the_member_the_frame_and_the_lines(world: Harn
         assert line.numero in text
 
 
+async def open_private(world: Harness, user: User) -> tuple[Any, Channel]:
+    before = {c.id for c in world.guild.threads}
+    choice = await world.guild.slash(user, "soutien ouvrir")
+    opened = await choice.click("sout:open:private", by=user)
+    [thread] = [c for c in world.guild.threads if c.id not in before]
+    return opened, thread
+
+
+async def test_without_a_role_the_member_is_told_exactly_who_sees_the_private_thread(
+    world: Harness,
+) -> None:
+    await configure(world, role=False)
+    opened, thread = await open_private(world, world.carol)
+    permission = t("perm.manage_threads", "en")
+    assert opened.text == t(
+        "soutien.private.opened.moderators", "en", thread=thread.mention, permission=permission
+    )
+    assert thread.member_ids == {world.state.bot_user.id, world.carol.id}
+    first = thread.visible_messages()[0]
+    assert first.content == t("soutien.private.welcome", "fr", member=world.carol.mention)
+    allowed = first.allowed_mentions  # roles=False: no "roles" list and no "roles" parse
+    assert not allowed.get("roles") and "roles" not in allowed.get("parse", [])
+    # Nobody but the bot may manage threads there: the member is told nobody else sees it.
+    await world.set_role_permissions(world.guild.role("Modération"), P.MANAGE_MESSAGES)
+    await world.set_role_permissions(world.guild.role("Admin"), P.MANAGE_GUILD)
+    opened, thread = await open_private(world, world.bob)
+    assert opened.text == t("soutien.private.opened.nobody", "fr", thread=thread.mention)
+
+
+async def test_a_role_alone_sees_the_thread_when_nobody_else_manages_threads(
+    world: Harness,
+) -> None:
+    conf = await configure(world)
+    # only the peer supporters' role may manage the support channel's threads
+    await world.set_role_permissions(world.guild.role("Modération"), P.MANAGE_MESSAGES)
+    await world.set_role_permissions(world.guild.role("Admin"), P.MANAGE_GUILD)
+    await world.set_role_permissions(conf["role"], P.MANAGE_THREADS)
+    opened, thread = await open_private(world, world.bob)
+    assert opened.text == t(
+        "soutien.private.opened.role", "fr", thread=thread.mention, role=conf["role"].mention
+    )
+
+
 # -- anonymous posts -----------------------------------------------------------------------------
 async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness) -> None:
     await configure(world)
@@ -116,7 +247,7 @@ async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness
     assert thread is not None and thread.type == PUBLIC_THREAD
     posts = anon_posts(thread)
     assert len(posts) == 1 and "Journée très dure" in posts[0].text
-    secret = await world.bot.get_cog("SoutienCog").store.secret()
+    secret = await world.bot.get_cog("SoutienCog").flows.store.secret()
     code = service.pseudonym(secret, bob.id, thread.id)
     assert f"Collègue #{code}" in posts[0].text
     assert f"Collègue #{code}" in answer.text
@@ -154,7 +285,7 @@ async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) ->
     warned, _ = await post_anonymously(world, bob, RISKY)
     assert warned.ephemeral
     for kind in ("phone", "civility_name"):
-        assert t(f"soutien.guard.kind.{kind}", "fr") in warned.text
+        assert t(f"secrecy.kind.{kind}", "fr") in warned.text
     assert len(world.guild.threads) == before  # nothing posted yet
     # Annuler: nothing is posted, the warning says so
     cancelled = await warned.click(t("soutien.guard.cancel", "fr"), by=bob)
@@ -181,6 +312,55 @@ async def test_guard_warns_and_offers_edit_post_anyway_cancel(world: Harness) ->
     assert again.text == t("soutien.error.draft_gone", "fr")
 
 
+async def guard_model_ready(world: Harness) -> None:
+    """The first post after a start-up may come before the model; these tests wait for it."""
+    assert await asyncio.to_thread(world.bot.guard_model.load, 300)
+
+
+async def test_guard_questions_a_name_without_civility(world: Harness) -> None:
+    await configure(world)
+    await guard_model_ready(world)
+    before = len(world.guild.threads)
+    text = "Le dossier de Dylan Marchetti (14 ans) est bloqué depuis mars, je fais quoi ?"
+    warned, thread = await post_anonymously(world, world.bob, text)
+    assert thread is None and len(world.guild.threads) == before
+    assert warned.ephemeral and t("secrecy.kind.name", "fr") in warned.text
+    assert t("soutien.guard.post", "fr") in warned.text or warned.components
+
+
+async def test_guard_lets_a_help_line_through(world: Harness) -> None:
+    await configure(world)
+    await guard_model_ready(world)
+    text = "Pour les idées noires, le 3114 répond jour et nuit, c'est gratuit."
+    answer, thread = await post_anonymously(world, world.bob, text)
+    assert thread is not None, answer.text
+    assert any("le 3114" in m.text for m in anon_posts(thread))
+
+
+async def test_guard_without_its_model_says_so_and_keeps_its_rules(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, harness_for: Any
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.secrecy")
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    settings = Settings(
+        discord_token="unused", database_path=tmp_path / "p.db", guard_model="no_such_model"
+    )
+    try:
+        async with harness_for(lambda: Passerelle(settings, clock=clock)) as world:
+            said = [r for r in caplog.records if "no_such_model" in r.getMessage()]
+            assert len(said) == 1 and said[0].levelno == logging.WARNING  # once, at start-up
+            await configure(world)
+            text = (
+                "Le dossier de Dylan Marchetti (14 ans) est bloqué, sa mère est au 06 12 34 56 78."
+            )
+            warned, thread = await post_anonymously(world, world.bob, text)
+            assert thread is None
+            for kind in ("phone", "name"):  # the rules alone still read both
+                assert t(f"secrecy.kind.{kind}", "fr") in warned.text
+    finally:
+        configure_guard(None)  # the next tests' bots use the default model again
+
+
 # -- moderation ----------------------------------------------------------------------------------
 async def test_report_alert_removal_block(world: Harness) -> None:
     conf = await configure(world)
@@ -201,7 +381,7 @@ async def test_report_alert_removal_block(world: Harness) -> None:
     assert removed.text == t("soutien.mod.removed", "fr")
     assert t("soutien.post.removed", "fr") in post.text and "problème" not in post.text
     blocked = await alert.click(t("soutien.alert.block", "fr"), by=alice)
-    secret = await world.bot.get_cog("SoutienCog").store.secret()
+    secret = await world.bot.get_cog("SoutienCog").flows.store.secret()
     code = service.pseudonym(secret, bob.id, thread.id)
     assert f"Collègue #{code}" in blocked.text and "bob" not in blocked.text.lower()
     # Bob can no longer post anonymously, anywhere on the server; nothing is created
@@ -253,7 +433,7 @@ async def test_rate_limit_per_member(world: Harness) -> None:
         assert thread is not None, answer.text
     refused, thread = await post_anonymously(world, bob, "un de trop")
     assert thread is None and refused.text == t(
-        "soutien.error.rate", "fr", count=service.RATE_MAX, minutes=60
+        "soutien.error.rate", "fr", count=service.RATE_MAX, n=60
     )
     await world.advance(hours=1)
     _, thread = await post_anonymously(world, bob, "de nouveau")
@@ -399,12 +579,12 @@ async def test_retention_purge_forgets_the_author(world: Harness) -> None:
     await world.guild.slash(world.alice, "soutien config conservation", jours=2)
     bob = world.bob
     _, thread = await post_anonymously(world, bob, "Un message.")
-    cog = world.bot.get_cog("SoutienCog")
-    assert await cog.store.link(thread.id, bob.id) is not None
+    store = world.bot.get_cog("SoutienCog").flows.store
+    assert await store.link(thread.id, bob.id) is not None
     await world.advance(days=1)
-    assert await cog.store.link(thread.id, bob.id) is not None  # within the period
+    assert await store.link(thread.id, bob.id) is not None  # within the period
     await world.advance(days=1, hours=1)  # the daily purge runs
-    assert await cog.store.link(thread.id, bob.id) is None
+    assert await store.link(thread.id, bob.id) is None
     assert not await world.bot.db.fetchall(
         "SELECT * FROM soutien_links WHERE author_id = ?", (bob.id,)
     )
@@ -420,15 +600,13 @@ async def test_purge_also_runs_at_start(world: Harness) -> None:
     await configure(world)
     _, thread = await post_anonymously(world, world.bob, "Un message.")
     await world.bot.reminders.cancel("soutien.purge", "daily")  # only the start-up purge left
-    world.clock.advance(__import__("datetime").timedelta(days=31))
+    world.clock.advance(timedelta(days=31))
     await world.restart()
-    assert await world.bot.get_cog("SoutienCog").store.link(thread.id, world.bob.id) is None
+    assert await world.bot.get_cog("SoutienCog").flows.store.link(thread.id, world.bob.id) is None
 
 
 # -- /mes-donnees ----------------------------------------------------------------------------------
 async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
-    import json
-
     await configure(world)
     bob = world.bob
     nothing = await world.guild.slash(bob, "mes-donnees")
@@ -437,14 +615,17 @@ async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
     await answer.click("sout:notify:" + str(thread.id), by=bob)
     shown = await world.guild.slash(bob, "mes-donnees")
     assert shown.ephemeral and t("mes_donnees.section.soutien", "fr") in shown.text
+    assert tn("soutien.data.links", 1, "fr") in shown.text
     export = json.loads(shown.attachments[0].text)
-    secret = await world.bot.get_cog("SoutienCog").store.secret()
-    link = export["soutien"]["anonymity_links"][0]
-    assert link["pseudonym"] == service.pseudonym(secret, bob.id, thread.id)
-    assert link["reply_notices"] is True and str(thread.id) in link["thread"]
+    secret = await world.bot.get_cog("SoutienCog").flows.store.secret()
+    section = export[t("mes_donnees.section.soutien", "fr")]
+    [link] = section[tn("soutien.data.links", 1, "fr")]
+    assert link[t("soutien.data.pseudonym", "fr")] == service.pseudonym(secret, bob.id, thread.id)
+    assert link[t("soutien.data.notify", "fr")] is True
+    assert str(thread.id) in link[t("soutien.data.thread", "fr")]
     ask = await shown.click(t("mes_donnees.erase.button", "fr"), by=bob)
     done = await ask.click(t("mes_donnees.erase.confirm", "fr"), by=bob)
-    assert t("mes_donnees.erase.done", "fr", count=2) == done.text  # the link, the rate record
+    assert tn("mes_donnees.erase.done", 2, "fr") == done.text  # the link, the rate record
     assert (await world.guild.slash(bob, "mes-donnees")).text == t("mes_donnees.nothing", "fr")
     # with the link gone, the post stays, anonymous, and replies no longer reach Bob
     await world.guild.post(world.carol, thread, "Réponse.")
@@ -453,8 +634,6 @@ async def test_mes_donnees_export_and_erasure(world: Harness) -> None:
 
 
 async def test_support_texts_never_reach_the_logs(world: Harness, caplog: Any) -> None:
-    import logging
-
     await configure(world)
     caplog.set_level(logging.DEBUG)
     text = "Texte confidentiel 7f3a9c"

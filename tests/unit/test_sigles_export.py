@@ -35,11 +35,12 @@ def comparable(e: Entry, *, full: bool) -> tuple:
         e.explication,
         e.domaine,
         e.alias,
-        e.equivalents,
+        e.refs("equivalents"),  # the CSV lists counterparts by ref only
         e.historique,
         e.source,
     )
-    return (*base, e.equivalence_note, e.remplace_par, e.voir_aussi) if full else base
+    full_fields = (e.equivalents, e.equivalence_note, e.remplace_par, e.remplace, e.voir_aussi)
+    return (*base, *full_fields, e.verifie_le) if full else base
 
 
 def test_csv_header_is_exact(glossary):
@@ -101,7 +102,8 @@ def test_csv_refs_resolve_against_known_entries(glossary):
     row = "ZZA,FR,Un sigle,Une explication.,institutions,Z.Z.A.,QC:DPJ; QC:CLSC,true,https://a.org"
     text = ",".join(CSV_HEADER) + "\n" + row
     (entry,), errors = from_csv(text, known=glossary, guild_id=7)
-    assert errors == [] and entry.equivalents == ("QC:DPJ", "QC:CLSC")
+    assert errors == [] and entry.refs("equivalents") == ("QC:DPJ", "QC:CLSC")
+    assert all(e.relation is None for e in entry.equivalents)  # a server's: relation unknown
     assert entry.origin == "guild" and entry.guild_id == 7 and entry.historique
     _, errors = from_csv(text)  # without the shipped glossary the refs dangle
     assert {err.row for err in errors} == {2}
@@ -172,6 +174,21 @@ BAD_ITEMS = [
     BASE | {"sigle": "ZZD"},
     "pas un objet",
     BASE | {"inconnu": 1},
+    BASE | {"sigle": "ZZE", "equivalents": [3]},
+    BASE | {"sigle": "ZZF", "equivalents": [{"ref": "QC:DPJ", "relation": "proche", "x": 1}]},
+    BASE | {"sigle": "ZZG", "equivalents": [{"ref": "QC:DPJ", "relation": "pareil"}]},
+    BASE
+    | {
+        "sigle": "ZZH",
+        "equivalents": [{"ref": "QC:DPJ", "relation": "equivalent", "difference": 3}],
+    },
+    BASE
+    | {
+        "sigle": "ZZI",
+        "equivalents": [{"ref": "QC:DPJ", "relation": "proche", "difference": "d" * 201}],
+    },
+    BASE | {"sigle": "ZZJ", "equivalents": [{"ref": "QC:DPJ", "relation": "proche"}]},
+    BASE | {"sigle": "ZZK", "verifie_le": "hier"},
 ]
 
 
@@ -181,7 +198,7 @@ def test_every_import_problem_has_its_own_key_in_both_languages():
     assert rows == [n for n in range(1, len(BAD_ITEMS) + 1) if n != 16]  # 16: the first ZZD
     assert [e.row for e in errors if e.key.endswith(".other")] == []
     keys = {e.key for e in errors}
-    assert len(keys) == 18  # every kind, told apart
+    assert len(keys) == 25  # every kind, told apart
     for error in errors:
         for lang in ("fr", "en"):
             text = message(error.key, lang) or ""

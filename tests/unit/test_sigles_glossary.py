@@ -10,6 +10,7 @@ import pytest
 from cogs.sigles.glossary import (
     DEFAULT_DIRECTORY,
     DOMAINES,
+    MAX_SIGLE,
     REF_FIELDS,
     REGIONS,
     Entry,
@@ -25,14 +26,15 @@ def glossary():
     return load_glossary(DEFAULT_DIRECTORY)
 
 
-GOOD = """
+GOOD = """verifie_le = 2026-01-15
+
 [[sigle]]
 sigle = "ASE"
 region = "FR"
 developpe = "Aide sociale à l'enfance"
 explication = "Service du département."
 domaine = "protection-enfance"
-equivalents = ["QC:DPJ"]
+equivalents = [{ ref = "QC:DPJ", relation = "proche", difference = "Loi d'exception." }]
 source = "https://www.service-public.fr"
 
 [[sigle]]
@@ -41,6 +43,7 @@ region = "QC"
 developpe = "Directeur de la protection de la jeunesse"
 explication = "Reçoit les signalements."
 domaine = "protection-enfance"
+equivalents = [{ ref = "FR:ASE", relation = "proche", difference = "Loi d'exception." }]
 source = "https://www.quebec.ca"
 """
 
@@ -71,7 +74,7 @@ def test_every_shipped_ref_resolves(glossary):
     checked = 0
     for entry in glossary:
         for name in REF_FIELDS:
-            for ref in getattr(entry, name):
+            for ref in entry.refs(name):
                 assert parse_ref(ref) in existing, f"{entry.ref} {name} {ref}"
                 assert glossary.resolve(ref), ref
                 checked += 1
@@ -82,7 +85,7 @@ def test_shipped_entries_are_well_formed(glossary):
     for e in glossary:
         assert e.region in REGIONS and e.domaine in DOMAINES
         assert e.source.startswith("https://")
-        assert 0 < len(e.sigle) <= 20 and 0 < len(e.developpe) <= 200
+        assert 0 < len(e.sigle) <= MAX_SIGLE and 0 < len(e.developpe) <= 200
         assert 0 < len(e.explication) <= 400
         assert e.line > 0 and e.file.endswith(".toml")
         if e.remplace_par:
@@ -101,6 +104,12 @@ def test_renamed_bodies_point_at_their_successors(glossary):
     assert successors("RMI", "FR") == {"FR:RSA"}
     assert successors("Pôle emploi", "FR") == {"FR:France Travail"}
     assert successors("ANPE", "FR") == {"FR:Pôle emploi"}
+    # renamed by the 2023 laws (plein emploi in France, Loi 15 in Québec)
+    assert successors("PPAE", "FR") == {"FR:CE"}
+    assert successors("LSSSS", "QC") == {"QC:LGSSSS"}
+    # and the successor names its former names back
+    (france_travail,) = glossary.lookup("France Travail", "FR")
+    assert "FR:Pôle emploi" in france_travail.remplace
 
 
 def test_several_meanings_are_separate_entries(glossary):
@@ -134,13 +143,13 @@ def test_line_numbers_point_at_the_header(tmp_path):
         (('region = "QC"', 'region = "XX"'), "région inconnue"),
         (
             (
-                'domaine = "protection-enfance"\nsource = "https://www.quebec.ca"',
-                'domaine = "cuisine"\nsource = "https://www.quebec.ca"',
+                'signalements."\ndomaine = "protection-enfance"',
+                'signalements."\ndomaine = "cuisine"',
             ),
             "domaine inconnu",
         ),
         (('source = "https://www.quebec.ca"', 'source = "http://www.quebec.ca"'), "https"),
-        (('sigle = "DPJ"', f'sigle = "{"D" * 21}"'), "trop long"),
+        (('sigle = "DPJ"', f'sigle = "{"D" * 31}"'), "trop long"),
         (('explication = "Reçoit les signalements."', f'explication = "{"x" * 401}"'), "trop long"),
     ],
 )
@@ -148,8 +157,6 @@ def test_malformed_second_entry_fails_with_file_and_line(tmp_path, change, messa
     old, new = change
     assert old in GOOD
     text = GOOD.replace(old, new)
-    if 'sigle = "DPJ"' not in text:  # renamed DPJ: keep the ASE ref resolvable
-        text = text.replace('equivalents = ["QC:DPJ"]\n', "")
     write(tmp_path, text)
     with pytest.raises(GlossaryError) as info:
         load_glossary(tmp_path)
@@ -168,22 +175,22 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path):
     with pytest.raises(GlossaryError) as info:
         load_glossary(tmp_path)
     text = str(info.value)
-    assert "test.toml:2:" in text  # bad source of ASE
-    assert "test.toml:11:" in text  # bad region of DPJ
+    assert "test.toml:3:" in text  # bad source of ASE
+    assert "test.toml:12:" in text  # bad region of DPJ
 
     only_dpj_bad = GOOD.replace('region = "QC"', 'region = "ZZ"')
     write(tmp_path, only_dpj_bad)
     with pytest.raises(GlossaryError) as info:
         load_glossary(tmp_path)
-    assert "test.toml:2: FR:ASE : référence « QC:DPJ »" in str(info.value)  # ref now dangles
+    assert "test.toml:3: FR:ASE : référence « QC:DPJ »" in str(info.value)  # ref now dangles
 
 
 def test_unresolved_ref_and_duplicate(tmp_path):
-    write(tmp_path, GOOD.replace('["QC:DPJ"]', '["QC:DPJJ"]') + GOOD.rsplit("\n\n", maxsplit=1)[-1])
+    write(tmp_path, GOOD.replace('ref = "QC:DPJ"', 'ref = "QC:DPJJ"') + GOOD.rsplit("\n\n", 1)[-1])
     with pytest.raises(GlossaryError) as info:
         load_glossary(tmp_path)
     messages = [str(p) for p in info.value.problems]
-    assert any("QC:DPJJ" in m and m.startswith("test.toml:2:") for m in messages)
+    assert any("QC:DPJJ" in m and m.startswith("test.toml:3:") for m in messages)
     assert any("doublon" in m for m in messages)
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.user_error import UserError
 from cogs.sigles import render, service
 from cogs.sigles.export import to_csv
-from cogs.sigles.glossary import Entry, Glossary, load_glossary
+from cogs.sigles.glossary import MAX_SIGLE, Entry, Glossary, load_glossary
 from cogs.sigles.matcher import Matcher
 
 SHIPPED = load_glossary()
@@ -34,7 +34,7 @@ def test_answer_kinds() -> None:
     missing = service.answer(matcher, "clcs")
     assert missing.kind == "not_found" and "CLSC" in missing.did_you_mean
     assert missing.can_propose
-    assert not service.answer(matcher, "qqqqqqqqqqqqqqqqqqqqqqqq").can_propose  # > 20 chars
+    assert not service.answer(matcher, "q" * (MAX_SIGLE + 1)).can_propose
 
 
 FIELDS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -58,7 +59,7 @@ def test_rate_limit_counts_the_window_only() -> None:
         service.check_rate(recent, NOW)
     oldest = NOW - timedelta(minutes=service.RATE_MAX - 1)
     expected = math.ceil((oldest + service.RATE_WINDOW - NOW).total_seconds() / 60)
-    assert err.value.params["minutes"] == expected
+    assert err.value.params["n"] == expected
     service.check_rate(recent[:-1], NOW)
     service.check_rate([NOW - service.RATE_WINDOW] * 50, NOW)  # all outside the window
 
@@ -75,3 +76,45 @@ def test_retention_bounds(days: int) -> None:
     with pytest.raises(UserError):
         service.validate_retention(days)
     assert service.validate_retention(30) == 30
+
+
+def test_config_gaps_say_what_keeps_private_threads_from_reaching_anyone() -> None:
+    bare = service.SoutienConfig(guild_id=1)
+    whole = replace(bare, channel_id=2, supporter_role_id=3)
+    gaps = service.config_gaps
+    assert gaps(bare, role_exists=False, role_members=None) == [
+        service.ConfigGap.NO_CHANNEL,
+        service.ConfigGap.NO_ROLE,
+    ]
+    assert gaps(whole, role_exists=True, role_members=4) == []
+    assert gaps(whole, role_exists=True, role_members=0) == [service.ConfigGap.EMPTY_ROLE]
+    assert gaps(whole, role_exists=True, role_members=None) == [service.ConfigGap.ROLE_UNCHECKED]
+    assert gaps(whole, role_exists=False, role_members=None) == [service.ConfigGap.ROLE_GONE]
+
+
+def test_audience_of_a_private_thread() -> None:
+    Audience = service.Audience
+    assert service.audience(role=True, moderators=True) is Audience.ROLE_AND_MODERATORS
+    assert service.audience(role=True, moderators=False) is Audience.ROLE
+    assert service.audience(role=False, moderators=True) is Audience.MODERATORS
+    assert service.audience(role=False, moderators=False) is Audience.NOBODY
+
+
+def test_drafts_are_taken_once_by_their_author_within_their_time() -> None:
+    drafts = service.Drafts()
+    token = drafts.keep(service.Draft(7, 1, None, "texte", NOW))
+    with pytest.raises(UserError) as err:
+        drafts.take(token, 8, NOW)
+    assert err.value.key == "soutien.error.not_yours"
+    assert drafts.take(token, 7, NOW).text == "texte"
+    with pytest.raises(UserError) as err:
+        drafts.take(token, 7, NOW)
+    assert err.value.key == "soutien.error.draft_gone"
+    late = drafts.keep(service.Draft(7, 1, None, "vieux", NOW))
+    with pytest.raises(UserError) as err:
+        drafts.take(late, 7, NOW + service.DRAFT_TTL + timedelta(seconds=1))
+    assert err.value.key == "soutien.error.draft_gone" and len(drafts) == 0
+    # keeping a new draft drops the stale ones
+    drafts.keep(service.Draft(7, 1, None, "a", NOW))
+    drafts.keep(service.Draft(7, 1, None, "b", NOW + service.DRAFT_TTL * 2))
+    assert len(drafts) == 1

@@ -7,7 +7,6 @@ computed by the code under test.
 from __future__ import annotations
 
 import os
-import re
 import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -15,10 +14,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.messages.pofile import read_po
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import Message, placeholders, read_catalog, t
 from bot.user_error import UserError
 from bot.when import ERROR_PARAMS, MAX_DAYS_AHEAD, WhenError, format_examples, parse_when
 
@@ -277,13 +276,17 @@ def test_refusals(text: str, key: str) -> None:
 def test_refusal_details() -> None:
     with pytest.raises(WhenError) as caught:
         parse("aujourd'hui 9h", MON)
-    assert caught.value.params["when"] == "2026-11-30 09:00"
+    assert caught.value.params_in("fr")["when"] == "lundi 30 novembre 2026 à 9 h"
+    assert caught.value.params_in("en")["when"] == "Monday, November 30, 2026 at 9 AM"
     with pytest.raises(WhenError) as caught:
         parse("1er mars 2030 9h", MON)
     assert caught.value.params["years"] == 2
     with pytest.raises(WhenError) as caught:
         parse("vendredi 12 décembre 2026 à 20h", MON)
-    assert caught.value.params["date"] == "2026-12-12"
+    error = caught.value
+    assert t(error.key, "fr", **error.params_in("fr")).startswith(
+        "« vendredi 12 décembre 2026 à 20h » : le 12 décembre 2026 est un samedi."
+    )
     with pytest.raises(WhenError) as caught:
         parse("blabla", MON, "en-US")
     assert caught.value.params["examples"] == ", ".join(format_examples("en"))
@@ -314,61 +317,114 @@ def test_now_in_another_zone_is_converted() -> None:
 
 
 @pytest.mark.parametrize(
-    ("zone", "now", "text", "before", "after"),
+    ("zone", "now", "text", "day", "place", "change"),
     [
-        (PARIS, datetime(2027, 3, 20, 12, tzinfo=PARIS), "28/03/2027 2h30", "+01:00", "+02:00"),
-        (PARIS, datetime(2027, 3, 27, 23, tzinfo=PARIS), "dimanche 2h30", "+01:00", "+02:00"),
-        (PARIS, datetime(2027, 3, 27, 23, tzinfo=PARIS), "2h30", "+01:00", "+02:00"),
-        (MONTREAL, datetime(2027, 3, 1, tzinfo=MONTREAL), "14/03/2027 2h30", "-05:00", "-04:00"),
-        (MONTREAL, datetime(2027, 3, 1, tzinfo=MONTREAL), "2027-03-14 02:30", "-05:00", "-04:00"),
+        (
+            PARIS,
+            datetime(2027, 3, 20, 12, tzinfo=PARIS),
+            "28/03/2027 2h30",
+            28,
+            "Paris",
+            "2 h à 3 h",
+        ),
+        (PARIS, datetime(2027, 3, 27, 23, tzinfo=PARIS), "dimanche 2h30", 28, "Paris", "2 h à 3 h"),
+        (PARIS, datetime(2027, 3, 27, 23, tzinfo=PARIS), "2h30", 28, "Paris", "2 h à 3 h"),
+        (
+            MONTREAL,
+            datetime(2027, 3, 1, tzinfo=MONTREAL),
+            "14/03/2027 2h30",
+            14,
+            "Montréal",
+            "2 h à 3 h",
+        ),
+        (
+            MONTREAL,
+            datetime(2027, 3, 1, tzinfo=MONTREAL),
+            "2027-03-14 02:30",
+            14,
+            "Montréal",
+            "2 h à 3 h",
+        ),
     ],
 )
 def test_nonexistent_time(
-    zone: ZoneInfo, now: datetime, text: str, before: str, after: str
+    zone: ZoneInfo, now: datetime, text: str, day: int, place: str, change: str
 ) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(text, zone=zone, now=now)
     assert caught.value.key == "when.error.nonexistent_time"
-    assert caught.value.params["offset_before"] == before
-    assert caught.value.params["offset_after"] == after
-    assert caught.value.params["local"].endswith("02:30")
+    message = t(caught.value.key, "fr", **caught.value.params_in("fr"))
+    assert f"le dimanche {day} mars 2027 à 2 h 30 n’existe pas à {place}" in message
+    assert f"l’heure passe de {change}" in message
+    said = message.replace(text, "")  # what the member typed is quoted as is
+    assert "UTC" not in said and "2027-" not in said and "+0" not in said
+
+
+def test_nonexistent_time_in_words_in_each_language() -> None:
+    with pytest.raises(WhenError) as caught:
+        parse_when(
+            "29/03 2h30", zone=PARIS, now=datetime(2026, 3, 2, 10, tzinfo=PARIS), lang_hint="fr"
+        )
+    error = caught.value
+    assert t(error.key, "fr", **error.params_in("fr")) == (
+        "« 29/03 2h30 » : le dimanche 29 mars 2026 à 2 h 30 n’existe pas à Paris (changement"
+        " d’heure : l’heure passe de 2 h à 3 h). Choisissez une autre heure."
+    )
+    assert t(error.key, "en", **error.params_in("en")) == (
+        "“29/03 2h30”: 2:30 AM on Sunday, March 29, 2026 doesn’t exist in Paris (clocks go"
+        " forward from 2 AM to 3 AM). Please pick another time."
+    )
+
+
+def test_a_half_hour_change_is_worded_to_the_minute() -> None:
+    """Lord Howe Island moves its clocks by 30 minutes: 2:00 becomes 2:30 on 3 October 2027."""
+    lord_howe = ZoneInfo("Australia/Lord_Howe")
+    with pytest.raises(WhenError) as caught:
+        parse_when("03/10/2027 2h15", zone=lord_howe, now=datetime(2027, 9, 1, tzinfo=lord_howe))
+    params = caught.value.params_in("fr")
+    assert caught.value.key == "when.error.nonexistent_time"
+    assert (params["from_hour"], params["to_hour"]) == ("2 h", "2 h 30")
 
 
 @pytest.mark.parametrize(
-    ("zone", "now", "text", "offsets", "utcs"),
+    ("zone", "now", "text", "words", "change", "pick"),
     [
         (
             PARIS,
             datetime(2027, 10, 20, tzinfo=PARIS),
             "31/10/2027 2h30",
-            ("+02:00", "+01:00"),
-            ("2027-10-31T00:30:00+00:00", "2027-10-31T01:30:00+00:00"),
+            "le dimanche 31 octobre 2027, 2 h 30 arrive deux fois à Paris",
+            "l’heure recule de 3 h à 2 h",
+            "avant 2 h ou à partir de 3 h",
         ),
         (
             MONTREAL,
             datetime(2027, 11, 1, tzinfo=MONTREAL),
             "2027-11-07 01:30",
-            ("-04:00", "-05:00"),
-            ("2027-11-07T05:30:00+00:00", "2027-11-07T06:30:00+00:00"),
+            "le dimanche 7 novembre 2027, 1 h 30 arrive deux fois à Montréal",
+            "l’heure recule de 2 h à 1 h",
+            "avant 1 h ou à partir de 2 h",
         ),
         (
             MONTREAL,
             datetime(2027, 11, 6, 20, tzinfo=MONTREAL),
             "dimanche 1h30",
-            ("-04:00", "-05:00"),
-            ("2027-11-07T05:30:00+00:00", "2027-11-07T06:30:00+00:00"),
+            "le dimanche 7 novembre 2027, 1 h 30 arrive deux fois à Montréal",
+            "l’heure recule de 2 h à 1 h",
+            "avant 1 h ou à partir de 2 h",
         ),
     ],
 )
 def test_ambiguous_time(
-    zone: ZoneInfo, now: datetime, text: str, offsets: tuple[str, str], utcs: tuple[str, str]
+    zone: ZoneInfo, now: datetime, text: str, words: str, change: str, pick: str
 ) -> None:
     with pytest.raises(WhenError) as caught:
         parse_when(text, zone=zone, now=now)
-    params = caught.value.params
     assert caught.value.key == "when.error.ambiguous_time"
-    assert (params["offset_first"], params["offset_second"]) == offsets
-    assert (params["utc_first"], params["utc_second"]) == utcs
+    message = t(caught.value.key, "fr", **caught.value.params_in("fr"))
+    assert words in message and change in message and pick in message
+    said = message.replace(text, "")
+    assert "UTC" not in said and "2027-" not in said
 
 
 def test_durations_cross_dst_exactly() -> None:
@@ -404,20 +460,22 @@ def test_examples_by_language() -> None:
 LOCALES = Path(__file__).resolve().parents[2] / "bot" / "when" / "locales"
 
 
-def _catalog(lang: str) -> dict[str, str]:
-    with (LOCALES / f"{lang}.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+def _catalog(lang: str) -> dict[str, Message]:
+    return read_catalog(LOCALES / f"{lang}.po")
 
 
 def test_catalogs_have_every_key_with_the_same_placeholders() -> None:
     french, english = _catalog("fr"), _catalog("en")
-    assert set(french) == set(english) == set(ERROR_PARAMS)
+    assert set(french) == set(english)
+    assert {k for k in french if k.startswith("when.error.")} == set(ERROR_PARAMS)
     for key, params in ERROR_PARAMS.items():
-        placeholders = set(re.findall(r"\{(\w+)\}", french[key]))
-        assert placeholders == set(re.findall(r"\{(\w+)\}", english[key])), key
-        assert "text" in placeholders and placeholders <= params, key
+        fr, en = french[key], english[key]
+        assert isinstance(fr, str) and isinstance(en, str), key
+        found = placeholders(fr)
+        assert found == placeholders(en), key
+        assert "text" in found and found <= params, key
         sample = {name: f"<{name}>" for name in params}
-        assert french[key].format(**sample) and english[key].format(**sample)
+        assert fr.format(**sample) and en.format(**sample)
 
 
 # --- Properties -----------------------------------------------------------------------------

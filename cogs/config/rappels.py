@@ -1,20 +1,28 @@
-"""`/rappels`: a member's own settings for Rencontres (DM reminders on/off, their zone)."""
+"""`/rappels`: a member's own preferences, kept by the core (`member_settings`): reminders by
+direct message on or off, and their time zone (read by the engine, meet-ups, announcements…)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.guild_settings.model import validate_zone, zone_suggestions
+from bot.guild_settings.choices import zone_autocomplete
+from bot.guild_settings.model import validate_zone
 from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L, interaction_lang, options
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
+
+
+class Toggle(StrEnum):
+    ON = "on"
+    OFF = "off"
 
 
 class RappelsCog(commands.Cog):
@@ -22,16 +30,10 @@ class RappelsCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=L("cmd.rappels.name"), description=L("cmd.rappels.desc"))
-    @app_commands.rename(
-        messages_prives=L("cmd.rappels.opt.mp.name"), fuseau=L("cmd.rappels.opt.fuseau.name")
-    )
-    @app_commands.describe(
-        messages_prives=L("cmd.rappels.opt.mp.desc"), fuseau=L("cmd.rappels.opt.fuseau.desc")
-    )
+    @options("cmd.rappels", "fuseau", messages_prives="mp")
     @app_commands.choices(
         messages_prives=[
-            app_commands.Choice(name=L("rappels.on"), value="on"),
-            app_commands.Choice(name=L("rappels.off"), value="off"),
+            app_commands.Choice(name=L(f"rappels.{toggle}"), value=str(toggle)) for toggle in Toggle
         ]
     )
     async def rappels(
@@ -46,7 +48,7 @@ class RappelsCog(commands.Cog):
         zone = validate_zone(fuseau) if fuseau is not None else member.timezone
         changed = replace(member, timezone=zone)
         if messages_prives is not None:
-            changed = replace(changed, dm_reminders=messages_prives.value == "on")
+            changed = replace(changed, dm_reminders=messages_prives.value == Toggle.ON)
             if changed.dm_reminders:
                 changed = replace(changed, dm_closed=False)  # they opened them: knock again
         if changed != member:
@@ -55,14 +57,10 @@ class RappelsCog(commands.Cog):
             t(
                 "rappels.status",
                 lang,
-                dm=t("rappels.on" if changed.dm_reminders else "rappels.off", lang),
+                dm=t(f"rappels.{Toggle.ON if changed.dm_reminders else Toggle.OFF}", lang),
                 zone=changed.timezone or t("rappels.zone_default", lang),
             ),
             ephemeral=True,
         )
 
-    @rappels.autocomplete("fuseau")
-    async def _zone(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
+    rappels.autocomplete("fuseau")(zone_autocomplete)

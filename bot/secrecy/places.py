@@ -1,0 +1,325 @@
+"""Where someone lives, how they can be found online, and what identifies them in a small place.
+
+- postal addresses (a number and a street, a postcode and a town, a Canadian postcode);
+- online handles (« son Insta @kev_59 », a profile link);
+- combinations: in a small place, « la pharmacienne de Saint-Pacôme », « la seule famille
+  syrienne du village » or « le jeune en fauteuil roulant de Sainte-Adèle » points at one person
+  as surely as a name. A combination needs a small place (a place spaCy reads as LOC that is not a
+  large city or region, or a word such as « village », « hameau », « rang ») together with a
+  singular role or a detail (illness, family, event), or a marker of uniqueness (« le seul »,
+  « tout le village le connaît »). « La DPJ de Laval », « le CISSS de la Montérégie » stay clean:
+  places after a structure, and large places, do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Final
+
+from bot.secrecy import lexicon as lx
+from bot.secrecy.model import Entity
+from bot.text import fold
+
+Hit = tuple[str, int, int]
+_SP = r"[ \u00a0\u202f]"
+
+# ------------------------------------------------------------------------------------ addresses
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\wÀ-ÿ'’\-]*"
+_STRONG_STREET = (
+    r"rue|ruelle|avenue|av\.|boulevard|boul\.|bd|blvd|chemin|ch\.|all[ée]e|impasse|imp\.|"
+    r"faubourg|fbg|street|st\.|road|rd\."
+)
+_WEAK_STREET = (
+    r"place|pl\.|route|rte|rang|quai|cours|square|mont[ée]e|c[ôo]te|voie|passage|cit[ée]|"
+    r"promenade|r[ée]sidence|sentier|lotissement|hameau|terrasse|croissant|carr[ée]"
+)
+_ARTICLE = r"(?:(?i:de la|de l'|de|du|des|d'|la|le|les|l')" + _SP + r"*)?"
+_ADDRESS = re.compile(
+    r"(?<![\w,.])(?P<num>\d{1,5})(?:" + _SP + r"?(?i:bis|ter|[a-d])\b)?,?" + _SP + r"+"
+    r"(?:(?i:" + _STRONG_STREET + r")" + _SP + r"+" + _ARTICLE + r"[\wÀ-ÿ'’\-]{2,}"
+    r"|(?i:" + _WEAK_STREET + r")" + _SP + r"+" + _ARTICLE + r"(?:" + _NAME_WORD + r"|\d{1,4}\b))"
+)
+# « habite rue des Lilas », « vit au bout du rang 4 »: a street without a number, with living words
+_LIVES_ON = re.compile(
+    r"(?i:\b(?:habite|habitent|vit|vivent|demeure|domicili[ée]e?s?|log[ée]e?s?|reste|restent)\b"
+    r"[^.!?\n]{0,25}?\b(?:" + _STRONG_STREET + r"|rang|route|lotissement|r[ée]sidence|cit[ée]|"
+    r"hameau|lieu-dit|HLM)\b" + _SP + r"+" + _ARTICLE + r")(?P<street>[\wÀ-ÿ'’\-]{2,})"
+)
+_HOUSE = re.compile(
+    r"(?i:\b(?:maison|ferme|roulotte|caravane|chalet|appartement|logement|immeuble|hlm|"
+    r"mobil-home|cabane|bicoque|taudis|studio|grange)\b(?:\s+[\wÀ-ÿ'’-]+){0,3}?\s+"
+    r"(?:en\s+face|[àa]\s+c[ôo]t[ée]|au\s+coin|au\s+bout|derri[èe]re|au-dessus|juste\s+apr[èe]s|"
+    r"pr[èe]s)\s+(?:de\s+la|de\s+l['’]|du|des|de)\s*[\wÀ-ÿ'’-]+)"
+)
+_FR_POSTCODE = re.compile(
+    r"(?<![\d\w])(?:0[1-9]|[1-8]\d|9[0-8])\d{3}" + _SP + r"+(?P<city>" + _NAME_WORD + r")"
+)
+_CA_POSTCODE = re.compile(
+    r"(?<![\w])(?:[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ \-]?\d[ABCEGHJ-NPRSTV-Z]\d"
+    r"|(?i:[abceghj-nprstvxy]\d[abceghj-nprstv-z])" + _SP + r"(?i:\d[abceghj-nprstv-z]\d))"
+    r"(?![\w])"
+)
+_NOT_CITIES: Final = frozenset(
+    [
+        "euros",
+        "eur",
+        "euro",
+        "dollars",
+        "personnes",
+        "habitants",
+        "jeunes",
+        "familles",
+        "cas",
+        "dossiers",
+        "ménages",
+        "enfants",
+        "places",
+        "appels",
+        "signalements",
+        "heures",
+    ]
+)
+
+
+_VENUE = re.compile(
+    r"(?i:r[ée]union|se\s+tiendra|se\s+tient|si[èe]ge|locaux|permanence|"
+    r"bureaux?\s+(?:de|du|au)|association|salle|formation|colloque|conf[ée]rence|manif\w*|"
+    r"rassemblement|journ[ée]e\s+d['’][ée]tude|nouvelle\s+adresse\s+du\s+service|accueil\s+de\s+jour)"
+)
+_LIVING = re.compile(r"(?i:habite|vit\b|vivent|demeure|domicil|log[ée]|chez\s+(?:elle|lui|eux))")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    return text[left : min(rights) if rights else len(text)]
+
+
+def addresses(text: str) -> Iterator[Hit]:
+    for m in _ADDRESS.finditer(text):
+        sentence = _sentence(text, m.start(), m.end())
+        if _VENUE.search(sentence) and not _LIVING.search(sentence):
+            continue  # « la réunion se tiendra au 12 rue … »: a meeting place, not a home
+        yield "address", m.start(), m.end()
+    for m in _HOUSE.finditer(text):
+        yield "address", m.start(), m.end()
+    for m in _LIVES_ON.finditer(text):
+        yield "address", m.start("street") - 1, m.end("street")
+    for m in _FR_POSTCODE.finditer(text):
+        if m["city"].lower() not in _NOT_CITIES:
+            yield "address", m.start(), m.end()
+    for m in _CA_POSTCODE.finditer(text):
+        yield "address", m.start(), m.end()
+
+
+# ------------------------------------------------------------------------------------ handles
+_HANDLE = re.compile(r"(?<![\w@<])@(?P<handle>[A-Za-z0-9_.]{3,30})(?![\w@])")
+_PLATFORM = re.compile(
+    r"(?i:insta(?:gram)?|tiktok|snap(?:chat)?|facebook|\bfb\b|messenger|twitter|\bx\b|"
+    r"youtube|twitch|compte|pseudo|profil|discord|telegram|whatsapp|onlyfans)"
+)
+_PROFILE_URL = re.compile(
+    r"(?i:\b(?:https?://)?(?:www\.|m\.)?(?:facebook|fb|instagram|tiktok|snapchat|twitter|x|"
+    r"youtube|linkedin|twitch)\.com/[^\s)]{2,})"
+)
+
+
+def handles(text: str) -> Iterator[Hit]:
+    for m in _HANDLE.finditer(text):
+        window = text[max(0, m.start() - 50) : m.end() + 30]
+        if _PLATFORM.search(window):
+            yield "handle", m.start(), m.end()
+    for m in _PROFILE_URL.finditer(text):
+        yield "handle", m.start(), m.end()
+
+
+# ------------------------------------------------------------------------------------ combinations
+_LOCALITY_NOUN = re.compile(
+    r"(?i:\b(?:village|hameau|bourg|bourgade|patelin|bled|rang|paroisse|r[ée]serve|"
+    r"municipalit[ée]|petite\s+ville|petite\s+commune|(?:la|notre|ma|leur|cette)\s+commune|"
+    r"lieu-dit|vall[ée]e|canton|[îi]le|quartier\s+(?:de|du|des)|cit[ée]\s+(?:de|du|des)|"
+    r"communaut[ée]\s+(?:de|d['’])|pueblo|campagne|coin)\b)"
+)
+# « à Pont-Rouge », « de Val-des-Bois », « à Ferrières-en-Gâtinais »: a compound place name
+_COMPOUND_PLACE = re.compile(
+    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’]+"
+    r"(?:-[\wÀ-ÿ'’]+)+)"
+)
+_SMALL_PLACE_NAME = re.compile(
+    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>(?:Saint|Sainte|St|Ste|"
+    r"Notre-Dame|Lac|Mont|Pointe|Rivi[èe]re|Val|Port|Bois|Cap|Grand|Petit|Petite|Les|La|Le|L['’])"
+    r"[\-\s][A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
+)
+_ROLE = (
+    r"boulang[eè]re?|p[âa]tissi[eè]re?|boucher|bouch[eè]re|pharmacien(?:ne)?|garagiste|"
+    r"coiffeu(?:r|se)|[ée]pici[eè]re?|maire|mairesse|cur[ée]|pasteur|imam|rabbin|"
+    r"instit(?:uteur|utrice)?|ma[îi]tresse|directeur|directrice|m[ée]decin|docteure?|"
+    r"infirmi[eè]re?|factrice|facteur|notaire|v[ée]t[ée]rinaire|caissi[eè]re?|"
+    r"concierge|gardienne?|chauffeu(?:r|se)|entra[îi]neu(?:r|se)|coach|pompi[eè]re?|"
+    r"policier|polici[eè]re|gendarme|secr[ée]taire|conseill[eè]re?\s+municipale?|"
+    r"agricult(?:eur|rice)|fermi[eè]re?|[ée]leveu(?:r|se)|serveu(?:r|se)|barman|patronne?|"
+    r"propri[ée]taire|g[ée]rante?|d[ée]panneur|cuisini[eè]re?|animat(?:eur|rice)|"
+    r"aide-soignante?|auxiliaire|d[ée]put[ée]e?|pr[ée]sidente?|tr[ée]sori[eè]re?|"
+    r"bibliothécaire|postier|postière|buraliste|restaurat(?:eur|rice)|ambulanci[eè]re?|"
+    r"sage-femme|dentiste|kin[ée]|psychologue|enseignante?|prof|professeure?|"
+    r"chef\s+(?:de\s+gare|des\s+pompiers)|brigadier|garde\s+forestier|conduct(?:eur|rice)|"
+    r"[ée]picier|[ée]pici[èe]re|menuisier|plombi[eè]re?|[ée]lectricien(?:ne)?|m[ée]canicien(?:ne)?|"
+    r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
+    r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
+    r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
+    r"atsem|aesh|avs|taxi|ambulancier"
+)
+_ROLE_AT_PLACE = re.compile(
+    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur)\s*(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|"
+    r"nouvel(?:le)?\s+|nouveau\s+)?(?:" + _ROLE + r")\b(?P<rest>[^.!?\n]{0,60}))"
+)
+# « la fille du pharmacien », « la femme du maire », « le petit-fils de l'épicier »: one family
+_KIN_OF_ROLE = re.compile(
+    r"(?i:\b(?:fils|fille|femme|mari|[ée]pou(?:x|se)|conjointe?|m[èe]re|p[èe]re|fr[èe]re|"
+    r"s[œo]eur|enfants?|petit-fils|petite-fille|petits-enfants|neveu|ni[èe]ce|ex|ex-femme|"
+    r"ex-mari|beau-fr[èe]re|belle-s[œo]eur|gendre|belle-fille|bru|compagne|compagnon|"
+    r"copine|copain|chum|blonde|veuve|veuf)\s+(?:du|de\s+la|de\s+l['’]|de\s+notre|d['’]une?"
+    r"\s+ancien(?:ne)?|de\s+l['’]ancien(?:ne)?)\s*(?:ancien(?:ne)?\s+|nouvel(?:le)?\s+|"
+    r"nouveau\s+)?(?:" + _ROLE + r")\b)"
+)
+# « le gars qui tient la station-service », « la patronne du bar »: a business in a small place
+_RUNS_BUSINESS = re.compile(
+    r"(?i:\b(?:tient|tenait|g[èe]re|g[ée]rait|patronne?\s+(?:du|de\s+la|de\s+l['’])|"
+    r"propri[ée]taire\s+(?:du|de\s+la|de\s+l['’]))\s*(?:le|la|l['’]|un|une|son|sa)?\s*"
+    r"(?:station-service|d[ée]panneur|bar|caf[ée]|restaurant|resto|[ée]picerie|boulangerie|"
+    r"garage|camping|salon|tabac|casse-cro[ûu]te|boucherie|pharmacie|auberge|h[ôo]tel|g[îi]te|"
+    r"ferme|magasin|boutique|commerce|quincaillerie|friterie|pizzeria|snack|kebab|motel)"
+    r"(?P<rest>[^.!?\n]{0,50}))"
+)
+# what makes a role-holder in a place someone followed rather than a partner of the service
+_SENSITIVE = re.compile(
+    r"(?i:drogu\w*|alcool\w*|agress\w*|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
+    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
+    r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
+    r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
+    r"signal\w*|information\s+pr[ée]occupante|placement|plac[ée]e?|prison|d[ée]tenu|"
+    r"asile|sans[\s-]papiers|irr[ée]guli\w*|(?:sa|son|ses)\s+(?:propre\s+)?(?:fille|fils|"
+    r"enfants?|femme|mari|conjointe?|ex)|inqui[eè]t\w*|menac\w*|\bpeur\b|crise|s[ée]paration|"
+    r"divorce|licenci\w*|ch[ôo]mage|pleur\w*|police|gendarme\w*|\bdpj\b|curatelle|tutelle|"
+    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par)"
+)
+_UNIQUE = re.compile(
+    r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
+    r"éen|éenne|ain|aine)\b|"
+    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui)\b|"
+    r"\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
+    r"(?:famille|enfant|jeune|personne|femme|homme|fille|gar[çc]on|[ée]l[èe]ve|m[èe]re|p[èe]re|"
+    r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|noire?|arabe|musulmane?|juif|juive|"
+    r"gay|lesbienne|trans|handicap[ée]e?|sourde?|aveugle|immigr[ée]e?|[ée]trang[eè]re?|"
+    r"r[ée]fugi[ée]e?|africaine?|asiatique|autochtone|" + _ROLE + r")\b)"
+)
+_KNOWN = re.compile(
+    r"(?i:\b(?:le\s+doyen|la\s+doyenne|le\s+centenaire|la\s+centenaire)\s+(?:du|de\s+la|de|d['’])\s*"
+    r"(?:village|commune|paroisse|quartier|r[ée]sidence|ehpad|chsld|[A-ZÀ-Ý])|\btout\s+le\s+(?:monde|village|quartier|rang)\s+(?:le|la|les|l['’])\s*"
+    r"(?:conna[îi]t|sait)|tout\s+le\s+village|toute\s+la\s+(?:commune|paroisse|r[ée]serve)|"
+    r"connue?s?\s+de\s+tous|que\s+tout\s+le\s+monde\s+conna[îi]t|"
+    r"reconna[îi]tr(?:ait|aient|a)\s+(?:tout\s+de\s+suite|facilement|direct))"
+)
+_DETAIL = re.compile(
+    r"(?i:\b(?:maladie\s+(?:rare|orpheline|g[ée]n[ée]tique|d[ée]g[ée]n[ée]rative|de\s+[A-Z]\w+)|"
+    r"scl[ée]rose|\bsla\b|charcot|cancer|leuc[ée]mie|tumeur|\bvih\b|\bsida\b|trisomi\w*|"
+    r"autis\w*|parapl[ée]gi\w*|t[ée]trapl[ée]gi\w*|fauteuil\s+roulant|amput[ée]e?|aveugle|"
+    r"sourde?|malvoyante?|dialys[ée]e?|greff[ée]e?|mucoviscidose|myopathie|[ée]pilep\w*|"
+    r"alzheimer|parkinson|schizophr\w*|bipolaire|anorexi\w*|polyhandicap\w*|br[ûu]l[ée]e?s?\b|"
+    r"br[ûu]lures?|cicatrice|albinos|tatou\w*|nain(?:e)?\b|b[ée]quilles?|"
+    r"jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|famille\s+nombreuse|\d+\s+enfants|"
+    r"(?:m[èe]re|p[èe]re)\s+de\s+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)|"
+    r"veu(?:f|ve)|orphelin(?:e)?|adopt[ée]e?|r[ée]fugi[ée]e?|demandeu(?:r|se)\s+d['’]asile|"
+    r"incendie|accident|noyade|suicid\w*|meurtre|homicide|agression|fait\s+divers|"
+    r"dans\s+le\s+journal|aux\s+nouvelles|aux\s+infos|[àa]\s+la\s+t[ée]l[ée]|reportage|"
+    r"drame|explosion|proc[èe]s|disparition|enl[èe]vement|alerte\s+amber|avis\s+de\s+recherche|"
+    r"incarc[ée]r[ée]e?|sorti(?:e)?\s+de\s+prison|condamn[ée]e?|enceinte|accouch\w*|"
+    r"syrienne?|afghane?|ukrainienne?|ha[ïi]tienne?|rwandaise?|congolaise?|[ée]rythr[ée]enne?|"
+    r"soudanaise?|somalienne?|tch[ée]tch[eè]ne|rom|yazidie?|autochtone|innue?|atikamekw|crie?|"
+    r"inuk|inuit|mohawk|abénakise?|transgenre|\btrans\b|homosexuel\w*|converti\w*))"
+)
+_PERSON_REF = re.compile(
+    r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
+    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|"
+    r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
+    r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
+    r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
+    r"personne|veuve?|veuf|retrait[ée]e?)|cette\s+(?:dame|femme|jeune|ado|famille|m[èe]re|"
+    r"personne|enfant)|ce\s+(?:monsieur|jeune|gar[çc]on|p[èe]re|couple|b[ée]b[ée]|patient)|"
+    r"(?:mon|ma)\s+(?:usag[eè]re?|patiente?|cliente?|r[ée]sidente?|b[ée]n[ée]ficiaire|"
+    r"jeune|suivie?)|(?:sa|son|ses)\s+(?:m[èe]re|p[èe]re|fils|fille|enfants?|femme|mari|"
+    r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\bil\b|\blui\b))"
+)
+
+
+_STREET_NAME = re.compile(
+    r"(?i:\b(?:rue|ruelle|chemin|rang|route|all[ée]e|impasse|avenue|boulevard|mont[ée]e|"
+    r"lotissement|r[ée]sidence|cit[ée])\s+(?:de\s+la\s+|de\s+l['’]|du\s+|des\s+|de\s+|d['’])?)"
+    r"(?P<name>[A-ZÀ-Ý0-9][\wÀ-ÿ'’\-]*)"
+)
+_ONE_WORD_PLACE = re.compile(r"\b(?:[àa]|de|d['’])\s*(?P<place>[A-ZÀ-Ý][a-zà-ÿ'’]{3,})\b")
+
+
+def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
+    spans += [m.span() for m in _STREET_NAME.finditer(text)]
+    spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
+    for m in _COMPOUND_PLACE.finditer(text):
+        key = fold(m["place"])
+        first = lx.first_names()
+        if key in lx.BIG_PLACES or all(part in first for part in key.split("-")):
+            continue  # « de Jean-Pierre » is a person, « de Trois-Rivières » a city
+        spans.append(m.span("place"))
+    for ent in entities or ():
+        if ent.label != "LOC":
+            continue
+        name = fold(text[ent.start : ent.end])
+        if name in lx.BIG_PLACES or name in lx.FIELD_WORDS:
+            continue
+        before = text[max(0, ent.start - 20) : ent.start]
+        # « la DPJ de Laval », « le CISSS de la Montérégie »: a structure's territory
+        if re.search(r"\b[A-Z]{2,}\s+(?:de|du|des|d['’])\s*(?:la\s+|l['’])?$", before):
+            continue
+        spans.append((ent.start, ent.end))
+    return spans
+
+
+def _one_word_places(text: str) -> list[tuple[int, int]]:
+    """« de Montbrison », « à Vichy »: a capitalised word after de/à that is no person or field."""
+    spans = []
+    for m in _ONE_WORD_PLACE.finditer(text):
+        key = fold(m["place"])
+        if key in lx.BIG_PLACES or key in lx.FIELD_WORDS or key in lx.TITLES:
+            continue
+        if key in lx.first_names() and key not in lx.first_names().words:
+            continue
+        spans.append(m.span("place"))
+    return spans
+
+
+def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
+    places = _small_places(text, entities)
+    sensitive = _SENSITIVE.search(text) is not None or _DETAIL.search(text) is not None
+    for m in _KIN_OF_ROLE.finditer(text):
+        yield "combination", m.start(), m.end()
+    role_places = places + _one_word_places(text)
+    for m in _RUNS_BUSINESS.finditer(text):
+        if sensitive and any(m.start("rest") <= s <= m.end() + 5 for s, _ in role_places):
+            yield "combination", m.start(), m.end()
+    for m in _ROLE_AT_PLACE.finditer(text):
+        rest_start = m.start("rest")
+        near = any(rest_start <= s <= m.end() + 5 for s, _ in role_places)
+        linked = re.match(r"^\s*(?:[\wÀ-ÿ]+\s+){0,2}?(?:de|du|d['’]|à|a|au|des)\b", m["rest"], re.I)
+        if near and linked and sensitive:
+            yield "combination", m.start(), m.end()
+    for m in _KNOWN.finditer(text):
+        yield "combination", m.start(), m.end()
+    for m in _UNIQUE.finditer(text):
+        if role_places or _DETAIL.search(text):
+            yield "combination", m.start(), m.end()
+    if places:
+        detail = _DETAIL.search(text)
+        if detail and _PERSON_REF.search(text):
+            start = min(detail.start(), places[0][0])
+            yield "combination", start, max(detail.end(), places[0][1])
