@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import urllib.parse
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -49,12 +51,16 @@ class _Queries:
 
     _conn: aiosqlite.Connection
 
+    @property
+    def _reads(self) -> aiosqlite.Connection:
+        return self._conn
+
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._reads.execute(sql, params) as cur:
             return await cur.fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
+        async with self._reads.execute(sql, params) as cur:
             return list(await cur.fetchall())
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
@@ -75,12 +81,35 @@ class Tx(_Queries):
         await self._conn.executemany(sql, rows)
 
 
-class Database(_Queries):
-    """One connection; writes are serialised so transactions never interleave."""
+def _read_only_uri(path: Path | str) -> str:
+    return "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+
+async def _open_reader(uri: str) -> aiosqlite.Connection:
+    reader = await aiosqlite.connect(uri, uri=True)
+    reader.row_factory = aiosqlite.Row
+    try:
+        await reader.execute("PRAGMA busy_timeout=5000")
+        await reader.execute("PRAGMA query_only=ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+class Database(_Queries):
+    """One connection for writes, serialised so transactions never interleave; reads outside a
+    transaction go to a second, read-only connection (WAL lets it read the last committed state
+    while a write is under way), so a long write never holds up the screens members wait for."""
+
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self._conn = conn
+        self._reader = reader
         self._write = asyncio.Lock()
+
+    @property
+    def _reads(self) -> aiosqlite.Connection:
+        return self._reader or self._conn
 
     @classmethod
     async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
@@ -95,12 +124,16 @@ class Database(_Queries):
             await conn.execute("PRAGMA synchronous=NORMAL")
             db = cls(conn)
             await db.migrate(migrations(migrations_dir))
+            if str(path) != ":memory:":
+                db._reader = await _open_reader(_read_only_uri(path))
         except BaseException:
             await conn.close()
             raise
         return db
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
         await self._conn.close()
 
     async def user_version(self) -> int:
