@@ -54,7 +54,7 @@ def nonce_for(kind: str, ref: str, occurrence: str, target: str) -> str:
 # -- retention of the ledger --------------------------------------------------------------------
 # How often a run prunes, and how many rows one statement removes (a short write each).
 PRUNE_EVERY = timedelta(hours=1)
-PRUNE_CHUNK = 2000
+PRUNE_CHUNK = 500
 
 
 @dataclass(frozen=True)
