@@ -90,6 +90,7 @@ async def _open_reader(uri: str) -> aiosqlite.Connection:
     reader.row_factory = aiosqlite.Row
     try:
         await reader.execute("PRAGMA busy_timeout=5000")
+        await reader.execute("PRAGMA foreign_keys=ON")  # as the writer: PRAGMA reads agree
         await reader.execute("PRAGMA query_only=ON")
     except BaseException:
         await reader.close()
