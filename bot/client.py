@@ -16,6 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot import health
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -64,6 +65,7 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    _health: asyncio.Task[None] | None = None
 
     def __init__(
         self,
@@ -137,6 +139,10 @@ class Passerelle(commands.Bot):
         self.scheduler.start()
         await self.reminders.start()
         await self.sync_commands()
+        if self.settings.health_log_seconds > 0:
+            self._health = asyncio.get_running_loop().create_task(
+                health.report(self, self.settings.health_log_seconds), name="health report"
+            )
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -174,6 +180,8 @@ class Passerelle(commands.Bot):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
+        if self._health is not None:
+            self._health.cancel()
         # Messages being redrawn get their last state if that is quick; then nothing waits.
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(REDRAW_GRACE):

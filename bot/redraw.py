@@ -175,6 +175,10 @@ class ThreadMembers:
                     self._drain(thread_id), name=f"thread-adds {thread_id}"
                 )
 
+    @property
+    def pending(self) -> int:
+        return sum(len(queue) for queue in self._queues.values())
+
     def discard(self, thread_id: int, user_id: int) -> None:
         """The member changed their mind before being added: do not add them."""
         queue = self._queues.get(thread_id)

@@ -176,6 +176,11 @@ class ReminderEngine:
         name people keeps them no longer than it keeps the people's links)."""
         return await self.store.forget_deliveries(kind, before)
 
+    @property
+    def dms_waiting(self) -> int:
+        """Items whose DMs are still on their lane."""
+        return len(self._in_flight)
+
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Arm the wake-up from the table; overdue items are handled at once (late policy)."""
