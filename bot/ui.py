@@ -22,6 +22,24 @@ def button(
 DynamicItemClass = type[discord.ui.DynamicItem[Any]]
 
 
+def dynamic_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """A view made only of `DynamicItem`s, sent without discord.py holding on to it.
+
+    Clicks on dynamic items are dispatched by their registered class (`bot.add_dynamic_items`
+    in `setup`), never through the view object. Yet discord.py keeps every view sent with an
+    ephemeral answer for 15 minutes (a timer task and the view: ~5 KB each, thousands on a busy
+    server). The view is built finished, so discord.py stores nothing when it is sent or edited
+    in; its buttons keep working, after a restart too.
+    """
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        if not isinstance(item, discord.ui.DynamicItem):
+            raise TypeError(f"{item!r} is not a DynamicItem: it needs a view that is kept")
+        view.add_item(item)
+    view.stop()
+    return view
+
+
 def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
     """Subclasses of `items` whose `flows` class attribute is this feature's workflows object,
     to register with `bot.add_dynamic_items(*bind(flows, …))` in the feature's `setup`.
