@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -12,6 +14,32 @@ from discord_server import Harness
 from discord_server.validation import load_spec
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
+# Rate-limit windows in tests: Discord's counts, windows × this (see tests/README.md). A test
+# that needs Discord's real windows says `@pytest.mark.time_scale(1)`; the whole suite runs
+# with them with PASSERELLE_TEST_TIME_SCALE=1.
+TEST_TIME_SCALE = float(os.environ.get("PASSERELLE_TEST_TIME_SCALE", "0.05"))
+# 429s the loopback Discord answered, per test (printed at the end of the session)
+RATE_LIMITED: list[tuple[str, int, int]] = []  # (test, 429s, of them global)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if RATE_LIMITED:
+        terminalreporter.section("429s answered by the loopback Discord")
+        for test, hits, global_hits in RATE_LIMITED:
+            terminalreporter.write_line(f"{hits:4d} ({global_hits} global)  {test}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "time_scale(scale): rate-limit windows of the loopback Discord × scale"
+    )
+
+
+@pytest.fixture
+def time_scale(request: pytest.FixtureRequest) -> float:
+    """The loopback Discord's rate-limit time scale for this test (marker `time_scale`)."""
+    marker = request.node.get_closest_marker("time_scale")
+    return float(marker.args[0]) if marker is not None else TEST_TIME_SCALE
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,14 +81,22 @@ def passerelle_factory(
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[Harness]:
+async def world(
+    tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
+) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    harness = Harness(passerelle_factory(tmp_path / "passerelle.db"))
+    factory = passerelle_factory(tmp_path / "passerelle.db")
+    # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
+    harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
     try:
         yield harness
     finally:
         await harness.stop()
+        hits = harness.ratelimits.hits
+        if hits:
+            global_hits = sum(h.is_global for h in hits)
+            RATE_LIMITED.append((request.node.nodeid, len(hits), global_hits))
     harness.check()
 
 

@@ -66,8 +66,10 @@ async def _wait_for(predicate, seconds: float) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_sigkill_while_sending_then_restart_delivers_each_item_once(tmp_path: Path) -> None:
-    server = DiscordServer()
+async def test_sigkill_while_sending_then_restart_delivers_each_item_once(
+    tmp_path: Path, time_scale: float
+) -> None:
+    server = DiscordServer(time_scale=time_scale)
     await server.start()
     channels = _world(server)
     guild_id = next(iter(server.world.guilds))
