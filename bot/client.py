@@ -25,7 +25,7 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
-from bot.pacing import DiscordLimits, budget_trace
+from bot.pacing import DiscordLimits, RouteLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
@@ -79,6 +79,7 @@ class Passerelle(commands.Bot):
         # client takes a token in the hook before each request to the API.
         self.limits = limits or DiscordLimits()
         self.budget = self.limits.global_pacer()
+        self.routes = RouteLimits()  # each route's limit on each channel, from Discord's headers
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
         intents.presences = False
@@ -93,7 +94,9 @@ class Passerelle(commands.Bot):
             # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
             # nothing here waits for ready, and late guilds still arrive as guild_available.
             guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
-            http_trace=budget_trace(self.budget, lambda: discord.http.Route.BASE),
+            http_trace=budget_trace(
+                self.budget, lambda: discord.http.Route.BASE, routes=self.routes
+            ),
             **options,
         )
         self.settings = settings

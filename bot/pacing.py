@@ -7,6 +7,9 @@ discord.py's own per-route waits — and takes one token from the bot's `Pacer` 
 can bypass it, not even a library call a feature makes directly. Interaction answers (the
 callback and the followups on the interaction's token) are not counted by Discord: the hook
 lets them through at once, so a member's click is answered first, whatever else is going on.
+The hook also keeps each route's limit on each channel itself, one request at a time
+(`RouteLimits`): discord.py's own accounting goes wrong when several requests to one bucket
+are in flight.
 
 What waits for a token is served by priority: what a member is waiting for (the message they
 clicked, their thread), then scheduled fan-out (the reminder engine), then background work
@@ -27,6 +30,7 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -284,20 +288,176 @@ def counts_globally(path: str) -> bool:
     return not path.startswith(EXEMPT_PREFIXES)
 
 
-def budget_trace(pacer: Pacer, api_base: Callable[[], str]) -> aiohttp.TraceConfig:
-    """An aiohttp trace config (discord.py's `http_trace=`) that makes every request to the
-    API under `api_base()` take a token from `pacer` when it is sent (retries included)."""
+_MAJOR = re.compile(r"^/(channels|guilds)/(\d+)")
+# A request is never held longer than this waiting behind another to the same resource: past
+# it, the other is taken to be lost (its end never seen) and its place is given up.
+SERIAL_PATIENCE = 60.0
+
+
+def resource_of(path: str) -> str:
+    """What Discord keys a route's limits by: the channel or server in the path, else the path
+    (e.g. DM-channel creation, one bucket for the bot)."""
+    found = _MAJOR.match(path)
+    return found[0] if found else path.split("?", 1)[0]
+
+
+class _OneAtATime:
+    """One request in flight per key (a route on one channel), first come first served."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: Counter[str] = Counter()
+
+    async def acquire(self, key: str) -> asyncio.Lock:
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] += 1
+        try:
+            await asyncio.wait_for(lock.acquire(), SERIAL_PATIENCE)
+        except TimeoutError:
+            lock = asyncio.Lock()  # the holder was lost: a fresh lock for the ones to come
+            self._locks[key] = lock
+            await lock.acquire()
+        except BaseException:
+            self._done(key)
+            raise
+        return lock
+
+    def release(self, key: str, lock: asyncio.Lock) -> None:
+        if lock.locked():
+            lock.release()
+        self._done(key)
+
+    def _done(self, key: str) -> None:
+        self._users[key] -= 1
+        if self._users[key] <= 0:
+            del self._users[key]
+            self._locks.pop(key, None)
+
+
+_ID = re.compile(r"/\d+")
+_FORGET_AFTER = 1000  # exhausted windows remembered before the past ones are swept
+
+
+def route_of(method: str, path: str) -> str:
+    """`POST /channels/{id}/messages`: a route, whatever the ids."""
+    return f"{method} {_ID.sub('/{id}', path.split('?', 1)[0])}"
+
+
+class RouteLimits:
+    """Discord's per-route limits, kept from the answers' headers, one request at a time.
+
+    discord.py keeps them too, but counts wrong when several requests to one bucket are in
+    flight: answers arrive out of order, a late one says « 3 left » when none are, and a burst
+    into one channel gets a 429 per window. Here each route on each channel (or server) sends one
+    request at a time (Discord allows 5 per 5 s in a channel; a round trip takes less), reads
+    what is left from each answer in order, and holds the next request until the window resets
+    when nothing is left. Buckets Discord shares between routes are followed by their hash.
+    """
+
+    def __init__(self, timer: Timer | None = None) -> None:
+        self.timer: Timer = timer or MonotonicTimer()
+        self._serial = _OneAtATime()
+        self._bucket_of: dict[str, str] = {}  # route -> Discord's bucket hash
+        self._exhausted: dict[tuple[str, str], float] = {}  # (bucket, resource) -> reset at
+        self.held = 0  # requests that waited for a window (figures, tests)
+
+    def _bucket(self, route: str, resource: str) -> tuple[str, str]:
+        return self._bucket_of.get(route, route), resource
+
+    async def before(self, method: str, path: str) -> tuple[str, asyncio.Lock]:
+        route, resource = route_of(method, path), resource_of(path)
+        key = f"{route} {resource}"
+        lock = await self._serial.acquire(key)
+        try:
+            reset_at = self._exhausted.get(self._bucket(route, resource))
+            if reset_at is not None:
+                wait = reset_at - self.timer.now()
+                if wait > 0:
+                    self.held += 1
+                    await self.timer.sleep(wait)
+                self._exhausted.pop(self._bucket(route, resource), None)
+        except BaseException:
+            self._serial.release(key, lock)
+            raise
+        return key, lock
+
+    def after(self, method: str, path: str, headers: Any) -> None:
+        """Read an answer's rate-limit headers (before the next request of its route goes)."""
+        route, resource = route_of(method, path), resource_of(path)
+        bucket_hash = headers.get("X-RateLimit-Bucket")
+        if bucket_hash:
+            self._bucket_of[route] = bucket_hash
+        remaining, reset_after = (
+            headers.get("X-RateLimit-Remaining"),
+            headers.get("X-RateLimit-Reset-After"),
+        )
+        if remaining is None or reset_after is None:
+            return
+        try:
+            if int(remaining) > 0:
+                return
+            reset_at = self.timer.now() + float(reset_after)
+        except ValueError:
+            return
+        if len(self._exhausted) > _FORGET_AFTER:  # windows long past: forget them
+            now = self.timer.now()
+            self._exhausted = {k: v for k, v in self._exhausted.items() if v > now}
+        self._exhausted[self._bucket(route, resource)] = reset_at
+
+    def release(self, key: str, lock: asyncio.Lock) -> None:
+        self._serial.release(key, lock)
+
+
+def budget_trace(
+    pacer: Pacer, api_base: Callable[[], str], routes: RouteLimits | None = None
+) -> aiohttp.TraceConfig:
+    """An aiohttp trace config (discord.py's `http_trace=`) for every request to the API under
+    `api_base()` that Discord counts globally: it keeps to the route's limit on its channel
+    (`RouteLimits`), then takes a token from `pacer` (retries included)."""
     trace = aiohttp.TraceConfig()
+    routes = routes or RouteLimits()
+
+    def api_path(url: str) -> str | None:
+        base = api_base()
+        return url[len(base) :] if url.startswith(base) else None
 
     async def on_request_start(
         session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestStartParams
     ) -> None:
-        base = api_base()
-        url = str(params.url)
-        if url.startswith(base) and counts_globally(url[len(base) :]):
+        path = api_path(str(params.url))
+        if path is None or not counts_globally(path):
+            return  # interaction answers: their own token's bucket, outside the global limit
+        held = await routes.before(params.method, path)
+        try:
             await pacer.acquire()
+        except BaseException:
+            routes.release(*held)  # aiohttp reports no end for a start that failed
+            raise
+        context.passerelle_held = held
+
+    async def on_request_end(
+        session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        held = getattr(context, "passerelle_held", None)
+        if held is None:
+            return
+        context.passerelle_held = None
+        path = api_path(str(params.url))
+        if path is not None:
+            routes.after(params.method, path, params.response.headers)
+        routes.release(*held)
+
+    async def on_request_exception(
+        session: aiohttp.ClientSession, context: Any, params: Any
+    ) -> None:
+        held = getattr(context, "passerelle_held", None)
+        if held is not None:
+            context.passerelle_held = None
+            routes.release(*held)
 
     trace.on_request_start.append(on_request_start)
+    trace.on_request_end.append(on_request_end)
+    trace.on_request_exception.append(on_request_exception)
     return trace
 
 
@@ -318,11 +478,14 @@ __all__ = [
     "MonotonicTimer",
     "Pacer",
     "Priority",
+    "RouteLimits",
     "TokenSource",
     "VirtualTimer",
     "budget_trace",
     "counts_globally",
     "current_priority",
     "priority",
+    "resource_of",
+    "route_of",
     "worst_window",
 ]

@@ -13,11 +13,14 @@ from bot.pacing import (
     LocalBucket,
     Pacer,
     Priority,
+    RouteLimits,
     VirtualTimer,
     budget_trace,
     counts_globally,
     current_priority,
     priority,
+    resource_of,
+    route_of,
     worst_window,
 )
 
@@ -160,3 +163,62 @@ async def test_the_http_hook_takes_a_token_for_counted_requests_only() -> None:
     finally:
         await runner.cleanup()
     assert p.granted == {Priority.MEMBER: 1, Priority.SCHEDULED: 1}
+
+
+async def test_a_route_with_nothing_left_waits_for_its_window_on_that_channel_only() -> None:
+    timer = VirtualTimer()
+    routes = RouteLimits(timer)
+    sent: list[tuple[float, str]] = []
+
+    async def send(path: str, remaining: int) -> None:
+        held = await routes.before("POST", path)
+        sent.append((timer.now(), path))
+        routes.after(
+            "POST",
+            path,
+            {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset-After": "5.0"},
+        )
+        routes.release(*held)
+
+    async def scenario() -> None:
+        await send("/channels/1/messages", 0)  # the channel's last one in this window
+        await asyncio.gather(
+            send("/channels/1/messages", 4),  # waits for the window
+            send("/channels/2/messages", 4),  # another channel: at once
+            send("/channels/1/messages/9", 4),  # another route on that channel: at once
+        )
+
+    await timer.run_until(scenario())
+    assert sent == [
+        (0.0, "/channels/1/messages"),
+        (0.0, "/channels/2/messages"),
+        (0.0, "/channels/1/messages/9"),
+        (5.0, "/channels/1/messages"),
+    ]
+    assert routes.held == 1
+
+
+async def test_one_request_at_a_time_per_route_and_channel() -> None:
+    timer = VirtualTimer()
+    routes = RouteLimits(timer)
+    in_flight: list[int] = []
+    most = 0
+
+    async def send(i: int) -> None:
+        nonlocal most
+        held = await routes.before("PATCH", "/channels/1/messages/5")
+        in_flight.append(i)
+        most = max(most, len(in_flight))
+        await timer.sleep(0.1)  # the round trip
+        in_flight.remove(i)
+        routes.after("PATCH", "/channels/1/messages/5", {"X-RateLimit-Remaining": "3"})
+        routes.release(*held)
+
+    await timer.run_until(asyncio.gather(*(send(i) for i in range(5))))
+    assert most == 1 and timer.now() == pytest.approx(0.5)
+
+
+def test_routes_are_named_without_their_ids() -> None:
+    assert route_of("POST", "/channels/12/messages?x=1") == "POST /channels/{id}/messages"
+    assert resource_of("/channels/12/messages/34") == "/channels/12"
+    assert resource_of("/users/@me/channels") == "/users/@me/channels"
