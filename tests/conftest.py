@@ -84,8 +84,12 @@ def passerelle_factory(
 async def world(
     tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
-    """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    factory = passerelle_factory(tmp_path / "passerelle.db")
+    """The fake Discord with its default guild, and Passerelle running on a fresh database.
+    The bot paces itself by Discord's figures on the same time scale as the server's limits."""
+    from bot.pacing import DiscordLimits
+
+    limits = DiscordLimits().scaled(time_scale)
+    factory = passerelle_factory(tmp_path / "passerelle.db", limits=limits)
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
