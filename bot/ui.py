@@ -22,24 +22,6 @@ def button(
 DynamicItemClass = type[discord.ui.DynamicItem[Any]]
 
 
-def dynamic_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
-    """A view made only of `DynamicItem`s, sent without discord.py holding on to it.
-
-    Clicks on dynamic items are dispatched by their registered class (`bot.add_dynamic_items`
-    in `setup`), never through the view object. Yet discord.py keeps every view sent with an
-    ephemeral answer for 15 minutes (a timer task and the view: ~5 KB each, thousands on a busy
-    server). The view is built finished, so discord.py stores nothing when it is sent or edited
-    in; its buttons keep working, after a restart too.
-    """
-    view = discord.ui.View(timeout=None)
-    for item in items:
-        if not isinstance(item, discord.ui.DynamicItem):
-            raise TypeError(f"{item!r} is not a DynamicItem: it needs a view that is kept")
-        view.add_item(item)
-    view.stop()
-    return view
-
-
 def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
     """Subclasses of `items` whose `flows` class attribute is this feature's workflows object,
     to register with `bot.add_dynamic_items(*bind(flows, …))` in the feature's `setup`.
@@ -62,3 +44,18 @@ def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
         )
         for item in items
     ]
+
+
+def dynamic_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """The components of a message whose items are all bound `DynamicItem`s (see `bind`).
+
+    discord.py dispatches their clicks through the registered classes, so the view object is
+    never needed again: it is returned stopped, which keeps discord.py from storing it. Stored,
+    it would put the items' unbound class back in place of the bound one (the store is keyed by
+    template), and keep a 15-minute timer alive for every ephemeral answer.
+    """
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    view.stop()
+    return view
