@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from discord import ComponentType, InteractionType  # noqa: E402
 from discord_server import DiscordServer  # noqa: E402
 from discord_server.interactions import (  # noqa: E402
     command_data,
@@ -33,8 +35,8 @@ from discord_server.world import Channel, Interaction, Message, User  # noqa: E4
 
 BARE_BOT = Path(__file__).with_name("bare_bot.py")
 READY_MARKERS = (b"Passerelle ready", b"bare ready")
-COMPONENT, COMMAND = 3, 2  # interaction types
-BUTTON = 2  # component type
+COMPONENT, COMMAND = InteractionType.component, InteractionType.application_command
+BUTTON = ComponentType.button
 GLOBAL_PER_SECOND = 50  # Discord's global limit per bot
 TOO_MANY_REQUESTS = 429
 OK_BELOW = 300  # HTTP statuses below this are successes
@@ -149,9 +151,17 @@ class Bench:
         return users
 
     # -- the bot ---------------------------------------------------------------------------
-    async def start_passerelle(self, db_path: Path, log_level: str = "INFO") -> float:
-        """Start Passerelle (`python -m bot run`); seconds from process start to « ready »."""
-        env = bot_env(self.server, DATABASE_PATH=str(db_path), LOG_LEVEL=log_level)
+    async def start_passerelle(
+        self, db_path: Path, log_level: str = "INFO", health: float = 0
+    ) -> float:
+        """Start Passerelle (`python -m bot run`); seconds from process start to « ready ».
+        `health`: seconds between its `health:` log lines (0: none)."""
+        env = bot_env(
+            self.server,
+            DATABASE_PATH=str(db_path),
+            LOG_LEVEL=log_level,
+            HEALTH_LOG_SECONDS=str(health),
+        )
         return await self._spawn([sys.executable, "-m", "bot", "run"], env, db_path.parent)
 
     async def start_bare(self) -> float:
@@ -179,14 +189,21 @@ class Bench:
                     raise RuntimeError("the bot stopped before it was ready")
                 if any(marker in line for marker in READY_MARKERS):
                     break
+        self.log: list[str] = []
         self._drain_task = asyncio.get_running_loop().create_task(self._drain_stderr())
 
     async def _drain_stderr(self) -> None:
-        """Keep reading the bot's log (a full pipe would block it); keep warnings and errors."""
-        self.log: list[str] = []
+        """Keep reading the bot's log (a full pipe would block it)."""
         assert self.proc is not None and self.proc.stderr is not None
         while line := await self.proc.stderr.readline():
             self.log.append(line.decode(errors="replace").rstrip())
+
+    async def settled(self, within: float = 120) -> None:
+        """After « ready », Passerelle loads the secrecy guard's language model in a thread:
+        wait for it (loaded or given up) so the figures measure the bot in its steady state."""
+        await self.until(
+            lambda: any("secrecy guard: language model" in line for line in self.log), within
+        )
 
     async def stop_bot(self) -> None:
         if self.proc is None:
@@ -204,7 +221,7 @@ class Bench:
     # -- members act -----------------------------------------------------------------------
     def send(
         self,
-        kind: int,
+        kind: InteractionType,
         user: User,
         channel: Channel,
         data: dict[str, Any],
@@ -232,7 +249,7 @@ class Bench:
 
     def click_data(self, message: Message, label_or_id: str) -> dict[str, Any]:
         button = find_component(message, label_or_id, (BUTTON,))
-        return {"custom_id": button["custom_id"], "component_type": BUTTON}
+        return {"custom_id": button["custom_id"], "component_type": BUTTON.value}
 
     async def clicks(
         self, users: list[User], message: Message, data: dict[str, Any], spread: float
@@ -259,6 +276,11 @@ class Bench:
     # -- what the server saw ---------------------------------------------------------------
     def requests(self, method: str, route: str) -> list[Any]:
         return [r for r in self.server.requests if r.method == method and r.route == route]
+
+    def limited_routes(self) -> str:
+        """Which limits answered 429 (route, scope), for a figure that is not 0."""
+        hits = Counter(f"{h.route} ({h.scope})" for h in self.server.ratelimits.hits)
+        return ", ".join(f"{route} ×{n}" for route, n in hits.most_common()) or "none"
 
     def too_many(self, since: int = 0) -> int:
         return sum(1 for r in self.server.requests[since:] if r.status == TOO_MANY_REQUESTS)

@@ -20,7 +20,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _loopback import Bench, args, machine_note, percentile, ratio, summary
+from _loopback import COMMAND, Bench, args, machine_note, percentile, ratio, summary
 from discord_server import permissions as P
 
 from bot.db import Database
@@ -123,7 +123,7 @@ async def bare(rounds: int) -> list[float]:
         data = {"id": "1", "name": "config", "type": 1}
         latencies = []
         for _ in range(rounds):
-            inter, sent = bench.send(2, bench.owner, bench.channel, data)
+            inter, sent = bench.send(COMMAND, bench.owner, bench.channel, data)
             latencies.append(await bench.answered(inter, sent))
         return latencies
     finally:
@@ -142,6 +142,7 @@ async def passerelle(rows: int, rounds: int, *, old: bool) -> dict[str, object]:
             seeded = time.perf_counter() - t0
             before = live_size(db_path)
             await bench.start_passerelle(db_path)
+            await bench.settled()
             latencies = await ask(bench, rounds)
             await bench.until(lambda: live_size(db_path)[1] < before[1] or not old, within=600)
             if old:  # wait until the pruning is done (rows stop shrinking)

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from _loopback import GLOBAL_PER_SECOND, Bench, args, machine_note
 
@@ -101,7 +102,7 @@ async def seed_meetup(
     )
 
 
-async def run(count: int, dms: int) -> dict[str, float]:
+async def run(count: int, dms: int) -> dict[str, Any]:
     bench = Bench()
     await bench.start()
     try:
@@ -140,24 +141,25 @@ async def run(count: int, dms: int) -> dict[str, float]:
                 "dm_span": dms_done - due.timestamp() if dms else 0.0,
                 "channel_after_due": channel_done - due.timestamp(),
                 "too_many": bench.too_many(),
+                "limited": bench.limited_routes(),
             }
     finally:
         await bench.stop()
 
 
-def show(label: str, count: int, figures: dict[str, float]) -> None:
+def show(label: str, count: int, figures: dict[str, Any]) -> None:
     floor = count / GLOBAL_PER_SECOND
     print(
         f"{label}: first → last channel message {figures['span']:.2f} s; floor at "
         f"{GLOBAL_PER_SECOND}/s {floor:.1f} s; ×{figures['span'] / floor:.3f} of the floor "
         f"(goal ≤ 1.1×); lost {figures['lost']:.0f}, duplicated {figures['duplicated']:.0f}, "
-        f"429: {figures['too_many']:.0f}"
+        f"429: {figures['too_many']:.0f} ({figures['limited']})"
     )
 
 
 async def main() -> None:
     options = args(__doc__)
-    count, dms = (100, 20) if options.quick else (1000, 500)
+    count, dms = (100, 10) if options.quick else (1000, 500)
     print(machine_note())
     alone = await run(count, 0)
     show(f"{count} channel reminders alone", count, alone)

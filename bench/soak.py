@@ -22,7 +22,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _loopback import Bench, args, machine_note, percentile
+from _loopback import COMMAND, COMPONENT, Bench, args, machine_note, percentile
 from discord_server import permissions as P
 from discord_server.interactions import command_data
 from discord_server.world import User
@@ -31,6 +31,7 @@ RATE = 20.0  # member interactions a second
 MEMBERS = 200
 MEETUPS = 4
 ANNOUNCE_EVERY = 5.0  # seconds
+ANNOUNCE_AHEAD = 5.0  # each is due this many seconds after it is scheduled
 PROMOTE_EVERY = 3.0  # seconds: one promotion DM each time (the DM lane does 1 a second)
 CLICKS, LISTS = 0.7, 0.15  # shares of member actions; the rest: /mes-donnees
 HEALTH = re.compile(r"health: (.*)$")
@@ -69,7 +70,7 @@ class Soak:
         )
         assert preview.message is not None and preview.message.components, preview.message.text
         data = bench.click_data(preview.message, "Publier")
-        inter, sent = bench.send(3, bench.owner, bench.channel, data, preview.message)
+        inter, sent = bench.send(COMPONENT, bench.owner, bench.channel, data, preview.message)
         await bench.answered(inter, sent)
         await bench.until(lambda: any(title in m.text for m in bench.channel.messages))
         return next(m for m in bench.channel.messages if title in m.text)
@@ -94,13 +95,14 @@ class Soak:
             label = "Je me retire" if self.going.get(key) else "Je viens"
             self.going[key] = not self.going.get(key)
             data = bench.click_data(message, label)  # type: ignore[arg-type]
-            return bench.send(3, user, bench.channel, data, message)  # type: ignore[arg-type]
+            return bench.send(COMPONENT, user, bench.channel, data, message)  # type: ignore[arg-type]
         path = "rencontre liste" if roll < CLICKS + LISTS else "mes-donnees"
         data = command_data(bench.state, bench.guild.id, path, {})
-        return bench.send(2, user, bench.channel, data)
+        return bench.send(COMMAND, user, bench.channel, data)
 
     async def announce(self, annonces: object) -> None:
-        when = (datetime.now(UTC) + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        due = datetime.now(UTC) + timedelta(seconds=ANNOUNCE_AHEAD)
+        when = due.strftime("%Y-%m-%dT%H:%M:%S+00:00")
         self.announced += 1
         await self.bench.slash(
             self.bench.owner,
@@ -117,7 +119,7 @@ class Soak:
         holder = holders.pop(0)
         for label in ("Je me retire", "Je viens"):
             data = bench.click_data(one_seat, label)  # type: ignore[arg-type]
-            inter, sent = bench.send(3, holder, bench.channel, data, one_seat)  # type: ignore[arg-type]
+            inter, sent = bench.send(COMPONENT, holder, bench.channel, data, one_seat)  # type: ignore[arg-type]
             await bench.answered(inter, sent)
         holders.append(holder)
         self.promotions += 1
@@ -147,7 +149,7 @@ class Soak:
         holders = users[:6]
         for holder in holders:  # two attendees and four waiting
             data = bench.click_data(one_seat, "Je viens")  # type: ignore[arg-type]
-            inter, sent = bench.send(3, holder, bench.channel, data, one_seat)  # type: ignore[arg-type]
+            inter, sent = bench.send(COMPONENT, holder, bench.channel, data, one_seat)  # type: ignore[arg-type]
             await bench.answered(inter, sent)
         crowd = users[6:]
         started = time.monotonic()
@@ -218,7 +220,7 @@ async def main() -> None:
             await bench.settled()
             soak = Soak(bench, db_path, seconds, sample)
             await soak.run()
-            await asyncio.sleep(25)  # the last announcements fall due
+            await asyncio.sleep(ANNOUNCE_AHEAD + 3)  # the last announcements fall due
             annonces = next(c for c in bench.state.channels.values() if c.name == "annonces")
             posts = [m.content for m in annonces.messages if m.content.startswith("Annonce ")]
             promoted_dms = sum(len(u.dms) for u in bench.state.users.values())
