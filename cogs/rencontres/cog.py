@@ -14,7 +14,7 @@ from bot.discord_text import CHOICES_MAX, truncate
 from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
-from cogs.rencontres import ics, render, service
+from cogs.rencontres import render, service
 from cogs.rencontres.flows import RencontresFlows
 from cogs.rencontres.service import Format
 
@@ -150,6 +150,10 @@ class RencontresCog(commands.Cog):
         else:
             events = await self.flows.upcoming(guild.id, CALENDAR_MAX)
             filename = "rencontres.ics"
+        # icalendar costs a tenth of a second to import: paid on the first calendar asked for,
+        # not at every start-up (bench/startup.py).
+        from cogs.rencontres import ics  # noqa: PLC0415
+
         data = ics.calendar(
             events,
             host="passerelle.discord",
