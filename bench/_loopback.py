@@ -98,6 +98,13 @@ def ratio(label: str, bare: float, ours: float, unit: str, goal: str = "") -> st
     return f"{line}  ({goal})" if goal else line
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far: a start-up figure that a busy
+    machine stretches less than wall time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def machine_note() -> str:
     load = os.getloadavg()
     return f"machine: {os.cpu_count()} cores, load {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
@@ -266,12 +273,15 @@ class Bench:
             waits.append(asyncio.ensure_future(self.answered(inter, sent)))
         return list(await asyncio.gather(*waits))
 
-    async def until(self, predicate: Callable[[], bool], within: float = 60) -> None:
+    async def until(
+        self, predicate: Callable[[], bool], within: float = 60, every: float = 0.01
+    ) -> None:
+        """Poll `predicate` (keep it cheap: this process plays Discord meanwhile)."""
         deadline = time.monotonic() + within
         while not predicate():
             if time.monotonic() > deadline:
                 raise TimeoutError("condition not reached")
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(every)
 
     # -- what the server saw ---------------------------------------------------------------
     def requests(self, method: str, route: str) -> list[Any]:

@@ -34,6 +34,7 @@ ANNOUNCE_EVERY = 5.0  # seconds
 ANNOUNCE_AHEAD = 5.0  # each is due this many seconds after it is scheduled
 PROMOTE_EVERY = 3.0  # seconds: one promotion DM each time (the DM lane does 1 a second)
 CLICKS, LISTS = 0.7, 0.15  # shares of member actions; the rest: /mes-donnees
+HEALTH_KEYS = ("tasks", "views", "view_items", "modals", "redraws", "thread_adds", "dm_lane")
 HEALTH = re.compile(r"health: (.*)$")
 
 
@@ -130,6 +131,7 @@ class Soak:
         row |= proc_figures(self.bench.proc.pid)
         wal = self.db_path.with_name(self.db_path.name + "-wal")
         row["wal_kb"] = wal.stat().st_size / 1024 if wal.exists() else 0
+        row |= dict.fromkeys(HEALTH_KEYS, "-")  # until the bot's first health line
         for line in reversed(self.bench.log):
             found = HEALTH.search(line)
             if found:
@@ -194,8 +196,11 @@ def growth(rows: list[dict[str, object]], key: str) -> float:
     half = rows[len(rows) // 2 :]
     if len(half) < 2 or key not in half[0] or key not in half[-1]:  # noqa: PLR2004 - two points
         return float("nan")
-    span = float(half[-1]["t"]) - float(half[0]["t"])  # type: ignore[arg-type]
-    delta = float(half[-1][key]) - float(half[0][key])  # type: ignore[arg-type]
+    try:
+        span = float(half[-1]["t"]) - float(half[0]["t"])  # type: ignore[arg-type]
+        delta = float(half[-1][key]) - float(half[0][key])  # type: ignore[arg-type]
+    except ValueError:  # no figure yet (« - »)
+        return float("nan")
     return delta / span * 600 if span else float("nan")
 
 

@@ -14,10 +14,10 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from _loopback import Bench, args, machine_note, peak_rss_mb, ratio
+from _loopback import Bench, args, cpu_seconds, machine_note, peak_rss_mb, ratio
 
 
-async def once(which: str, db_path: Path) -> tuple[float, float]:
+async def once(which: str, db_path: Path) -> tuple[float, float, float]:
     bench = Bench()
     await bench.start()
     try:
@@ -26,8 +26,7 @@ async def once(which: str, db_path: Path) -> tuple[float, float]:
         else:
             seconds = await bench.start_passerelle(db_path)
         assert bench.proc is not None
-        memory = peak_rss_mb(bench.proc.pid)
-        return seconds, memory
+        return seconds, cpu_seconds(bench.proc.pid), peak_rss_mb(bench.proc.pid)
     finally:
         await bench.stop()
 
@@ -37,6 +36,7 @@ async def main() -> None:
     rounds = 2 if options.quick else 7
     print(machine_note())
     times: dict[str, list[float]] = {"bare": [], "passerelle": []}
+    cpu: dict[str, list[float]] = {"bare": [], "passerelle": []}
     memory: dict[str, list[float]] = {"bare": [], "passerelle": []}
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
@@ -44,13 +44,16 @@ async def main() -> None:
             await once(which, db_path)
         for _ in range(rounds):
             for which, figures in times.items():
-                seconds, mb = await once(which, db_path)
+                seconds, used, mb = await once(which, db_path)
                 figures.append(seconds)
+                cpu[which].append(used)
                 memory[which].append(mb)
     bare, ours = statistics.median(times["bare"]), statistics.median(times["passerelle"])
     for which, figures in times.items():
         print(f"{which}: " + ", ".join(f"{x:.2f}" for x in sorted(figures)) + " s")
     print(ratio("process start → ready (median)", bare, ours, "s", "≤ 1.5×"))
+    bare_cpu, our_cpu = statistics.median(cpu["bare"]), statistics.median(cpu["passerelle"])
+    print(ratio("CPU used until ready (median)", bare_cpu, our_cpu, "s"))
     print(ratio("peak memory", max(memory["bare"]), max(memory["passerelle"]), "MB"))
 
 

@@ -50,6 +50,10 @@ class Priority(IntEnum):
     BACKGROUND = 3  # DMs, housekeeping: what the others leave
 
 
+# Background work takes a token only when the bucket holds one more: it gets what the others
+# leave (a bucket that filled up while nobody asked), never a token a fan-out was about to take.
+KEEP: dict[Priority, int] = {Priority.BACKGROUND: 1}
+
 _PRIORITY: ContextVar[Priority] = ContextVar("passerelle_request_priority", default=Priority.MEMBER)
 
 
@@ -149,9 +153,9 @@ class VirtualTimer:
 
 # -- where tokens come from ---------------------------------------------------------------------
 class TokenSource(Protocol):
-    async def take(self, now: float) -> float:
-        """Take one token if one is free at `now` and return 0; otherwise take nothing and
-        return how many seconds until one may be."""
+    async def take(self, now: float, keep: int = 0) -> float:
+        """Take one token if one is free at `now` with `keep` more left for others, and
+        return 0; otherwise take nothing and return how many seconds until one may be."""
         ...
 
 
@@ -173,14 +177,15 @@ class LocalBucket:
         self._tokens = self.burst
         self._stamp: float | None = None
 
-    async def take(self, now: float) -> float:
+    async def take(self, now: float, keep: int = 0) -> float:
         if self._stamp is not None:
             self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
-        if self._tokens >= 1 - _EPSILON:  # float refills land a hair under a whole token
+        need = min(1 + keep, self.burst)
+        if self._tokens >= need - _EPSILON:  # float refills land a hair under a whole token
             self._tokens = max(0.0, self._tokens - 1)
             return 0.0
-        return (1 - self._tokens) / self.rate
+        return (need - self._tokens) / self.rate
 
 
 # -- the pacer ----------------------------------------------------------------------------------
@@ -210,12 +215,17 @@ class Pacer:
 
     async def acquire(self, level: Priority | None = None) -> None:
         level = current_priority() if level is None else level
-        if not self._waiters and await self.source.take(self.timer.now()) == 0:
+        keep = KEEP.get(level, 0)
+        if not self._waiters and await self.source.take(self.timer.now(), keep) == 0:
             self.granted[level] += 1
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        sleeping_for_lower = bool(self._waiters) and self._waiters[0].level > level
         heapq.heappush(self._waiters, _Waiter(int(level), next(self._seq), future))
         self.waited[level] += 1
+        if sleeping_for_lower and self._dispatcher is not None:
+            self._dispatcher.cancel()  # it waits for a full bucket: this one needs less
+            self._dispatcher = None
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.get_running_loop().create_task(
                 self._dispatch(), name="pacer-dispatch"
@@ -229,7 +239,8 @@ class Pacer:
                 heapq.heappop(self._waiters)  # cancelled while waiting
             if not self._waiters:
                 return
-            delay = await self.source.take(self.timer.now())
+            level = Priority(self._waiters[0].level)
+            delay = await self.source.take(self.timer.now(), KEEP.get(level, 0))
             if delay == 0:
                 heapq.heappop(self._waiters).future.set_result(None)
             else:

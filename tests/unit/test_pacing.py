@@ -85,6 +85,37 @@ async def test_a_member_arriving_during_a_fan_out_waits_one_token_at_most() -> N
     await timer.run_until(fan_out)
 
 
+async def test_background_work_takes_only_what_a_steady_fan_out_leaves() -> None:
+    p, timer = pacer(rate=10, burst=2)
+    scheduled: list[float] = []
+
+    async def worker() -> None:  # one request, some work, the next: never two waiting at once
+        for _ in range(20):
+            await p.acquire(Priority.SCHEDULED)
+            scheduled.append(timer.now())
+            await timer.sleep(0.05)
+
+    async def dm() -> float:
+        await timer.sleep(0.01)
+        await p.acquire(Priority.BACKGROUND)
+        return timer.now()
+
+    _, dm_at = await timer.run_until(asyncio.gather(worker(), dm()))
+    assert dm_at > scheduled[-1]  # after the fan-out, not in its gaps
+    assert scheduled[-1] == pytest.approx(1.8)  # the fan-out kept its pace: 2 at once, then 10/s
+
+
+async def test_a_member_does_not_wait_behind_a_background_wait() -> None:
+    p, timer = pacer(rate=10, burst=2)
+    await p.acquire(Priority.SCHEDULED)
+    background = asyncio.ensure_future(p.acquire(Priority.BACKGROUND))  # needs a full bucket
+    await timer.advance(0.01)
+    member = asyncio.ensure_future(p.acquire(Priority.MEMBER))
+    await timer.advance(0.0)
+    assert member.done() and not background.done()  # the one token left went to the member
+    await timer.run_until(background)
+
+
 async def test_the_priority_is_inherited_by_the_work_started_inside() -> None:
     seen: list[Priority] = []
 
