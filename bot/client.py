@@ -16,7 +16,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-from bot import health
+from bot import health, health_log
+from bot.agenda import AgendaRegistry
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -25,12 +26,15 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
+from bot.metrics import Metrics, Outcome
 from bot.pacing import DiscordLimits, RouteLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
+from bot.web import WebContext, WebServer
+from bot.web.store import WebStore
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    web_store: WebStore
     _health: asyncio.Task[None] | None = None
 
     def __init__(
@@ -80,6 +85,7 @@ class Passerelle(commands.Bot):
         self.limits = limits or DiscordLimits()
         self.budget = self.limits.global_pacer()
         self.routes = RouteLimits()  # each route's limit on each channel, from Discord's headers
+        self.metrics = Metrics()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
         intents.presences = False
@@ -94,8 +100,9 @@ class Passerelle(commands.Bot):
             # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
             # nothing here waits for ready, and late guilds still arrive as guild_available.
             guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
-            http_trace=budget_trace(
-                self.budget, lambda: discord.http.Route.BASE, routes=self.routes
+            # The budget before each request; the metrics count Discord's answers (429s too).
+            http_trace=self.metrics.http_trace(
+                budget_trace(self.budget, lambda: discord.http.Route.BASE, routes=self.routes)
             ),
             **options,
         )
@@ -107,11 +114,16 @@ class Passerelle(commands.Bot):
         self.personal_data = PersonalDataRegistry()
         self.redraws = Redraws(interval=self.limits.redraw_interval)
         self.thread_members = ThreadMembers(self.http.add_user_to_thread)
+        self.agenda = AgendaRegistry()
+        self.gateway_state = health.GatewayState()
+        self.web: WebServer | None = None
 
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
         self.db = await Database.open(self.settings.database_path)
+        self.db.observer = self.metrics.database_call
+        self.web_store = WebStore(self.db)
         self.settings_store = SettingsStore(
             self.db,
             default_locale=self.settings.default_locale,
@@ -126,6 +138,7 @@ class Passerelle(commands.Bot):
             clock=self.clock,
             settings=self.settings_store,
             dm_pacer=self.limits.dm_pacer(),
+            metrics=self.metrics,
         )
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
@@ -141,11 +154,56 @@ class Passerelle(commands.Bot):
         await self.prepare()
         self.scheduler.start()
         await self.reminders.start()
+        await self.start_web()
         await self.sync_commands()
         if self.settings.health_log_seconds > 0:
             self._health = asyncio.get_running_loop().create_task(
-                health.report(self, self.settings.health_log_seconds), name="health report"
+                health_log.report(self, self.settings.health_log_seconds), name="health report"
             )
+
+    # -- the web side ---------------------------------------------------------------------------
+    async def start_web(self) -> None:
+        """Calendars, the public page, /healthz and /metrics, when WEB_PORT is set."""
+        if self.settings.web_port is None:
+            return
+        ctx = WebContext(
+            store=self.web_store,
+            agenda=self.agenda,
+            clock=self.clock,
+            metrics=self.metrics,
+            lang_of=self.settings_store.lang_of,
+            health=self.health,
+            refresh_metrics=self.refresh_metrics,
+            metrics_token=self.settings.metrics_token,
+            trusted_proxies=frozenset(self.settings.web_trusted_proxies),
+        )
+        self.web = WebServer(ctx, host=self.settings.web_host, port=self.settings.web_port)
+        await self.web.start()
+
+    async def health(self) -> health.Health:
+        return await health.check(
+            db=self.db, gateway=self.gateway_state, engine=self.reminders, clock=self.clock
+        )
+
+    async def refresh_metrics(self) -> None:
+        """The gauges read at scrape time."""
+        self.metrics.engine(await self.reminders.queue_length(), await self.reminders.lag())
+        self.metrics.gateway_connected.set(1 if self.gateway_state.connected else 0)
+
+    # -- gateway and interactions, for /healthz and /metrics ------------------------------------
+    async def on_connect(self) -> None:
+        self.gateway_state.up(self.clock.now())
+
+    async def on_resumed(self) -> None:
+        self.gateway_state.up(self.clock.now())
+
+    async def on_disconnect(self) -> None:
+        self.gateway_state.down(self.clock.now())
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Passerelle], command: Any
+    ) -> None:
+        self.metrics.interaction(f"/{command.qualified_name}", Outcome.OK)
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -185,6 +243,9 @@ class Passerelle(commands.Bot):
     async def close(self) -> None:
         if self._health is not None:
             self._health.cancel()
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         # Messages being redrawn get their last state if that is quick; then nothing waits.
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(REDRAW_GRACE):

@@ -6,8 +6,9 @@ import asyncio
 import logging
 import os
 import re
+import time
 import urllib.parse
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Params = Sequence[Any] | dict[str, Any]
+# Told how long each call took: (operation, seconds), operation in read | write | transaction.
+QueryObserver = Callable[[str, float], None]
 
 
 class DatabaseTooNewError(RuntimeError):
@@ -50,18 +53,29 @@ class _Queries:
     """The query methods a transaction and the database share (reads and single statements)."""
 
     _conn: aiosqlite.Connection
+    observer: QueryObserver | None = None  # metrics (bot.metrics); None: not timed
+
+    def _timed(self, operation: str, started: float) -> None:
+        if self.observer is not None:
+            self.observer(operation, time.perf_counter() - started)
 
     @property
     def _reads(self) -> aiosqlite.Connection:
         return self._conn
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        started = time.perf_counter()
         async with self._reads.execute(sql, params) as cur:
-            return await cur.fetchone()
+            row = await cur.fetchone()
+        self._timed("read", started)
+        return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        started = time.perf_counter()
         async with self._reads.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+            rows = list(await cur.fetchall())
+        self._timed("read", started)
+        return rows
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
@@ -168,16 +182,24 @@ class Database(_Queries):
 
     async def execute_returning(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         """One write statement with a `RETURNING` clause (e.g. a new row's id): its first row."""
+        started = time.perf_counter()
         async with self._write, self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+            row = await cur.fetchone()
+        self._timed("write", started)
+        return row
 
     async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
         """One write statement in its own (implicit) transaction."""
+        started = time.perf_counter()
         async with self._write:
-            return await self._conn.execute(sql, params)
+            cursor = await self._conn.execute(sql, params)
+        self._timed("write", started)
+        return cursor
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
+        """Timed as a whole (waiting for the write lock included), its statements untimed."""
+        started = time.perf_counter()
         async with self._write:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
@@ -186,3 +208,4 @@ class Database(_Queries):
                 await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
+        self._timed("transaction", started)

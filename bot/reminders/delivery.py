@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 import discord
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
     from bot.pacing import Pacer
 
 log = logging.getLogger(__name__)
+
+
+class Record(Protocol):
+    def __call__(
+        self, item: DueItem, target: str, status: str, now: datetime, **details: Any
+    ) -> Awaitable[None]: ...
 
 
 class Transient(Exception):
@@ -79,8 +86,10 @@ class Delivery:
         store: ReminderStore,
         settings: SettingsStore,
         dm_pacer: Pacer,
+        record: Record,
     ) -> None:
         self.client = client
+        self.record = record  # an outcome in the ledger and the metrics (the engine's)
         self.store = store
         self.settings = settings
         self.dm_pacer = dm_pacer
@@ -111,7 +120,7 @@ class Delivery:
         if not member.dm_closed:
             await store.save_member(replace(member, dm_closed=True))
         if out.fallback_channel_id is None or not out.fallback_content:
-            await self.store.record(item, out.target, "fallback", now, error="dm_closed")
+            await self.record(item, out.target, "fallback", now, error="dm_closed")
             return True
         fallback = Outgoing(
             target=f"channel:{out.fallback_channel_id}",
@@ -128,9 +137,9 @@ class Delivery:
         except Exception as raw:
             if isinstance(classify(raw), Transient):
                 return False
-            await self.store.record(item, out.target, "failed", now, error="fallback")
+            await self.record(item, out.target, "failed", now, error="fallback")
             return True
-        await self.store.record(item, out.target, "fallback", now, message_id=message.id)
+        await self.record(item, out.target, "fallback", now, message_id=message.id)
         return True
 
     async def report(self, item: DueItem, out: Outgoing, code: str, now: datetime) -> None:

@@ -54,10 +54,12 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.db import Database
     from bot.guild_settings import SettingsStore
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 WAKE_JOB = "reminders.wake"
+SENDING = "sending"  # written before a send; not an outcome
 
 
 class ReminderEngine:
@@ -73,6 +75,7 @@ class ReminderEngine:
         clock: Clock,
         settings: SettingsStore,
         dm_pacer: Pacer | None = None,
+        metrics: Metrics | None = None,
         workers: int = 8,
         batch: int = 500,
         retention: Retention | None = None,
@@ -81,11 +84,12 @@ class ReminderEngine:
         self.scheduler = scheduler
         self.clock = clock
         self.settings = settings
+        self.metrics = metrics
         self.store = ReminderStore(db)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
         self.delivery = Delivery(
-            client, self.store, settings, dm_pacer or DiscordLimits().dm_pacer()
+            client, self.store, settings, dm_pacer or DiscordLimits().dm_pacer(), self._record
         )
         self.batch = batch
         self.retention = retention or Retention()
@@ -130,6 +134,17 @@ class ReminderEngine:
     async def clear_reports(self, guild_id: int, channel_id: int) -> None:
         """A moderator fixed a channel: its next failure is reported again."""
         await self.store.clear_reports(guild_id, channel_id)
+
+    async def queue_length(self) -> int:
+        """How many items wait (every server): `/metrics`."""
+        return await self.store.count_all()
+
+    async def lag(self) -> timedelta:
+        """How long the oldest due item has been waiting (zero when nothing is overdue):
+        `/healthz` and `/metrics`. A healthy engine keeps it near zero."""
+        oldest = await self.store.next_due()
+        now = self.clock.now()
+        return max(timedelta(0), now - oldest) if oldest is not None else timedelta(0)
 
     async def forget_deliveries(self, kind: str, before: datetime) -> int:
         """Drop this kind's delivery records older than `before` (a feature whose records
@@ -303,7 +318,7 @@ class ReminderEngine:
         try:
             when = timeliness(item.due_at, item.expires_at, now)
             if when is Timeliness.MISSED:
-                await self.store.record(item, "*", "missed", now)
+                await self._record(item, "*", "missed", now)
                 log.warning(
                     "reminder %s %s for %s missed (due %s)",
                     item.kind,
@@ -318,7 +333,7 @@ class ReminderEngine:
             # already delivered by a process that died before settling it — then the feature's
             # state already says "sent" and only the settling is left, with no new record.
             if not outgoing and not await self.store.has_deliveries(item):
-                await self.store.record(item, "*", "skipped", now)
+                await self._record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:
                 if not out.is_dm and not await self._deliver_once(handler, item, out, now, when):
@@ -351,7 +366,7 @@ class ReminderEngine:
                     if timeliness(item.due_at, item.expires_at, now) is Timeliness.MISSED:
                         # The lane was long and what it announces has begun: too late.
                         if await self.store.ledger_status(item, out.target) not in FINAL:
-                            await self.store.record(item, out.target, "missed", now)
+                            await self._record(item, out.target, "missed", now)
                         continue
                     if not await self._deliver_once(handler, item, out, now, when):
                         pending = True
@@ -380,7 +395,7 @@ class ReminderEngine:
                 return retry_at
             for out in outgoing:
                 if await self.store.ledger_status(item, out.target) not in FINAL:
-                    await self.store.record(item, out.target, "failed", now, error="retries")
+                    await self._record(item, out.target, "failed", now, error="retries")
             log.error("reminder %s %s gave up after %d tries", item.kind, item.ref, attempts)
         following: Schedule | None = await handler.next_schedule(item)
         await self.store.settle(item, following)
@@ -396,7 +411,7 @@ class ReminderEngine:
             await self.store.retry_later(item, retry_at)
             return retry_at
         # A bug, not Discord: record it and move on rather than retry for ever.
-        await self.store.record(item, "*", "failed", now, error="internal")
+        await self._record(item, "*", "failed", now, error="internal")
         try:  # a recurring item goes on with its next occurrence, if that can be computed
             following = await handler.next_schedule(item)
         except Exception:
@@ -404,6 +419,14 @@ class ReminderEngine:
             following = None
         await self.store.settle(item, following)
         return None if following is None else following.due_at
+
+    async def _record(
+        self, item: DueItem, target: str, status: str, now: datetime, **details: Any
+    ) -> None:
+        """An outcome in the ledger, and in the metrics."""
+        await self.store.record(item, target, status, now, **details)
+        if self.metrics is not None:
+            self.metrics.reminder(item.kind, status)
 
     async def _deliver_once(
         self,
@@ -416,7 +439,7 @@ class ReminderEngine:
         """True when this target is settled (delivered, fallen back, or failed for good)."""
         if await self.store.ledger_status(item, out.target) in FINAL:
             return True
-        await self.store.record(item, out.target, "sending", now)
+        await self.store.record(item, out.target, SENDING, now)
         nonce = nonce_for(item.kind, item.ref, item.occurrence, out.target)
         status = "late" if when is Timeliness.LATE else "sent"
         try:
@@ -429,11 +452,11 @@ class ReminderEngine:
                 log.warning("reminder %s %s: transient failure %s", item.kind, item.ref, error)
                 return False
             if isinstance(error, Permanent):
-                await self.store.record(item, out.target, "failed", now, error=error.code)
+                await self._record(item, out.target, "failed", now, error=error.code)
                 if not await handler.on_permanent_failure(item, out.target, error.code):
                     await self.delivery.report(item, out, error.code, now)
                 return True
             raise
-        await self.store.record(item, out.target, status, now, message_id=message.id)
+        await self._record(item, out.target, status, now, message_id=message.id)
         await handler.on_delivered(item, out.target, message)
         return True

@@ -58,6 +58,9 @@ class ReminderStore:
         )
         return None if value is None else from_ts(value)
 
+    async def count_all(self) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_items"))
+
     async def due(self, now: datetime, limit: int) -> list[DueItem]:
         rows = await self.db.fetchall(
             "SELECT * FROM reminder_items WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",

@@ -6,6 +6,8 @@ import discord
 from discord import app_commands
 from discord_server import Harness
 
+from bot.discord_text import EMBED_FIELDS_MAX, EMBED_TOTAL_LIMIT
+
 
 async def test_config_round_trip_survives_a_restart(world: Harness) -> None:
     guild = world.guild
@@ -56,10 +58,11 @@ async def test_bad_input_is_refused_in_the_members_language(world: Harness) -> N
 async def test_a_channel_where_the_bot_cannot_post_is_refused_naming_the_permission(
     world: Harness,
 ) -> None:
+    no_send = discord.Permissions(send_messages=True).value
     closed = await world.add_channel(
         "ferme",
         overwrites=[
-            {"id": str(world.state.bot_user.id), "type": 1, "allow": "0", "deny": str(1 << 11)}
+            {"id": str(world.state.bot_user.id), "type": 1, "allow": "0", "deny": str(no_send)}
         ],
     )
     reply = await world.guild.slash(world.alice, "config salon-annonces", salon=closed)
@@ -77,7 +80,9 @@ async def test_aide_shows_moderator_commands_to_moderators_only(world: Harness) 
     assert "/help" in english.text and "What Passerelle can do" in english.text
     for reply in (member, moderator, english):
         [embed] = reply.embeds
-        assert len(str(embed)) < 6000 and len(embed.get("fields", [])) <= 25
+        # Discord's count: every text of the embed (title, description, fields, footer, author)
+        assert len(discord.Embed.from_dict(embed)) <= EMBED_TOTAL_LIMIT
+        assert len(embed.get("fields", [])) <= EMBED_FIELDS_MAX
 
 
 async def test_an_unexpected_error_gets_an_apology_with_a_reference_that_is_in_the_log(
@@ -129,6 +134,7 @@ async def test_a_setting_can_be_cleared_back_to_its_default(world: Harness) -> N
     assert settings.timezone is None and settings.mod_channel_id is not None
     shown = await guild.slash(world.alice, "config voir")
     assert "Europe/Paris (par défaut)" in shown.text
+    assert "Français (par défaut)" in shown.text and "France (par défaut)" in shown.text
     refused = await guild.slash(world.bob, "config effacer", reglage="mod_channel")
     assert "modération" in refused.text
     assert world.bot.settings_store.guild(guild.id).mod_channel_id is not None
