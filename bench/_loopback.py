@@ -212,9 +212,10 @@ class Bench:
             lambda: any("secrecy guard: language model" in line for line in self.log), within
         )
 
-    async def stop_bot(self) -> None:
+    async def stop_bot(self) -> int | None:
+        """SIGTERM, then wait (killed after 30 s); the exit code."""
         if self.proc is None:
-            return
+            return None
         if self.proc.returncode is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -223,7 +224,9 @@ class Bench:
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
+        code = self.proc.returncode
         self.proc = None
+        return code
 
     # -- members act -----------------------------------------------------------------------
     def send(

@@ -8,7 +8,7 @@ SQLite WAL's size, and what the bot says it holds (its `health:` line: asyncio t
 pending redraws, DMs on their lane), with the interactions answered and their p99.
 
 Goal: flat after warm-up (the second half's growth printed per 10 minutes), nothing lost.
-Full: 20 minutes; --quick: about 30 s.
+Full: 20 minutes; --quick: about a minute.
 Run: .venv/bin/python bench/soak.py [--quick] [--minutes 20]
 """
 
@@ -57,6 +57,7 @@ class Soak:
         self.promotions = 0
         self.rows: list[dict[str, object]] = []
         self.going: dict[tuple[int, int], bool] = {}
+        self.meetups: list[object] = []
 
     async def publish(self, title: str, **options: object) -> object:
         bench = self.bench
@@ -125,6 +126,32 @@ class Soak:
         holders.append(holder)
         self.promotions += 1
 
+    async def restart(self, annonces: object) -> str:
+        """Start again on the same database: ready, no announcement posted twice, and the
+        meet-ups' buttons answer (bound to ids, they work after a restart)."""
+        try:
+            return await self._restart(annonces, self.meetups)
+        except Exception as error:  # the soak's figures are printed all the same
+            return f"FAILED: {error!r}"
+
+    async def _restart(self, annonces: object, meetups: list[object]) -> str:
+        bench = self.bench
+        before = [m.content for m in annonces.messages]  # type: ignore[attr-defined]
+        ready = await bench.start_passerelle(self.db_path)
+        await asyncio.sleep(ANNOUNCE_AHEAD + 3)  # anything wrongly left due would be sent now
+        after = [m.content for m in annonces.messages]  # type: ignore[attr-defined]
+        user = bench.add_members(1, prefix="après")[0]
+        data = bench.click_data(meetups[0], "Je viens")  # type: ignore[arg-type]
+        inter, sent = bench.send(COMPONENT, user, bench.channel, data, meetups[0])  # type: ignore[arg-type]
+        latency = await bench.answered(inter, sent)
+        errors = [line for line in bench.log if "ERROR" in line or "Traceback" in line]
+        code = await bench.stop_bot()
+        return (
+            f"ready in {ready:.1f} s, announcements {len(before)} → {len(after)} "
+            f"(none sent again: {after == before}), a click answered in {latency * 1e3:.0f} ms, "
+            f"errors logged {len(errors)}, exit code {code}"
+        )
+
     def snapshot(self, started: float) -> dict[str, object]:
         assert self.bench.proc is not None
         row: dict[str, object] = {"t": time.monotonic() - started}
@@ -147,6 +174,7 @@ class Soak:
         users = bench.add_members(MEMBERS)
         annonces = next(c for c in bench.state.channels.values() if c.name == "annonces")
         meetups = [await self.publish(f"Rencontre {i}") for i in range(MEETUPS)]
+        self.meetups = meetups
         one_seat = await self.publish("Deux places", places=2)
         holders = users[:6]
         for holder in holders:  # two attendees and four waiting
@@ -206,7 +234,7 @@ def growth(rows: list[dict[str, object]], key: str) -> float:
 
 async def main() -> None:
     options = args(__doc__, minutes=20.0)
-    seconds = 30.0 if options.quick else options.minutes * 60
+    seconds = 60.0 if options.quick else options.minutes * 60
     sample = 5.0 if options.quick else 30.0
     print(machine_note())
     print(
@@ -231,11 +259,12 @@ async def main() -> None:
             promoted_dms = sum(len(u.dms) for u in bench.state.users.values())
             errors = [line for line in bench.log if "ERROR" in line or "Traceback" in line]
             t0 = time.monotonic()
-            await bench.stop_bot()
+            code = await bench.stop_bot()
             stop = time.monotonic() - t0
             rows = soak.rows
             log = bench.log
             last_health = next((line for line in reversed(log) if "health:" in line), "")
+            restart = await soak.restart(annonces)
     finally:
         await bench.stop()
     print(
@@ -243,8 +272,10 @@ async def main() -> None:
         f"p99 {percentile(soak.latencies, 99) * 1e3:.0f} ms; announcements posted {len(posts)} "
         f"(distinct {len(set(posts))}) of {soak.announced}; "
         f"promotion DMs {promoted_dms}/{soak.promotions}; "
-        f"429: {bench.too_many()}; errors logged: {len(errors)}; SIGTERM → exit {stop:.1f} s"
+        f"429: {bench.too_many()}; errors logged: {len(errors)}; "
+        f"SIGTERM → exit code {code} in {stop:.1f} s"
     )
+    print(f"  restart on the same database: {restart}")
     print("  last", last_health[last_health.find("health:") :])
     if errors:
         first = log.index(errors[0])
