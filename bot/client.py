@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot import health, health_log
 from bot.agenda import AgendaRegistry
+from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.discord_text import SAFE_MENTIONS
@@ -27,6 +28,7 @@ from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
+from bot.notices import Notices
 from bot.pacing import DiscordLimits, RouteLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import Redraws, ThreadMembers
@@ -52,7 +54,7 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
 
 FEATURES_PACKAGE = "cogs"
 # At shutdown, how long pending redraws may take to show their last state.
-REDRAW_GRACE = 2.0
+REDRAWS_SETTLE_SECONDS = 2.0
 
 
 def feature_packages() -> list[str]:
@@ -69,6 +71,8 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    notices: Notices
+    approvals: Approvals
     web_store: WebStore
     _health: asyncio.Task[None] | None = None
 
@@ -78,11 +82,15 @@ class Passerelle(commands.Bot):
         *,
         clock: Clock | None = None,
         limits: DiscordLimits | None = None,
+        redraw_interval: float | None = None,
         **options: Any,
     ) -> None:
         # One request budget for every request the bot sends (bot.pacing): discord.py's HTTP
-        # client takes a token in the hook before each request to the API.
+        # client takes a token in the hook before each request to the API. `redraw_interval`
+        # (seconds between two redraws of one message) overrides the one in `limits`.
         self.limits = limits or DiscordLimits()
+        if redraw_interval is not None:
+            self.limits = dataclasses.replace(self.limits, redraw_interval=redraw_interval)
         self.budget = self.limits.global_pacer()
         self.routes = RouteLimits()  # each route's limit on each channel, from Discord's headers
         self.metrics = Metrics()
@@ -112,6 +120,7 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
+        # Messages that follow a changing state (counts, tallies): few edits, the last state shown.
         self.redraws = Redraws(interval=self.limits.redraw_interval)
         self.thread_members = ThreadMembers(self.http.add_user_to_thread)
         self.agenda = AgendaRegistry()
@@ -140,6 +149,19 @@ class Passerelle(commands.Bot):
             dm_pacer=self.limits.dm_pacer(),
             metrics=self.metrics,
         )
+        self.notices = Notices(self.db)
+        await self.notices.load()
+        self.personal_data.register("notices", self.notices)
+        self.approvals = Approvals(
+            self,
+            db=self.db,
+            settings=self.settings_store,
+            reminders=self.reminders,
+            notices=self.notices,
+            clock=self.clock,
+        )
+        self.add_dynamic_items(*self.approvals.items)
+        self.personal_data.register("approvals", self.approvals)
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())
@@ -204,6 +226,8 @@ class Passerelle(commands.Bot):
         self, interaction: discord.Interaction[Passerelle], command: Any
     ) -> None:
         self.metrics.interaction(f"/{command.qualified_name}", Outcome.OK)
+        # Notes that could not reach the member by DM (bot.notices), after their command.
+        await self.notices.deliver(interaction)
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -247,9 +271,11 @@ class Passerelle(commands.Bot):
             await self.web.stop()
             self.web = None
         # Messages being redrawn get their last state if that is quick; then nothing waits.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(REDRAW_GRACE):
+        try:
+            async with asyncio.timeout(REDRAWS_SETTLE_SECONDS):
                 await self.redraws.settled()
+        except TimeoutError:
+            log.info("redraws still pending at shutdown: left as they are")
         await self.redraws.close()
         await self.thread_members.close()
         if getattr(self, "reminders", None) is not None:

@@ -36,12 +36,16 @@ from bot.pacing import MonotonicTimer, Priority, Timer, priority
 log = logging.getLogger(__name__)
 
 Draw = Callable[[], Awaitable[Any]]
+# Discord lets a channel take 5 edits per 5 s: one draw a second per message keeps within it
+# (`bot.pacing.DiscordLimits.redraw_interval` is this figure, scaled for the loopback Discord).
+REDRAW_INTERVAL = 1.0
 # Waits after a failed draw (seconds, then the last one again): quick first, then patient.
 RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 # After this many failures in a row the message is given up (logged): about an hour.
 MAX_FAILURES = 60
 TOO_MANY_REQUESTS = 429
 SERVER_ERROR = 500
+FORGET_AFTER_KEYS = 1000  # past this many remembered keys, those drawn long ago are forgotten
 
 
 def passing(error: BaseException) -> bool:
@@ -57,7 +61,7 @@ def passing(error: BaseException) -> bool:
 class _Pending:
     draw: Draw
     dirty: bool = True
-    last_start: float | None = None
+    last_end: float | None = None  # when the last draw ended (its edit answered)
     failures: int = 0
     task: asyncio.Task[None] | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
@@ -70,7 +74,7 @@ class Redraws:
     def __init__(
         self,
         *,
-        interval: float = 1.0,
+        interval: float = REDRAW_INTERVAL,
         timer: Timer | None = None,
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
         max_failures: int = MAX_FAILURES,
@@ -80,6 +84,9 @@ class Redraws:
         self.retry_delays = retry_delays
         self.max_failures = max_failures
         self._pending: dict[Hashable, _Pending] = {}
+        # When each key was last drawn: a request just after a draw finished still waits for
+        # the interval (kept while recent enough to matter).
+        self._last: dict[Hashable, float] = {}
         self.draws = 0  # draws attempted (figures, tests)
         self.given_up = 0
 
@@ -89,7 +96,10 @@ class Redraws:
         if pending is not None:
             pending.draw, pending.dirty = draw, True
             return
-        pending = _Pending(draw)
+        now = self.timer.now()
+        if len(self._last) > FORGET_AFTER_KEYS:
+            self._last = {k: at for k, at in self._last.items() if now - at < self.interval}
+        pending = _Pending(draw, last_end=self._last.pop(key, None))
         self._pending[key] = pending
         with priority(Priority.MEMBER):
             pending.task = asyncio.get_running_loop().create_task(
@@ -121,12 +131,11 @@ class Redraws:
     async def _run(self, key: Hashable, pending: _Pending) -> None:
         try:
             while pending.dirty:
-                if pending.last_start is not None:
-                    wait = pending.last_start + self.interval - self.timer.now()
+                if pending.last_end is not None:
+                    wait = pending.last_end + self.interval - self.timer.now()
                     if wait > 0:
                         await self.timer.sleep(wait)
                 pending.dirty = False
-                pending.last_start = self.timer.now()
                 self.draws += 1
                 try:
                     await pending.draw()
@@ -148,9 +157,15 @@ class Redraws:
                     await self.timer.sleep(delays[min(pending.failures, len(delays)) - 1])
                 else:
                     pending.failures = 0
+                finally:
+                    # Counted from the end of a draw: a draw reads the state before it edits,
+                    # so two edits are always at least `interval` apart when they reach Discord.
+                    pending.last_end = self.timer.now()
         finally:
             if self._pending.get(key) is pending:
                 del self._pending[key]
+                if pending.last_end is not None:
+                    self._last[key] = pending.last_end
             pending.done.set()
 
 

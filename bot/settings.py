@@ -47,6 +47,11 @@ class Settings:
     # Every this many seconds, one log line with what the process holds (tasks, views, redraws,
     # DMs waiting): for operators watching memory, and the soak benchmark. 0: never.
     health_log_seconds: float = 0.0
+    # Fetching feeds (bot.net): never read from .env or the environment. Only tests set them,
+    # to fetch from a feed server they run on 127.0.0.1 (those ports only) without waiting.
+    fetch_loopback_ports: frozenset[int] = frozenset()
+    fetch_min_interval: float = 2.0
+    fetch_timeout: float = 20.0
 
     @property
     def zone(self) -> ZoneInfo:

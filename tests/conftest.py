@@ -64,9 +64,15 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
 
 
 def passerelle_factory(
-    db_path: Path, *, limits: object = None, **settings: object
+    db_path: Path,
+    *,
+    limits: object = None,
+    redraw_interval: float | None = None,
+    **settings: object,
 ) -> Callable[[], discord.Client]:
-    """`limits`: the bot's `bot.pacing.DiscordLimits` (Discord's figures by default)."""
+    """`limits`: the bot's `bot.pacing.DiscordLimits` (Discord's figures by default; the tests
+    scale them with the loopback Discord's windows). `redraw_interval`: seconds between two
+    redraws of one message, overriding the one in `limits`."""
     from bot.client import Passerelle
     from bot.clock import FakeClock
     from bot.settings import Settings
@@ -75,7 +81,12 @@ def passerelle_factory(
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
-        return Passerelle(conf, clock=clock, limits=limits)  # type: ignore[arg-type]
+        return Passerelle(
+            conf,
+            clock=clock,
+            limits=limits,  # type: ignore[arg-type]
+            redraw_interval=redraw_interval,
+        )
 
     return make
 
@@ -85,7 +96,8 @@ async def world(
     tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database.
-    The bot paces itself by Discord's figures on the same time scale as the server's limits."""
+    The bot paces itself by Discord's figures (redraws included) on the same time scale as the
+    server's limits."""
     from bot.pacing import DiscordLimits
 
     limits = DiscordLimits().scaled(time_scale)
