@@ -127,8 +127,9 @@ async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
     harness = Harness(factory)
     await harness.start()
     # Every request reads the database, so a test sees an edit at once (the reuse of reads
-    # for a few seconds has its own test).
+    # for a few seconds, and of stale ones while a new read runs, have their own tests).
     harness.bot.web.ctx.reads.fresh_for = 0.0
+    harness.bot.web.ctx.reads.stale_for = 0.0
     try:
         yield harness
     finally:
