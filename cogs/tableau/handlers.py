@@ -20,7 +20,7 @@ from bot.personal_data import Item
 from bot.reminders import DueItem, OneShotHandler, Outgoing, ReminderHandler, Schedule
 from cogs.tableau import render
 from cogs.tableau.flows import TableauFlows
-from cogs.tableau.flows.alerts import ALERT_KIND, DIGEST_KIND
+from cogs.tableau.flows.alerts import ALERT_KIND, DIGEST_KIND, wants
 from cogs.tableau.flows.common import CLOSE_KIND
 from cogs.tableau.flows.config import WEEKLY_KIND, WEEKLY_PART_KIND
 from cogs.tableau.flows.feeds import TICK_KIND
@@ -63,6 +63,8 @@ class AlertHandler(_AlertBase):
         post = await self.store.posts.get(int(item.payload["post"]))
         if alert is None or post is None or post.status is not Status.LIVE:
             return []
+        if not wants(alert, post):  # changed since: what they ask for now
+            return []
         if await self._dms_closed(alert):
             await self.flows.alerts.note_closed_dms(alert)
             return []
@@ -86,8 +88,7 @@ class DigestHandler(_AlertBase):
         if alert is None or alert.rhythm is not Rhythm.DAILY:
             return []
         ids = await self.store.alerts.queued(alert.id, item.due_at)
-        posts = [p for p in [await self.store.posts.get(i) for i in ids] if p is not None]
-        live = [p for p in posts if p.status is Status.LIVE]
+        live = await self.flows.alerts.digest_posts(alert, ids)
         if not live or await self._dms_closed(alert):
             if live:
                 await self.flows.alerts.note_closed_dms(alert)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import discord
+from aide_support import aide_pages
 from discord_server import permissions as P
 from tableau_support import OFFER, board, forum, publish_offer
 
@@ -263,19 +264,6 @@ async def test_missing_permission_in_the_forum_is_named(world) -> None:
     await world.set_overwrites(offers, [{**deny, "deny": str(P.MANAGE_THREADS)}])
     refused = await world.guild.slash(world.alice, "tableau config", offres=offers)
     assert "Gérer les fils" in refused.text
-
-
-async def aide_pages(world, user) -> str:
-    """Every page of `/aide` as `user` reads it (the message is edited in place)."""
-    reply = await world.guild.slash(user, "aide")
-    pages = [reply.text]
-    while True:
-        labels = ("Suivant", "Next")
-        following = [b for b in reply.message.buttons() if b.get("label", "").startswith(labels)]
-        if not following or following[0].get("disabled"):  # one page: no buttons
-            return "\n".join(pages)
-        reply = await reply.click(following[0]["custom_id"], by=user)
-        pages.append(reply.text)
 
 
 async def test_aide_lists_the_board_for_members_and_moderators(world) -> None:

@@ -28,6 +28,7 @@ from cogs.tableau.service import (
     Post,
     PostKind,
     Rhythm,
+    Status,
 )
 
 Interaction = discord.Interaction[Any]
@@ -102,6 +103,7 @@ class AlertFlows:
             await self.schedule_digest(alert, now)
         else:
             await self.bot.reminders.cancel(DIGEST_KIND, str(alert.id))
+            await self.send_waiting_now(alert, now)
         await interaction.response.send_message(
             t("tableau.alert.saved", lang, summary=describe(alert, lang)), ephemeral=True
         )
@@ -135,27 +137,39 @@ class AlertFlows:
     # -- a post is live: who wants to know ------------------------------------------------------
     async def dispatch(self, post: Post) -> None:
         now = self.board.now()
-        table = professions.professions()
         for alert in await self.store.alerts.for_kind(post.guild_id, post.kind):
-            wanted = set(alert.professions)
-            for code in alert.professions:
-                wanted |= table.family(code)[0]  # and their equivalents across the Atlantic
-            if not alert.matches(post, frozenset(wanted)):
+            if not wants(alert, post):
                 continue
             if alert.rhythm is Rhythm.DAILY:
                 await self.store.alerts.queue(alert.id, post.id, now)
                 continue
-            await self.bot.reminders.schedule(
-                ALERT_KIND,
-                f"{alert.id}:{post.id}",
-                post.guild_id,
-                Schedule(
-                    occurrence=str(post.id),
-                    due_at=now,
-                    expires_at=now + ALERT_USEFUL_FOR,
-                    payload={"alert": alert.id, "post": post.id},
-                ),
-            )
+            await self.send_now(alert, post.id, now)
+
+    async def send_now(self, alert: Alert, post_id: int, now: datetime) -> None:
+        await self.bot.reminders.schedule(
+            ALERT_KIND,
+            f"{alert.id}:{post_id}",
+            alert.guild_id,
+            Schedule(
+                occurrence=str(post_id),
+                due_at=now,
+                expires_at=now + ALERT_USEFUL_FOR,
+                payload={"alert": alert.id, "post": post_id},
+            ),
+        )
+
+    async def send_waiting_now(self, alert: Alert, now: datetime) -> None:
+        """The member went from a daily digest to « at once »: what waited for the digest is
+        sent now, one by one (the handler still checks each is open and wanted)."""
+        for post_id in await self.store.alerts.queued(alert.id, now):
+            await self.send_now(alert, post_id, now)
+        await self.store.alerts.unqueue(alert.id, now)
+
+    async def digest_posts(self, alert: Alert, post_ids: list[int]) -> list[Post]:
+        """What a digest lists: the posts still open that the alert, as it stands now, wants
+        (the member may have narrowed it since they were queued)."""
+        found = [await self.store.posts.get(i) for i in post_ids]
+        return [p for p in found if p is not None and p.status is Status.LIVE and wants(alert, p)]
 
     async def next_digest(self, alert: Alert, after: datetime) -> Schedule:
         zone = await self.bot.settings_store.zone_of(alert.guild_id, member=alert.user_id)
@@ -186,6 +200,16 @@ class AlertFlows:
             self.board.now(),
             guild_id=alert.guild_id,
         )
+
+
+def wants(alert: Alert, post: Post) -> bool:
+    """Whether `alert` asks for `post`, its professions counting their equivalents across the
+    Atlantic."""
+    table = professions.professions()
+    wanted = set(alert.professions)
+    for code in alert.professions:
+        wanted |= table.family(code)[0]
+    return alert.matches(post, frozenset(wanted))
 
 
 def describe(alert: Alert, lang: str) -> str:
