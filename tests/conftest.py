@@ -64,21 +64,29 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
 
 
 def passerelle_factory(
-    db_path: Path, *, redraw_interval: float | None = None, **settings: object
+    db_path: Path,
+    *,
+    limits: object = None,
+    redraw_interval: float | None = None,
+    **settings: object,
 ) -> Callable[[], discord.Client]:
-    """`redraw_interval`: seconds between two redraws of one message (Discord's pace by
-    default; the tests scale it with the loopback Discord's windows)."""
+    """`limits`: the bot's `bot.pacing.DiscordLimits` (Discord's figures by default; the tests
+    scale them with the loopback Discord's windows). `redraw_interval`: seconds between two
+    redraws of one message, overriding the one in `limits`."""
     from bot.client import Passerelle
     from bot.clock import FakeClock
-    from bot.redraw import REDRAW_INTERVAL
     from bot.settings import Settings
 
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
-        interval = REDRAW_INTERVAL if redraw_interval is None else redraw_interval
-        return Passerelle(conf, clock=clock, redraw_interval=interval)
+        return Passerelle(
+            conf,
+            clock=clock,
+            limits=limits,  # type: ignore[arg-type]
+            redraw_interval=redraw_interval,
+        )
 
     return make
 
@@ -87,12 +95,13 @@ def passerelle_factory(
 async def world(
     tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
-    """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    from bot.redraw import REDRAW_INTERVAL
+    """The fake Discord with its default guild, and Passerelle running on a fresh database.
+    The bot paces itself by Discord's figures (redraws included) on the same time scale as the
+    server's limits."""
+    from bot.pacing import DiscordLimits
 
-    factory = passerelle_factory(
-        tmp_path / "passerelle.db", redraw_interval=REDRAW_INTERVAL * time_scale
-    )
+    limits = DiscordLimits().scaled(time_scale)
+    factory = passerelle_factory(tmp_path / "passerelle.db", limits=limits)
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()

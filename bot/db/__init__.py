@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -57,16 +59,20 @@ class _Queries:
         if self.observer is not None:
             self.observer(operation, time.perf_counter() - started)
 
+    @property
+    def _reads(self) -> aiosqlite.Connection:
+        return self._conn
+
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
         started = time.perf_counter()
-        async with self._conn.execute(sql, params) as cur:
+        async with self._reads.execute(sql, params) as cur:
             row = await cur.fetchone()
         self._timed("read", started)
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         started = time.perf_counter()
-        async with self._conn.execute(sql, params) as cur:
+        async with self._reads.execute(sql, params) as cur:
             rows = list(await cur.fetchall())
         self._timed("read", started)
         return rows
@@ -89,12 +95,36 @@ class Tx(_Queries):
         await self._conn.executemany(sql, rows)
 
 
-class Database(_Queries):
-    """One connection; writes are serialised so transactions never interleave."""
+def _read_only_uri(path: Path | str) -> str:
+    return "file:" + urllib.parse.quote(os.path.abspath(path)) + "?mode=ro"
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+
+async def _open_reader(uri: str) -> aiosqlite.Connection:
+    reader = await aiosqlite.connect(uri, uri=True)
+    reader.row_factory = aiosqlite.Row
+    try:
+        await reader.execute("PRAGMA busy_timeout=5000")
+        await reader.execute("PRAGMA foreign_keys=ON")  # as the writer: PRAGMA reads agree
+        await reader.execute("PRAGMA query_only=ON")
+    except BaseException:
+        await reader.close()
+        raise
+    return reader
+
+
+class Database(_Queries):
+    """One connection for writes, serialised so transactions never interleave; reads outside a
+    transaction go to a second, read-only connection (WAL lets it read the last committed state
+    while a write is under way), so a long write never holds up the screens members wait for."""
+
+    def __init__(self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None):
         self._conn = conn
+        self._reader = reader
         self._write = asyncio.Lock()
+
+    @property
+    def _reads(self) -> aiosqlite.Connection:
+        return self._reader or self._conn
 
     @classmethod
     async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
@@ -109,12 +139,16 @@ class Database(_Queries):
             await conn.execute("PRAGMA synchronous=NORMAL")
             db = cls(conn)
             await db.migrate(migrations(migrations_dir))
+            if str(path) != ":memory:":
+                db._reader = await _open_reader(_read_only_uri(path))
         except BaseException:
             await conn.close()
             raise
         return db
 
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
         await self._conn.close()
 
     async def user_version(self) -> int:

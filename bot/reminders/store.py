@@ -10,6 +10,7 @@ from bot.db.timestamps import from_ts, to_ts
 from bot.reminders.model import DueItem, Problem, Schedule
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
+DELIVERED = ("sent", "late", "fallback", "skipped")
 
 
 class ReminderStore:
@@ -51,6 +52,12 @@ class ReminderStore:
         value = await self.db.fetchval("SELECT MIN(due_at) FROM reminder_items")
         return None if value is None else from_ts(value)
 
+    async def next_due_after(self, now: datetime) -> datetime | None:
+        value = await self.db.fetchval(
+            "SELECT MIN(due_at) FROM reminder_items WHERE due_at > ?", (to_ts(now),)
+        )
+        return None if value is None else from_ts(value)
+
     async def count_all(self) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_items"))
 
@@ -77,6 +84,7 @@ class ReminderStore:
 
     async def recent_problems(self, guild_id: int, limit: int) -> list[Problem]:
         rows = await self.db.fetchall(
+            # Served by the partial index reminder_ledger_problems (same condition, verbatim).
             "SELECT kind, status, error, at FROM reminder_ledger"
             " WHERE guild_id = ? AND status IN ('missed', 'failed') ORDER BY at DESC LIMIT ?",
             (guild_id, limit),
@@ -88,6 +96,22 @@ class ReminderStore:
             "DELETE FROM reminder_ledger WHERE kind = ? AND at < ?", (kind, to_ts(before))
         )
         return cur.rowcount
+
+    async def prune(self, delivered_before: datetime, others_before: datetime, limit: int) -> int:
+        """Remove up to `limit` ledger rows past their retention whose item has moved on."""
+        cur = await self.db.execute(
+            "DELETE FROM reminder_ledger WHERE (kind, ref, occurrence, target) IN ("
+            " SELECT l.kind, l.ref, l.occurrence, l.target FROM reminder_ledger l"
+            " WHERE l.at < ? AND (l.at < ? OR l.status IN ('sent', 'late', 'fallback', 'skipped'))"
+            " AND NOT EXISTS (SELECT 1 FROM reminder_items i WHERE i.kind = l.kind"
+            " AND i.ref = l.ref AND i.occurrence = l.occurrence)"
+            " LIMIT ?)",
+            (to_ts(delivered_before), to_ts(others_before), limit),
+        )
+        return cur.rowcount
+
+    async def ledger_size(self) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_ledger"))
 
     # -- the ledger -----------------------------------------------------------------------------
     async def ledger_status(self, item: DueItem, target: str) -> str | None:
