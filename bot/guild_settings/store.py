@@ -74,13 +74,13 @@ class SettingsStore:
 
     async def save_guild(self, settings: GuildSettings) -> None:
         values = asdict(settings)
-        cols = ", ".join(["guild_id", *_GUILD_COLUMNS])
-        marks = ", ".join(f":{c}" for c in ["guild_id", *_GUILD_COLUMNS])
+        columns = ["guild_id", *_GUILD_COLUMNS]
+        marks = ", ".join("?" for _ in columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _GUILD_COLUMNS)
         await self._db.execute(
-            f"INSERT INTO guild_settings ({cols}) VALUES ({marks}) "
+            f"INSERT INTO guild_settings ({', '.join(columns)}) VALUES ({marks}) "
             f"ON CONFLICT(guild_id) DO UPDATE SET {updates}",
-            values,
+            [values[c] for c in columns],
         )
         self._guilds[settings.guild_id] = settings
 
