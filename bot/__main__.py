@@ -82,7 +82,7 @@ async def _check(settings: Settings) -> int:
         "présent / set" if settings.discord_token else "absent (requis pour run / needed to run)"
     )
     print(
-        f"OK : {len(payload)} commandes, base {settings.database_path} à jour, "
+        f"OK : {len(payload)} commandes, base {settings.database_label} à jour, "
         f"DISCORD_TOKEN {token}."
     )
     return 0

@@ -86,7 +86,7 @@ class Passerelle(commands.Bot):
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
-        self.db = await Database.open(self.settings.database_path)
+        self.db = await Database.open(self.settings.database)
         self.settings_store = SettingsStore(
             self.db,
             default_locale=self.settings.default_locale,

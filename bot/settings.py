@@ -6,11 +6,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
 SUPPORTED_LOCALES = ("fr", "en")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -22,6 +24,8 @@ class SettingsError(Exception):
 class Settings:
     discord_token: str = field(repr=False)  # never printed, never logged
     database_path: Path = Path("data/passerelle.db")
+    # PostgreSQL instead of the SQLite file (several processes, one database); may hold a password.
+    database_url: str = field(default="", repr=False)
     default_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     dev_guild_ids: tuple[int, ...] = ()
@@ -32,6 +36,22 @@ class Settings:
     # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
     # loaded is reported at start-up and the guard keeps its rules (never no guard).
     guard_model: str = "fr_core_news_sm"
+
+    @property
+    def database(self) -> Path | str:
+        """What `Database.open` takes: the PostgreSQL URL if there is one, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages: the file, or the URL without its password."""
+        if not self.database_url:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        user = f"{parts.username}@" if parts.username else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +98,14 @@ def load_settings(
         )
 
     db_path = Path(values.get("DATABASE_PATH", "").strip() or "data/passerelle.db")
+    db_url = values.get("DATABASE_URL", "").strip()
+    if db_url and not db_url.startswith(POSTGRES_SCHEMES):
+        raise _fail(
+            "DATABASE_URL",
+            "doit commencer par postgresql:// (laissez-la vide pour le fichier SQLite "
+            "DATABASE_PATH).",
+            "must start with postgresql:// (leave it empty for the SQLite file DATABASE_PATH).",
+        )
 
     tz = values.get("DEFAULT_TIMEZONE", "").strip() or "Europe/Paris"
     try:
@@ -134,6 +162,7 @@ def load_settings(
         discord_gateway_url=gateway,
         discord_token=token,
         database_path=db_path,
+        database_url=db_url,
         default_timezone=tz,
         default_locale=locale,
         dev_guild_ids=guild_ids,

@@ -1,154 +1,227 @@
-"""The one SQLite connection (aiosqlite): WAL, foreign keys, busy timeout, numbered migrations."""
+"""The database, whichever back-end: SQLite (embedded, the default) or PostgreSQL (shared).
+
+`Database.open(target)` takes an SQLite file path, or a `postgresql://` URL (`DATABASE_URL`).
+The stores see one API either way — `fetchone`, `fetchall`, `fetchval`, `execute` (a `Result`
+with `rowcount`), `execute_returning`, `executemany`, `async with db.transaction() as tx` — and
+write one portable SQL (`bot.db.dialect` says what is translated). Rows answer `row["col"]`,
+`row[0]` and `dict(row)` on both. One migration history (`migrations/NNNN_name.sql`) applies to
+both; a database newer than the code is refused (`DatabaseTooNewError`).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+import time
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
+from bot.db.base import (
+    MIGRATIONS_DIR,
+    Backend,
+    Connection,
+    DatabaseTooNewError,
+    Listener,
+    Migration,
+    Params,
+    QueryObserver,
+    Result,
+    Row,
+    migrations,
+)
+from bot.db.dialect import NotPortableError
+from bot.db.sqlite import SqliteBackend
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-Params = Sequence[Any] | dict[str, Any]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Database",
+    "DatabaseTooNewError",
+    "Migration",
+    "NotPortableError",
+    "Params",
+    "Result",
+    "Row",
+    "Tx",
+    "is_postgres",
+    "migrations",
+]
 
 
-class DatabaseTooNewError(RuntimeError):
-    """The file was migrated by a newer Passerelle than this one."""
+def is_postgres(target: object) -> bool:
+    """Whether a database target (a path or a URL) names a PostgreSQL database."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    path: Path
-
-
-def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    found = []
-    for path in sorted(directory.glob("*.sql")):
-        match = _NAME.match(path.name)
-        if not match:
-            raise ValueError(f"migration file name must look like 0001_name.sql: {path.name}")
-        found.append(Migration(int(match.group(1)), path))
-    versions = [m.version for m in found]
-    if versions != list(range(1, len(found) + 1)):
-        raise ValueError(f"migrations must be numbered 1..N without gaps, got {versions}")
-    return found
+def _values(sql: str, params: Params) -> Params:
+    if isinstance(params, dict):
+        raise NotPortableError(f"parameters must be a sequence for ? placeholders: {sql[:120]!r}")
+    return params
 
 
 class _Queries:
-    """The query methods a transaction and the database share (reads and single statements)."""
+    """The query methods a transaction and the database share."""
 
-    _conn: aiosqlite.Connection
+    _backend: Backend
+    observer: QueryObserver | None = None  # metrics; None: not timed
 
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+    def _timed(self, operation: str, started: float) -> None:
+        if self.observer is not None:
+            self.observer(operation, time.perf_counter() - started)
 
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cur:
-            return list(await cur.fetchall())
+    def _reader(self) -> Any:
+        raise NotImplementedError
+
+    def _writer(self) -> Any:
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        started = time.perf_counter()
+        async with self._reader() as conn:
+            row = await conn.fetchone(self._backend.translate(sql), _values(sql, params))
+        self._timed("read", started)
+        return row
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        started = time.perf_counter()
+        async with self._reader() as conn:
+            rows = await conn.fetchall(self._backend.translate(sql), _values(sql, params))
+        self._timed("read", started)
+        return rows
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
 
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        """One write statement (on its own, it commits at once)."""
+        started = time.perf_counter()
+        async with self._writer() as conn:
+            result = await conn.execute(self._backend.translate(sql), _values(sql, params))
+        self._timed("write", started)
+        return result
 
-class Tx(_Queries):
-    """Statements inside one transaction (see `Database.transaction`)."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
-        return await self._conn.execute(sql, params)
+    async def execute_returning(self, sql: str, params: Params = ()) -> Row | None:
+        """One write statement with a `RETURNING` clause (e.g. a new row's id): its first row."""
+        started = time.perf_counter()
+        async with self._writer() as conn:
+            row = await conn.fetchone(self._backend.translate(sql), _values(sql, params))
+        self._timed("write", started)
+        return row
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        started = time.perf_counter()
+        async with self._writer() as conn:
+            await conn.executemany(
+                self._backend.translate(sql), [_values(sql, row) for row in rows]
+            )
+        self._timed("write", started)
+
+
+class _Held:
+    """A connection already held (a transaction's), handed out as a context manager."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def __aenter__(self) -> Connection:
+        return self._conn
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class Tx(_Queries):
+    """Statements inside one transaction (see `Database.transaction`): its reads see its writes."""
+
+    def __init__(self, backend: Backend, conn: Connection) -> None:
+        self._backend = backend
+        self._held = _Held(conn)
+
+    def _reader(self) -> _Held:
+        return self._held
+
+    _writer = _reader
 
 
 class Database(_Queries):
-    """One connection; writes are serialised so transactions never interleave."""
+    """One database for the whole bot; which back-end is a detail of `open`."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        self._write = asyncio.Lock()
+    def __init__(self, backend: Backend, target: str) -> None:
+        self._backend = backend
+        self.target = target
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql' (for operators' commands; stores never need it)."""
+        return self._backend.dialect
+
+    @property
+    def backend(self) -> Backend:
+        return self._backend
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrations_dir: Path = MIGRATIONS_DIR) -> Database:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
+    async def open(
+        cls,
+        target: Path | str,
+        *,
+        migrations_dir: Path = MIGRATIONS_DIR,
+        pool_size: int = 10,
+    ) -> Database:
+        """Connect, apply the migrations this database lacks, refuse a newer one."""
+        backend: Backend
+        if is_postgres(target):
+            # Only a PostgreSQL set-up pays for importing its driver.
+            from bot.db.postgres import PostgresBackend  # noqa: PLC0415
+
+            backend = await PostgresBackend.open(str(target), pool_size=pool_size)
+        else:
+            backend = await SqliteBackend.open(target)
+        db = cls(backend, str(target))
         try:
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA synchronous=NORMAL")
-            db = cls(conn)
             await db.migrate(migrations(migrations_dir))
+            if isinstance(backend, SqliteBackend):
+                await backend.open_reader(target)
         except BaseException:
-            await conn.close()
+            await backend.close()
             raise
         return db
 
+    def _reader(self) -> Any:
+        return self._backend.reading()
+
+    def _writer(self) -> Any:
+        return self._backend.writing()
+
     async def close(self) -> None:
-        await self._conn.close()
+        await self._backend.close()
 
     async def user_version(self) -> int:
-        row = await self.fetchone("PRAGMA user_version")
-        return int(row[0]) if row else 0
+        """The schema version: the number of the last migration applied."""
+        return await self._backend.user_version()
 
     async def migrate(self, steps: list[Migration]) -> None:
-        current = await self.user_version()
-        latest = steps[-1].version if steps else 0
-        if current > latest:
-            raise DatabaseTooNewError(
-                f"La base de données est en version {current}, plus récente que ce code "
-                f"(version {latest}) : mettez Passerelle à jour. / The database is at version "
-                f"{current}, newer than this code ({latest}): upgrade Passerelle."
-            )
-        for step in steps:
-            if step.version <= current:
-                continue
-            script = step.path.read_text(encoding="utf-8")
-            async with self._write:
-                try:
-                    # executescript commits first; BEGIN/COMMIT are ours: one step, one transaction
-                    await self._conn.executescript(
-                        f"BEGIN;\n{script}\n;PRAGMA user_version = {step.version};\nCOMMIT;"
-                    )
-                except Exception:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-            log.info("database migrated to version %d (%s)", step.version, step.path.name)
-
-    async def execute_returning(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """One write statement with a `RETURNING` clause (e.g. a new row's id): its first row."""
-        async with self._write, self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
-
-    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
-        """One write statement in its own (implicit) transaction."""
-        async with self._write:
-            return await self._conn.execute(sql, params)
+        for version in await self._backend.migrate(steps):
+            log.info("database migrated to version %d (%s)", version, steps[version - 1].path.name)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self._write:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Tx(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
+        """All or nothing. On SQLite one transaction at a time (BEGIN IMMEDIATE); on PostgreSQL
+        READ COMMITTED, so read what you will change with `SELECT … FOR UPDATE`."""
+        started = time.perf_counter()
+        async with self._backend.transaction() as conn:
+            yield Tx(self._backend, conn)
+        self._timed("transaction", started)
+
+    # -- messages between processes (PostgreSQL LISTEN/NOTIFY; nothing to do on SQLite) ---------
+    async def notify(self, topic: str, payload: str = "") -> None:
+        """Tell the other processes sharing this database (not this one) about a change."""
+        await self._backend.notify(topic, payload)
+
+    async def listen(self, topic: str, listener: Listener) -> None:
+        """Call `listener(payload)` when another process notifies `topic`."""
+        await self._backend.listen(topic, listener)
