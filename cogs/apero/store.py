@@ -9,6 +9,8 @@ from bot.db import Database
 from bot.db.timestamps import to_ts
 from cogs.apero.model import Draft, Series, SeriesFields
 
+# No series has this id (ids start at 1): "except none" in `name_taken`.
+NO_ID = 0
 _FIELDS = (
     "name",
     "weekday",
@@ -55,7 +57,7 @@ class AperoStore:
 
     async def for_guild(self, guild_id: int) -> list[Series]:
         rows = await self.db.fetchall(
-            "SELECT * FROM apero_series WHERE guild_id = ? ORDER BY name COLLATE NOCASE, id",
+            "SELECT * FROM apero_series WHERE guild_id = ? ORDER BY LOWER(name), id",
             (guild_id,),
         )
         return [_series(r) for r in rows]
@@ -69,9 +71,8 @@ class AperoStore:
 
     async def name_taken(self, guild_id: int, name: str, *, except_id: int | None = None) -> bool:
         found = await self.db.fetchval(
-            "SELECT id FROM apero_series WHERE guild_id = ? AND name = ? COLLATE NOCASE"
-            " AND id IS NOT ?",
-            (guild_id, name, except_id),
+            "SELECT id FROM apero_series WHERE guild_id = ? AND LOWER(name) = LOWER(?) AND id <> ?",
+            (guild_id, name, NO_ID if except_id is None else except_id),
         )
         return found is not None
 
@@ -79,28 +80,23 @@ class AperoStore:
         """Insert the series and drop the draft in one transaction; None if the draft is gone."""
         values = _values(draft.fields)
         cols = ", ".join(values)
-        marks = ", ".join(f":{c}" for c in values)
+        marks = ", ".join("?" for _ in values)
         async with self.db.transaction() as tx:
             cur = await tx.execute("DELETE FROM apero_drafts WHERE id = ?", (draft.id,))
             if cur.rowcount != 1:  # a double click already saved it
                 return None
-            cur = await tx.execute(
+            new_id = await tx.fetchval(
                 f"INSERT INTO apero_series (guild_id, created_by, created_at, {cols})"
-                f" VALUES (:guild_id, :created_by, :created_at, {marks})",
-                {
-                    **values,
-                    "guild_id": draft.guild_id,
-                    "created_by": created_by,
-                    "created_at": to_ts(now),
-                },
+                f" VALUES (?, ?, ?, {marks}) RETURNING id",
+                (draft.guild_id, created_by, to_ts(now), *values.values()),
             )
-            return int(cur.lastrowid or 0)
+            return int(new_id)
 
     async def update(self, series_id: int, fields: SeriesFields) -> None:
         values = _values(fields)
-        sets = ", ".join(f"{c} = :{c}" for c in values)
+        sets = ", ".join(f"{c} = ?" for c in values)
         await self.db.execute(
-            f"UPDATE apero_series SET {sets} WHERE id = :id", {**values, "id": series_id}
+            f"UPDATE apero_series SET {sets} WHERE id = ?", (*values.values(), series_id)
         )
 
     async def set_paused(self, series_id: int, paused: bool, reason: str | None) -> bool:
@@ -124,7 +120,7 @@ class AperoStore:
 
     async def add_skip(self, series_id: int, day: date) -> bool:
         cur = await self.db.execute(
-            "INSERT OR IGNORE INTO apero_skips (series_id, day) VALUES (?, ?)",
+            "INSERT INTO apero_skips (series_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (series_id, day.isoformat()),
         )
         return cur.rowcount == 1
@@ -150,7 +146,7 @@ class AperoStore:
             if attending:
                 await tx.execute(
                     "INSERT INTO apero_attendance (series_id, day, user_id, at)"
-                    " VALUES (?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     (*key, to_ts(now)),
                 )
             row = await tx.fetchone(
@@ -198,11 +194,13 @@ class AperoStore:
         await self.db.execute(
             "DELETE FROM apero_drafts WHERE created_at < ?", (to_ts(now) - 86400,)
         )
-        cur = await self.db.execute(
-            "INSERT INTO apero_drafts (guild_id, author_id, data, created_at) VALUES (?, ?, ?, ?)",
+        row = await self.db.execute_returning(
+            "INSERT INTO apero_drafts (guild_id, author_id, data, created_at) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             (guild_id, author_id, fields.to_json(), to_ts(now)),
         )
-        return int(cur.lastrowid or 0)
+        assert row is not None  # an INSERT … RETURNING always returns its row
+        return int(row["id"])
 
     async def draft(self, draft_id: int) -> Draft | None:
         row = await self.db.fetchone("SELECT * FROM apero_drafts WHERE id = ?", (draft_id,))
