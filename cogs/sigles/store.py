@@ -90,15 +90,26 @@ def _suggestion(row: Any) -> Suggestion:
 _INSERT = (
     "INSERT INTO sigles_entries (guild_id, ident, "
     + ", ".join(_ENTRY_COLUMNS)
-    + ", contributor_id, created_by, created_at, updated_at) VALUES (:guild_id, :ident, "
-    + ", ".join(f":{c}" for c in _ENTRY_COLUMNS)
-    + ", :contributor_id, :created_by, :now, :now)"
+    + ", contributor_id, created_by, created_at, updated_at) VALUES (?, ?, "
+    + ", ".join("?" for _ in _ENTRY_COLUMNS)
+    + ", ?, ?, ?, ?) RETURNING id"
 )
 _UPDATE = (
-    "UPDATE sigles_entries SET ident = :ident, "
-    + ", ".join(f"{c} = :{c}" for c in _ENTRY_COLUMNS)
-    + ", updated_at = :now WHERE id = :id AND guild_id = :guild_id"
+    "UPDATE sigles_entries SET ident = ?, "
+    + ", ".join(f"{c} = ?" for c in _ENTRY_COLUMNS)
+    + ", updated_at = ? WHERE id = ? AND guild_id = ?"
 )
+
+
+def _update_params(entry: Entry, entry_id: int, guild_id: int, now: datetime) -> tuple[Any, ...]:
+    values = _values(entry)
+    return (
+        values["ident"],
+        *(values[c] for c in _ENTRY_COLUMNS),
+        to_ts(now),
+        entry_id,
+        guild_id,
+    )
 
 
 class SiglesStore:
@@ -127,26 +138,27 @@ class SiglesStore:
         created_by: int | None,
         contributor_id: int | None = None,
     ) -> int:
-        cur = await tx.execute(
+        values = _values(entry)
+        new_id = await tx.fetchval(
             _INSERT,
-            _values(entry)
-            | {
-                "guild_id": guild_id,
-                "contributor_id": contributor_id,
-                "created_by": created_by,
-                "now": to_ts(now),
-            },
+            (
+                guild_id,
+                values["ident"],
+                *(values[c] for c in _ENTRY_COLUMNS),
+                contributor_id,
+                created_by,
+                to_ts(now),
+                to_ts(now),
+            ),
         )
-        return int(cur.lastrowid or 0)
+        return int(new_id)
 
     async def add(self, guild_id: int, entry: Entry, created_by: int, now: datetime) -> int:
         async with self.db.transaction() as tx:
             return await self._insert(tx, guild_id, entry, now, created_by=created_by)
 
     async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> None:
-        await self.db.execute(
-            _UPDATE, _values(entry) | {"id": entry_id, "guild_id": guild_id, "now": to_ts(now)}
-        )
+        await self.db.execute(_UPDATE, _update_params(entry, entry_id, guild_id, now))
 
     async def delete(self, guild_id: int, entry_id: int) -> bool:
         cur = await self.db.execute(
@@ -169,10 +181,7 @@ class SiglesStore:
                     await self._insert(tx, guild_id, entry, now, created_by=created_by)
                     added += 1
                 else:
-                    await tx.execute(
-                        _UPDATE,
-                        _values(entry) | {"id": row[0], "guild_id": guild_id, "now": to_ts(now)},
-                    )
+                    await tx.execute(_UPDATE, _update_params(entry, row[0], guild_id, now))
                     updated += 1
         return added, updated
 
@@ -186,9 +195,10 @@ class SiglesStore:
         fields: dict[str, Any],
         now: datetime,
     ) -> int:
-        cur = await self.db.execute(
+        row = await self.db.execute_returning(
             "INSERT INTO sigles_suggestions (guild_id, author_id, channel_id, lang, sigle, region,"
-            " domaine, developpe, explication, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " domaine, developpe, explication, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
             (
                 guild_id,
                 author_id,
@@ -202,7 +212,8 @@ class SiglesStore:
                 to_ts(now),
             ),
         )
-        return int(cur.lastrowid or 0)
+        assert row is not None  # an INSERT … RETURNING always returns its row
+        return int(row["id"])
 
     async def drop_suggestion(self, suggestion_id: int) -> None:
         await self.db.execute("DELETE FROM sigles_suggestions WHERE id = ?", (suggestion_id,))
