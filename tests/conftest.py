@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import discord
 import pytest
@@ -12,6 +15,15 @@ from discord_server import Harness
 from discord_server.validation import load_spec
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
+# Set (by .ci/run, or scripts/pg_cluster.sh by hand): every test's database is on PostgreSQL, in
+# a schema of its own on that server; unset: an SQLite file in the test's temporary directory.
+TEST_DATABASE_URL = os.environ.get("PASSERELLE_TEST_DATABASE_URL", "")
+
+
+def with_schema(url: str, schema: str) -> str:
+    """The URL with `search_path` set to `schema` (asyncpg passes it as a server setting)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=urlencode({"search_path": schema})))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -35,7 +47,54 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
         active().load(timeout=600)
 
 
-def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discord.Client]:
+@pytest.fixture
+async def databases(tmp_path: Path) -> AsyncIterator[Callable[[], Awaitable[Path | str]]]:
+    """Make fresh, empty databases: SQLite files, or PostgreSQL schemas (dropped after)."""
+    made: list[str] = []
+    count = 0
+
+    async def make() -> Path | str:
+        nonlocal count
+        count += 1
+        if not TEST_DATABASE_URL:
+            return tmp_path / f"passerelle-{count}.db"
+        import asyncpg
+
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        conn = await asyncpg.connect(TEST_DATABASE_URL)
+        try:
+            await conn.execute(f"CREATE SCHEMA {schema}")
+        finally:
+            await conn.close()
+        made.append(schema)
+        return with_schema(TEST_DATABASE_URL, schema)
+
+    yield make
+    if made:
+        import asyncpg
+
+        conn = await asyncpg.connect(TEST_DATABASE_URL)
+        try:
+            for schema in made:
+                await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+async def database(databases: Callable[[], Awaitable[Path | str]]) -> Path | str:
+    """A fresh, empty database for the test: an SQLite file, or a PostgreSQL schema (URL)."""
+    return await databases()
+
+
+def database_settings(database: Path | str) -> dict[str, object]:
+    """Settings(...) arguments for a database given as a file or a PostgreSQL URL."""
+    if isinstance(database, str) and database.startswith("postgres"):
+        return {"database_url": database}
+    return {"database_path": Path(database)}
+
+
+def passerelle_factory(database: Path | str, **settings: object) -> Callable[[], discord.Client]:
     from bot.client import Passerelle
     from bot.clock import FakeClock
     from bot.settings import Settings
@@ -43,16 +102,16 @@ def passerelle_factory(db_path: Path, **settings: object) -> Callable[[], discor
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
-        conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
+        conf = Settings(discord_token="unused", **database_settings(database), **settings)  # type: ignore[arg-type]
         return Passerelle(conf, clock=clock)
 
     return make
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[Harness]:
+async def world(database: Path | str) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    harness = Harness(passerelle_factory(tmp_path / "passerelle.db"))
+    harness = Harness(passerelle_factory(database))
     await harness.start()
     try:
         yield harness
