@@ -7,6 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import discord
@@ -15,6 +16,34 @@ from discord_server import Harness
 from discord_server.validation import load_spec
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 10:00 in Paris
+# Rate-limit windows in tests: Discord's counts, windows × this (see tests/README.md). A test
+# that needs Discord's real windows says `@pytest.mark.time_scale(1)`; the whole suite runs
+# with them with PASSERELLE_TEST_TIME_SCALE=1.
+TEST_TIME_SCALE = float(os.environ.get("PASSERELLE_TEST_TIME_SCALE", "0.05"))
+# 429s the loopback Discord answered, per test (printed at the end of the session)
+RATE_LIMITED: list[tuple[str, int, int]] = []  # (test, 429s, of them global)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if RATE_LIMITED:
+        terminalreporter.section("429s answered by the loopback Discord")
+        for test, hits, global_hits in RATE_LIMITED:
+            terminalreporter.write_line(f"{hits:4d} ({global_hits} global)  {test}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "time_scale(scale): rate-limit windows of the loopback Discord × scale"
+    )
+
+
+@pytest.fixture
+def time_scale(request: pytest.FixtureRequest) -> float:
+    """The loopback Discord's rate-limit time scale for this test (marker `time_scale`)."""
+    marker = request.node.get_closest_marker("time_scale")
+    return float(marker.args[0]) if marker is not None else TEST_TIME_SCALE
+
+
 # Set (by .ci/run, or scripts/pg_cluster.sh by hand): every test's database is on PostgreSQL, in
 # a schema of its own on that server; unset: an SQLite file in the test's temporary directory.
 TEST_DATABASE_URL = os.environ.get("PASSERELLE_TEST_DATABASE_URL", "")
@@ -109,14 +138,22 @@ def passerelle_factory(database: Path | str, **settings: object) -> Callable[[],
 
 
 @pytest.fixture
-async def world(database: Path | str) -> AsyncIterator[Harness]:
+async def world(
+    database: Path | str, time_scale: float, request: pytest.FixtureRequest
+) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    harness = Harness(passerelle_factory(database))
+    factory = passerelle_factory(database)
+    # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
+    harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
     try:
         yield harness
     finally:
         await harness.stop()
+        hits = harness.ratelimits.hits
+        if hits:
+            global_hits = sum(h.is_global for h in hits)
+            RATE_LIMITED.append((request.node.nodeid, len(hits), global_hits))
     harness.check()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from discord import ComponentType
+
 
 def iter_components(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Every component, depth first (rows, containers, sections, labels)."""
@@ -26,6 +28,6 @@ def flatten_text(content: str, embeds: list[dict[str, Any]], components: list[An
             parts += [f.get("name", ""), f.get("value", "")]
         parts.append(e.get("footer", {}).get("text", ""))
     for c in iter_components(components):
-        if c.get("type") == 10:  # text display (components v2)
+        if c.get("type") == ComponentType.text_display.value:  # components v2
             parts.append(c.get("content", ""))
     return "\n".join(p for p in parts if p)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from discord import EntityType, EventStatus, PrivacyLevel
+from discord.enums import try_enum
+
 if TYPE_CHECKING:
     from .world import User
 
@@ -19,11 +22,17 @@ class ScheduledEvent:
     scheduled_end_time: str | None = None
     description: str | None = None
     channel_id: int | None = None
-    entity_type: int = 3
+    entity_type: EntityType = EntityType.external
     location: str | None = None
-    privacy_level: int = 2
-    status: int = 1
+    privacy_level: PrivacyLevel = PrivacyLevel.guild_only
+    status: EventStatus = EventStatus.scheduled
     deleted: bool = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        kinds = {"entity_type": EntityType, "privacy_level": PrivacyLevel, "status": EventStatus}
+        if name in kinds and isinstance(value, int):
+            value = try_enum(kinds[name], value)  # numbers from a request body
+        super().__setattr__(name, value)
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -36,9 +45,9 @@ class ScheduledEvent:
             "description": self.description,
             "scheduled_start_time": self.scheduled_start_time,
             "scheduled_end_time": self.scheduled_end_time,
-            "privacy_level": self.privacy_level,
-            "status": self.status,
-            "entity_type": self.entity_type,
+            "privacy_level": self.privacy_level.value,
+            "status": self.status.value,
+            "entity_type": self.entity_type.value,
             "entity_id": None,
             "entity_metadata": {"location": self.location} if self.location else None,
             "user_count": 0,

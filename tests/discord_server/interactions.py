@@ -5,10 +5,26 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from discord import AppCommandOptionType as Option
+from discord import AppCommandType, ComponentType, InteractionType
+
 from . import permissions as P
 from .world import Attachment, Channel, Interaction, Message, Role, User, World, snowflake
 
 ATTACHMENT_LIMIT = 10 * 1024 * 1024
+# Discord's interaction context types (discord.py has no enum for them)
+GUILD_CONTEXT, BOT_DM_CONTEXT = 0, 1
+CHAT_INPUT = AppCommandType.chat_input.value
+SUBCOMMANDS = (Option.subcommand.value, Option.subcommand_group.value)
+USER_OPTIONS = (Option.user.value, Option.mentionable.value)
+ROLE_OPTIONS = (Option.role.value, Option.mentionable.value)
+SELECTS = (
+    ComponentType.select,
+    ComponentType.user_select,
+    ComponentType.role_select,
+    ComponentType.mentionable_select,
+    ComponentType.channel_select,
+)
 
 
 def find_command(world: World, guild_id: int | None, name: str) -> dict[str, Any]:
@@ -16,7 +32,7 @@ def find_command(world: World, guild_id: int | None, name: str) -> dict[str, Any
     if guild_id is not None:
         scopes = [*world.guild_commands.get(guild_id, []), *scopes]
     for cmd in scopes:
-        if cmd["name"] == name and cmd.get("type", 1) == 1:
+        if cmd["name"] == name and cmd.get("type", CHAT_INPUT) == CHAT_INPUT:
             return cmd
     known = sorted({c["name"] for c in scopes})
     raise LookupError(f"no slash command /{name} synced here; synced: {known}")
@@ -27,13 +43,13 @@ def _leaf(cmd: dict[str, Any], path: list[str]) -> tuple[list[dict[str, Any]], A
     options = cmd.get("options") or []
     chain: list[dict[str, Any]] = []
     for part in path:
-        sub = next((o for o in options if o["name"] == part and o["type"] in (1, 2)), None)
+        sub = next((o for o in options if o["name"] == part and o["type"] in SUBCOMMANDS), None)
         if sub is None:
-            names = [o["name"] for o in options if o["type"] in (1, 2)]
+            names = [o["name"] for o in options if o["type"] in SUBCOMMANDS]
             raise LookupError(f"/{cmd['name']}: no subcommand {part!r} (has {names})")
         chain.append(sub)
         options = sub.get("options") or []
-    if any(o["type"] in (1, 2) for o in options):
+    if any(o["type"] in SUBCOMMANDS for o in options):
         raise LookupError(f"/{cmd['name']} {' '.join(path)} needs a subcommand")
 
     def wrap(values: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -74,7 +90,12 @@ def command_data(
         missing = [o["name"] for o in defs if o.get("required") and o["name"] not in options]
         if missing:
             raise TypeError(f"/{path}: required options missing: {missing}")
-    data: dict[str, Any] = {"id": cmd["id"], "name": name, "type": 1, "options": wrap(values)}
+    data: dict[str, Any] = {
+        "id": cmd["id"],
+        "name": name,
+        "type": CHAT_INPUT,
+        "options": wrap(values),
+    }
     if "guild_id" in cmd:
         data["guild_id"] = cmd["guild_id"]
     if resolved:
@@ -91,51 +112,51 @@ def _option_value(
     value: Any,
     resolved: dict[str, dict[str, Any]],
 ) -> Any:
-    kind = opt["type"]
+    kind = Option(opt["type"])
     if opt.get("choices"):
         for choice in opt["choices"]:
             if value in (choice["value"], choice["name"]):
                 return choice["value"]
         raise ValueError(f"/{path} {opt['name']}: {value!r} is not one of its choices")
-    if kind == 3:
+    if kind is Option.string:
         text = str(value)
         if not opt.get("min_length", 0) <= len(text) <= opt.get("max_length", 6000):
             raise ValueError(f"/{path} {opt['name']}: length out of bounds (Discord refuses)")
         return text
-    if kind == 4:
+    if kind is Option.integer:
         return int(value)
-    if kind == 10:
+    if kind is Option.number:
         return float(value)
-    if kind == 5:
+    if kind is Option.boolean:
         return bool(value)
-    if kind in (6, 9) and isinstance(value, User):
+    if kind.value in USER_OPTIONS and isinstance(value, User):
         resolved.setdefault("users", {})[str(value.id)] = value.payload()
         member = world.member(guild_id, value)
         if member is not None:
             m = member.payload(with_user=False)
             resolved.setdefault("members", {})[str(value.id)] = m
         return str(value.id)
-    if kind in (8, 9) and isinstance(value, Role):
+    if kind.value in ROLE_OPTIONS and isinstance(value, Role):
         resolved.setdefault("roles", {})[str(value.id)] = value.payload()
         return str(value.id)
-    if kind == 7 and isinstance(value, Channel):
+    if kind is Option.channel and isinstance(value, Channel):
         data = value.payload()
         data["permissions"] = str(P.ALL)
         resolved.setdefault("channels", {})[str(value.id)] = data
         return str(value.id)
-    if kind == 11:
+    if kind is Option.attachment:
         filename, content = value if isinstance(value, tuple) else (value.filename, value.data)
         att = Attachment(snowflake(), filename, bytes(content))
         att.url = f"{world.base_url}/attachments/0/{att.id}/{filename}"
         world.uploads[att.id] = att
         resolved.setdefault("attachments", {})[str(att.id)] = att.payload()
         return str(att.id)
-    raise TypeError(f"/{path} {opt['name']}: cannot send {value!r} for option type {kind}")
+    raise TypeError(f"/{path} {opt['name']}: cannot send {value!r} for option type {kind.name}")
 
 
 def new_interaction(
     world: World,
-    kind: int,
+    kind: InteractionType,
     user: User,
     channel: Channel,
     data: dict[str, Any],
@@ -158,7 +179,7 @@ def new_interaction(
     payload: dict[str, Any] = {
         "id": str(inter.id),
         "application_id": str(world.application_id),
-        "type": kind,
+        "type": kind.value,
         "data": data,
         "token": inter.token,
         "version": 1,
@@ -169,11 +190,15 @@ def new_interaction(
         "app_permissions": str(bot_perms),
         "entitlements": [],
         "authorizing_integration_owners": {"0": str(channel.guild_id or 0)},
-        "context": 0 if channel.guild_id else 1,
+        "context": GUILD_CONTEXT if channel.guild_id else BOT_DM_CONTEXT,
     }
     if channel.guild_id is not None:
         guild = world.guilds[channel.guild_id]
-        member = guild.members[user.id]
+        member = guild.members.get(user.id)
+        if member is None:
+            raise LookupError(
+                f"{user.username} is not a member of {guild.name}: Discord sends no interaction"
+            )
         payload["guild_id"] = str(guild.id)
         payload["guild_locale"] = guild.preferred_locale
         payload["guild"] = {"id": str(guild.id), "locale": guild.preferred_locale, "features": []}
@@ -202,7 +227,7 @@ def modal_submission(modal: dict[str, Any], values: dict[str, Any]) -> dict[str,
         out: dict[str, Any] = {"type": comp["type"], "custom_id": comp["custom_id"]}
         if "id" in comp:
             out["id"] = comp["id"]
-        if comp["type"] == 4:
+        if comp["type"] == ComponentType.text_input.value:
             text = "" if value is None else str(value)
             if comp.get("required", True) and not text:
                 raise ValueError(f"modal field {label or comp['custom_id']!r} is required")
@@ -214,25 +239,32 @@ def modal_submission(modal: dict[str, Any], values: dict[str, Any]) -> dict[str,
             out["values"] = list(value or [])
         return out
 
+    row_type, label_type = ComponentType.action_row.value, ComponentType.label.value
+    text_type = ComponentType.text_display.value
     components = []
     for comp in modal.get("components", []):
-        if comp["type"] == 1:
+        if comp["type"] == row_type:
             row = [submit(c, c.get("label")) for c in comp.get("components", [])]
-            components.append({"type": 1, "components": row})
-        elif comp["type"] == 18:
+            components.append({"type": row_type, "components": row})
+        elif comp["type"] == label_type:
             inner = submit(comp["component"], comp.get("label"))
-            components.append({"type": 18, "id": comp.get("id", 0), "component": inner})
-        elif comp["type"] == 10:
-            components.append({"type": 10, "id": comp.get("id", 0), "content": comp["content"]})
+            components.append({"type": label_type, "id": comp.get("id", 0), "component": inner})
+        elif comp["type"] == text_type:
+            components.append(
+                {"type": text_type, "id": comp.get("id", 0), "content": comp["content"]}
+            )
     if remaining:
         raise KeyError(f"modal has no field(s) {list(remaining)}")
     return {"custom_id": modal["custom_id"], "components": components}
 
 
-def find_component(message: Message, wanted: str, types: tuple[int, ...]) -> dict[str, Any]:
+def find_component(
+    message: Message, wanted: str, types: tuple[ComponentType, ...]
+) -> dict[str, Any]:
     from .world import iter_components
 
-    candidates = [c for c in iter_components(message.components) if c.get("type") in types]
+    values = [t.value for t in types]
+    candidates = [c for c in iter_components(message.components) if c.get("type") in values]
     for comp in candidates:
         if wanted in (comp.get("custom_id"), comp.get("label"), comp.get("placeholder")):
             return comp

@@ -1,4 +1,5 @@
-"""REST routes: users, applications, channels, messages, threads, DMs, guilds, events."""
+"""REST routes: users, applications, gateway, channels, messages, DMs (threads, forums, guilds
+and interactions have their own modules)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from discord import ChannelType, MessageType
 
 from . import permissions as P
 from .server import (
@@ -18,21 +20,15 @@ from .server import (
     missing_permissions,
     no_content,
 )
-from .world import (
-    DM,
-    EPHEMERAL,
-    FORUM,
-    PRIVATE_THREAD,
-    PUBLIC_THREAD,
-    Attachment,
-    Channel,
-    Message,
-)
+from .world import EPHEMERAL, Attachment, Channel, Message
 
 if TYPE_CHECKING:
     from .server import DiscordServer
 
 NONCE_WINDOW = 300.0  # seconds Discord remembers an enforced nonce
+NAME_LENGTH = 100  # a channel's or thread's name: 1-100 characters
+TOPIC_LENGTH = 1024
+FORUM_TOPIC_LENGTH = 4096
 
 
 def body_of(request: web.Request) -> tuple[Any, dict[str, Attachment]]:
@@ -66,7 +62,7 @@ def apply_message_body(
         msg.attachments = kept + new
     if body.get("message_reference"):
         msg.message_reference = body["message_reference"]
-        msg.type = 19
+        msg.type = MessageType.reply
 
 
 def message_event(server: DiscordServer, msg: Message) -> dict[str, Any]:
@@ -96,7 +92,7 @@ def bot_perms(server: DiscordServer, channel: Channel) -> int:
     value = server.world.permissions_in(channel, server.world.bot_user)
     if channel.guild_id is not None and not P.has(value, P.VIEW_CHANNEL):
         raise missing_access()
-    if channel.type == PRIVATE_THREAD:
+    if channel.type is ChannelType.private_thread:
         in_thread = server.world.bot_user.id in channel.member_ids
         if not in_thread and not P.has(value, P.MANAGE_THREADS):
             raise missing_access()
@@ -108,22 +104,53 @@ def require(value: int, flag: int) -> None:
         raise missing_permissions()
 
 
+def check_length(field_name: str, text: Any, low: int, high: int) -> None:
+    if not isinstance(text, str) or not low <= len(text) <= high:
+        message = f"Must be between {low} and {high} in length."
+        raise form_error(field_name, message, "BASE_TYPE_BAD_LENGTH")
+
+
+def send_refusal(world: Any, channel: Channel, user: Any, value: int) -> DiscordError | None:
+    """Why Discord refuses a message from `user` (permissions `value`) in `channel`, if it does:
+    forum/media channels take posts only; a locked thread takes messages only from members with
+    Manage Threads; an archived one is reopened by the message, unless locked."""
+    if channel.is_forum:
+        return DiscordError(400, 40058, "Cannot send a message in a forum channel")
+    if channel.type in (ChannelType.voice, ChannelType.stage_voice, ChannelType.category):
+        return DiscordError(400, 50008, "Cannot send messages in a non-text channel")
+    if channel.is_thread and channel.locked and not P.has(value, P.MANAGE_THREADS):
+        if channel.archived:
+            return DiscordError(400, 50083, "Thread is archived")
+        return DiscordError(403, 160005, "Thread is locked")
+    return None
+
+
 def check_can_send(server: DiscordServer, channel: Channel, files: dict[str, Attachment]) -> None:
-    if channel.type == DM:
+    world = server.world
+    if channel.type is ChannelType.private:
         assert channel.recipient is not None
-        if not channel.recipient.dms_open:
+        shares_a_guild = any(
+            channel.recipient.id in g.members and world.bot_user.id in g.members
+            for g in world.guilds.values()
+        )
+        if not channel.recipient.dms_open or not shares_a_guild:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
         return
     value = bot_perms(server, channel)
-    if channel.type == FORUM:
-        raise DiscordError(400, 50008, "Cannot send messages in a non-text channel")
+    refusal = send_refusal(world, channel, world.bot_user, value)
+    if refusal is not None:
+        raise refusal
     require(value, P.SEND_MESSAGES_IN_THREADS if channel.is_thread else P.SEND_MESSAGES)
     if files:
         require(value, P.ATTACH_FILES)
+    unarchive_on_message(server, channel)
+
+
+def unarchive_on_message(server: DiscordServer, channel: Channel) -> None:
+    """A message in an archived (unlocked) thread reopens it, as in Discord."""
     if channel.is_thread and channel.archived:
-        if channel.locked and not P.has(value, P.MANAGE_THREADS):
-            raise DiscordError(400, 50083, "Thread is archived")
         channel.archived = False
+        server.gateway.dispatch("THREAD_UPDATE", channel.payload())
 
 
 def create_message(
@@ -168,10 +195,17 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
         )
 
     async def get_user(request: web.Request) -> web.Response:
-        user = world.users.get(int(request.match_info["user_id"]))
+        ref = request.match_info["user_id"]
+        user = world.users.get(int(ref)) if ref.isdigit() else None
         if user is None:
             raise DiscordError(404, 10013, "Unknown User")
         return json_response(user.payload())
+
+    async def gateway(request: web.Request) -> web.Response:
+        return json_response({"url": server.gateway_url})
+
+    async def gateway_bot(request: web.Request) -> web.Response:
+        return json_response(server.gateway.bot_gateway())
 
     # --- channels -------------------------------------------------------------------------
     async def channel_get(request: web.Request) -> web.Response:
@@ -180,28 +214,34 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
         return json_response(channel.payload())
 
     async def channel_patch(request: web.Request) -> web.Response:
+        from .rest_threads import edit_forum_fields, edit_thread
+
         channel = get_channel(server, request.match_info["channel_id"])
         body, _ = body_of(request)
+        body = body or {}
         value = bot_perms(server, channel)
         if channel.is_thread:
-            owner = channel.owner_id == world.bot_user.id
-            touches_lock = "locked" in body or "invitable" in body
-            if touches_lock or not owner:
-                require(value, P.MANAGE_THREADS)
-            for key in ("name", "archived", "locked", "invitable", "auto_archive_duration"):
-                if key in body:
-                    setattr(channel, key, body[key])
-            if "applied_tags" in body:
-                channel.applied_tags = [int(t) for t in body["applied_tags"]]
+            edit_thread(server, channel, body, value)
             server.gateway.dispatch("THREAD_UPDATE", channel.payload())
-        else:
-            require(value, P.MANAGE_CHANNELS)
-            for key in ("name", "topic", "position"):
-                if key in body:
-                    setattr(channel, key, body[key])
-            if "permission_overwrites" in body:
-                channel.overwrites = body["permission_overwrites"]
-            server.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
+            return json_response(channel.payload())
+        require(value, P.MANAGE_CHANNELS)
+        if "permission_overwrites" in body:
+            require(value, P.MANAGE_ROLES)
+        if "name" in body:
+            check_length("name", body["name"], 1, NAME_LENGTH)
+        if body.get("topic") is not None:
+            most = FORUM_TOPIC_LENGTH if channel.is_forum else TOPIC_LENGTH
+            check_length("topic", body["topic"], 0, most)
+        if channel.is_forum:
+            edit_forum_fields(channel, body)
+        for key in ("name", "topic", "position"):
+            if key in body:
+                setattr(channel, key, body[key])
+        if body.get("flags") is not None:
+            channel.flags = int(body["flags"])
+        if "permission_overwrites" in body:
+            channel.overwrites = body["permission_overwrites"] or []
+        server.gateway.dispatch("CHANNEL_UPDATE", channel.payload())
         return json_response(channel.payload())
 
     async def channel_delete(request: web.Request) -> web.Response:
@@ -253,11 +293,15 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
 
     async def message_patch(request: web.Request) -> web.Response:
         channel = get_channel(server, request.match_info["channel_id"])
-        bot_perms(server, channel)
+        value = bot_perms(server, channel)
         msg = get_message(channel, request.match_info["message_id"])
         body, files = body_of(request)
         if msg.author is not world.bot_user and set(body or {}) - {"flags"}:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
+        if channel.is_thread and channel.archived:
+            raise DiscordError(400, 50083, "Thread is archived")
+        if channel.is_thread and channel.locked and not P.has(value, P.MANAGE_THREADS):
+            raise DiscordError(403, 160005, "Thread is locked")
         apply_message_body(server, msg, body or {}, files)
         msg.edited_timestamp = msg.timestamp
         server.gateway.dispatch("MESSAGE_UPDATE", message_event(server, msg))
@@ -276,201 +320,24 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
         server.gateway.dispatch("MESSAGE_DELETE", event)
         return no_content()
 
-    # --- threads --------------------------------------------------------------------------
-    def new_thread(parent: Channel, name: str, kind: int, body: dict[str, Any]) -> Channel:
-        assert parent.guild_id is not None
-        thread = world.add_channel(world.guilds[parent.guild_id], name, type=kind)
-        thread.parent_id = parent.id
-        thread.owner_id = world.bot_user.id
-        thread.auto_archive_duration = body.get("auto_archive_duration") or 4320
-        thread.invitable = body.get("invitable", True)
-        thread.member_ids.add(world.bot_user.id)
-        return thread
-
-    def thread_created(thread: Channel) -> None:
-        server.gateway.dispatch("THREAD_CREATE", {**thread.payload(), "newly_created": True})
-
-    async def thread_from_message(request: web.Request) -> web.Response:
-        parent = get_channel(server, request.match_info["channel_id"])
-        msg = get_message(parent, request.match_info["message_id"])
-        body, _ = body_of(request)
-        require(bot_perms(server, parent), P.CREATE_PUBLIC_THREADS)
-        if any(c.id == msg.id for c in parent.threads):
-            raise DiscordError(400, 160004, "A thread has already been created for this message")
-        thread = new_thread(parent, body["name"], PUBLIC_THREAD, body)
-        world.channels.pop(thread.id)
-        thread.id = msg.id  # Discord: a thread started from a message has the message's id
-        world.channels[thread.id] = thread
-        thread_created(thread)
-        return json_response(thread.payload())
-
-    async def thread_without_message(request: web.Request) -> web.Response:
-        parent = get_channel(server, request.match_info["channel_id"])
-        body, files = body_of(request)
-        value = bot_perms(server, parent)
-        if parent.type == FORUM:
-            require(value, P.SEND_MESSAGES)
-            thread = new_thread(parent, body["name"], PUBLIC_THREAD, body)
-            thread.applied_tags = [int(t) for t in body.get("applied_tags") or []]
-            first = body.get("message") or {}
-            if not (first.get("content") or first.get("embeds") or files):
-                raise DiscordError(400, 50006, "Cannot send an empty message")
-            msg = world.new_message(thread, world.bot_user)
-            apply_message_body(server, msg, first, files)
-            world.channels.pop(thread.id)
-            thread.id = msg.id  # a forum post's id is its first message's id
-            msg.channel_id = thread.id
-            world.channels[thread.id] = thread
-            thread_created(thread)
-            server.gateway.dispatch("MESSAGE_CREATE", message_event(server, msg))
-            return json_response({**thread.payload(), "message": msg.payload()})
-        kind = body.get("type") or PRIVATE_THREAD  # Discord's default for this route
-        if kind not in (PUBLIC_THREAD, PRIVATE_THREAD):
-            raise form_error("type", "Value must be one of {10, 11, 12}.")
-        flag = P.CREATE_PRIVATE_THREADS if kind == PRIVATE_THREAD else P.CREATE_PUBLIC_THREADS
-        require(value, flag)
-        thread = new_thread(parent, body["name"], kind, body)
-        thread_created(thread)
-        return json_response(thread.payload())
-
-    def thread_member_payload(thread: Channel, user_id: int) -> dict[str, Any]:
-        return {
-            "id": str(thread.id),
-            "user_id": str(user_id),
-            "join_timestamp": thread.messages[0].timestamp if thread.messages else "",
-            "flags": 0,
-        }
-
-    def members_update(thread: Channel, added: list[int], removed: list[int]) -> None:
-        server.gateway.dispatch(
-            "THREAD_MEMBERS_UPDATE",
-            {
-                "id": str(thread.id),
-                "guild_id": str(thread.guild_id),
-                "member_count": len(thread.member_ids),
-                "added_members": [thread_member_payload(thread, u) for u in added],
-                "removed_member_ids": [str(u) for u in removed],
-            },
-        )
-
-    async def thread_member_put(request: web.Request) -> web.Response:
-        thread = get_channel(server, request.match_info["channel_id"])
-        if not thread.is_thread:
-            raise DiscordError(400, 50024, "Cannot execute action on this channel type")
-        value = bot_perms(server, thread)
-        user_ref = request.match_info["user_id"]
-        user_id = world.bot_user.id if user_ref == "@me" else int(user_ref)
-        if thread.archived:
-            raise DiscordError(400, 50083, "Thread is archived")
-        if user_id != world.bot_user.id:
-            require(value, P.SEND_MESSAGES_IN_THREADS)
-            if (
-                world.users.get(user_id) is None
-                or world.member(thread.guild_id, world.users[user_id]) is None
-            ):
-                raise DiscordError(404, 10013, "Unknown User")
-        if user_id not in thread.member_ids:
-            thread.member_ids.add(user_id)
-            members_update(thread, [user_id], [])
-        return no_content()
-
-    async def thread_member_delete(request: web.Request) -> web.Response:
-        thread = get_channel(server, request.match_info["channel_id"])
-        value = bot_perms(server, thread)
-        user_ref = request.match_info["user_id"]
-        user_id = world.bot_user.id if user_ref == "@me" else int(user_ref)
-        if user_id != world.bot_user.id:
-            require(value, P.MANAGE_THREADS)
-        if user_id in thread.member_ids:
-            thread.member_ids.discard(user_id)
-            members_update(thread, [], [user_id])
-        return no_content()
-
-    async def thread_member_get(request: web.Request) -> web.Response:
-        thread = get_channel(server, request.match_info["channel_id"])
-        bot_perms(server, thread)
-        user_id = int(request.match_info["user_id"])
-        if user_id not in thread.member_ids:
-            raise DiscordError(404, 10033, "Unknown Thread Member")
-        return json_response(thread_member_payload(thread, user_id))
-
-    async def thread_members_list(request: web.Request) -> web.Response:
-        thread = get_channel(server, request.match_info["channel_id"])
-        bot_perms(server, thread)
-        return json_response([thread_member_payload(thread, u) for u in sorted(thread.member_ids)])
-
     # --- DMs ------------------------------------------------------------------------------
     async def dm_create(request: web.Request) -> web.Response:
         body, _ = body_of(request)
-        user = world.users.get(int(body["recipient_id"]))
+        ref = str((body or {}).get("recipient_id", ""))
+        user = world.users.get(int(ref)) if ref.isdigit() else None
         if user is None:
             raise DiscordError(404, 10013, "Unknown User")
         channel = world.dm_channel_for(user)
         assert channel is not None
         return json_response(channel.payload())
 
-    # --- guilds ---------------------------------------------------------------------------
-    def guild_of(request: web.Request) -> Any:
-        guild = world.guilds.get(int(request.match_info["guild_id"]))
-        if guild is None:
-            raise DiscordError(404, 10004, "Unknown Guild")
-        return guild
-
-    async def guild_get(request: web.Request) -> web.Response:
-        guild = guild_of(request)
-        data = guild.payload(guild.members[world.bot_user.id])
-        for key in ("members", "channels", "threads", "presences", "voice_states"):
-            data.pop(key)
-        return json_response(data)
-
-    async def guild_roles(request: web.Request) -> web.Response:
-        return json_response([r.payload() for r in guild_of(request).roles.values()])
-
-    async def guild_role_member_counts(request: web.Request) -> web.Response:
-        # Needs Manage Roles (discord.py's documentation); no members intent.
-        guild = guild_of(request)
-        require(P.base(guild, guild.members[world.bot_user.id]), P.MANAGE_ROLES)
-        counts = {
-            str(role.id): sum(role.id in m.role_ids for m in guild.members.values())
-            for role in guild.roles.values()
-            if role.id != guild.id  # @everyone is not counted
-        }
-        return json_response(counts)
-
-    async def guild_member(request: web.Request) -> web.Response:
-        member = guild_of(request).members.get(int(request.match_info["user_id"]))
-        if member is None:
-            raise DiscordError(404, 10007, "Unknown Member")
-        return json_response(member.payload())
-
-    async def guild_members(request: web.Request) -> web.Response:
-        guild = guild_of(request)
-        limit = int(request.query.get("limit", 1))
-        after = int(request.query.get("after", 0))
-        members = sorted(guild.members.values(), key=lambda m: m.user.id)
-        return json_response([m.payload() for m in members if m.user.id > after][:limit])
-
-    async def guild_channels(request: web.Request) -> web.Response:
-        return json_response([c.payload() for c in guild_of(request).channels()])
-
-    async def guild_active_threads(request: web.Request) -> web.Response:
-        threads = guild_of(request).threads()
-        members = [
-            {**_tm(t), "user_id": str(world.bot_user.id)}
-            for t in threads
-            if world.bot_user.id in t.member_ids
-        ]
-        return json_response({"threads": [t.payload() for t in threads], "members": members})
-
-    def _tm(thread: Channel) -> dict[str, Any]:
-        return thread_member_payload(thread, world.bot_user.id)
-
     c = API + "/channels/{channel_id}"
-    g = API + "/guilds/{guild_id}"
     r.add_get(API + "/users/@me", users_me)
     r.add_get(API + "/users/{user_id}", get_user)
     r.add_get(API + "/oauth2/applications/@me", application_me)
     r.add_get(API + "/applications/@me", application_me)
+    r.add_get(API + "/gateway", gateway)
+    r.add_get(API + "/gateway/bot", gateway_bot)
     r.add_post(API + "/users/@me/channels", dm_create)
     r.add_get(c, channel_get)
     r.add_patch(c, channel_patch)
@@ -480,22 +347,13 @@ def setup_routes(app: web.Application, server: DiscordServer) -> None:
     r.add_get(c + "/messages/{message_id}", message_get)
     r.add_patch(c + "/messages/{message_id}", message_patch)
     r.add_delete(c + "/messages/{message_id}", message_delete)
-    r.add_post(c + "/messages/{message_id}/threads", thread_from_message)
-    r.add_post(c + "/threads", thread_without_message)
-    r.add_get(c + "/thread-members", thread_members_list)
-    r.add_put(c + "/thread-members/{user_id}", thread_member_put)
-    r.add_delete(c + "/thread-members/{user_id}", thread_member_delete)
-    r.add_get(c + "/thread-members/{user_id}", thread_member_get)
-    r.add_get(g, guild_get)
-    r.add_get(g + "/roles", guild_roles)
-    r.add_get(g + "/roles/member-counts", guild_role_member_counts)
-    r.add_get(g + "/channels", guild_channels)
-    r.add_get(g + "/threads/active", guild_active_threads)
-    r.add_get(g + "/members", guild_members)
-    r.add_get(g + "/members/{user_id}", guild_member)
 
     from .rest_events import setup_event_routes
+    from .rest_guilds import setup_guild_routes
     from .rest_interactions import setup_interaction_routes
+    from .rest_threads import setup_thread_routes
 
+    setup_thread_routes(app, server)
+    setup_guild_routes(app, server)
     setup_event_routes(app, server)
     setup_interaction_routes(app, server)

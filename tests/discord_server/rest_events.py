@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from discord import EntityType
 
 from . import permissions as P
 from .events import ScheduledEvent
@@ -53,7 +54,9 @@ def setup_event_routes(app: web.Application, server: DiscordServer) -> None:
             event.channel_id = int(body["channel_id"]) if body["channel_id"] else None
         if "entity_metadata" in body:
             event.location = (body["entity_metadata"] or {}).get("location")
-        if event.entity_type == 3 and not (event.location and event.scheduled_end_time):
+        if event.entity_type is EntityType.external and not (
+            event.location and event.scheduled_end_time
+        ):
             raise form_error("entity_metadata", "External events need a location and an end time")
 
     async def events_post(request: web.Request) -> web.Response:

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from discord import (
+    AppCommandType,
+    InteractionResponseType,
+    InteractionType,
+    MessageFlags,
+    MessageType,
+)
+from discord.enums import try_enum
 
 from .rest import apply_message_body, body_of, message_event
 from .server import API, DiscordError, json_response, no_content
@@ -13,10 +22,22 @@ from .world import EPHEMERAL, Interaction, Message, snowflake
 if TYPE_CHECKING:
     from .server import DiscordServer
 
-LOADING = 1 << 7
+LOADING = MessageFlags(loading=True).value
 
 # callback types
-MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, AUTOCOMPLETE, MODAL = 4, 5, 6, 7, 8, 9
+MESSAGE = InteractionResponseType.channel_message
+DEFERRED_MESSAGE = InteractionResponseType.deferred_channel_message
+DEFERRED_UPDATE = InteractionResponseType.deferred_message_update
+UPDATE = InteractionResponseType.message_update
+AUTOCOMPLETE = InteractionResponseType.autocomplete_result
+MODAL = InteractionResponseType.modal
+# what each kind of interaction may be answered with
+ALLOWED_CALLBACKS = {
+    InteractionType.application_command: (MESSAGE, DEFERRED_MESSAGE, MODAL),
+    InteractionType.component: (MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, MODAL),
+    InteractionType.autocomplete: (AUTOCOMPLETE,),
+    InteractionType.modal_submit: (MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE),
+}
 
 
 def setup_interaction_routes(app: web.Application, server: DiscordServer) -> None:
@@ -25,7 +46,7 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
 
     # --- application commands -------------------------------------------------------------
     def stored(cmd: dict[str, Any], guild_id: int | None, old: list[dict[str, Any]]) -> dict:
-        kind = cmd.get("type", 1)
+        kind = cmd.get("type", AppCommandType.chat_input.value)
         previous = next((o for o in old if o["name"] == cmd["name"] and o["type"] == kind), None)
         out = {
             "id": previous["id"] if previous else str(snowflake()),
@@ -108,7 +129,12 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
             webhook_id=world.application_id,
             interaction_id=inter.id,
             interaction_user=inter.user,
-            type=20 if inter.type == 2 else 0,
+            interaction_type=inter.type,
+            type=(
+                MessageType.chat_input_command
+                if inter.type is InteractionType.application_command
+                else MessageType.default
+            ),
             flags=flags,
         )
         return msg
@@ -118,33 +144,33 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
         body, files = body_of(request)
         if inter.response_type is not None:
             raise DiscordError(400, 40060, "Interaction has already been acknowledged.")
-        kind = body["type"]
+        deadline = world.interaction_deadline
+        late = time.monotonic() - inter.created_at - (deadline or 0.0)
+        if deadline is not None and late > 0:
+            inter.late_by = late  # the member saw « This interaction failed »
+            raise DiscordError(404, 10062, "Unknown interaction")
+        kind = try_enum(InteractionResponseType, body["type"])
         data = body.get("data") or {}
-        allowed = {
-            2: (MESSAGE, DEFERRED_MESSAGE, MODAL),
-            3: (MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE, MODAL),
-            4: (AUTOCOMPLETE,),
-            5: (MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE),
-        }[inter.type]
-        if kind not in allowed:
-            raise DiscordError(400, 50035, f"Invalid Form Body (callback {kind} for {inter.type})")
+        if kind not in ALLOWED_CALLBACKS[inter.type]:
+            message = f"Invalid Form Body (callback {kind} for {inter.type.name})"
+            raise DiscordError(400, 50035, message)
         msg: Message | None = None
-        if kind == MESSAGE:
+        if kind is MESSAGE:
             msg = new_response_message(inter, int(data.get("flags") or 0) & ~LOADING)
             apply_message_body(server, msg, data, files)
-        elif kind == DEFERRED_MESSAGE:
+        elif kind is DEFERRED_MESSAGE:
             msg = new_response_message(inter, (int(data.get("flags") or 0) & EPHEMERAL) | LOADING)
             msg.loading = True
         elif kind in (UPDATE, DEFERRED_UPDATE):
             msg = inter.source_message
             if msg is None:
                 raise DiscordError(400, 40060, "No message to update")
-            if kind == UPDATE:
+            if kind is UPDATE:
                 apply_message_body(server, msg, data, files)
                 msg.edited_timestamp = msg.timestamp
-        elif kind == AUTOCOMPLETE:
+        elif kind is AUTOCOMPLETE:
             inter.choices = data.get("choices") or []
-        elif kind == MODAL:
+        elif kind is MODAL:
             inter.modal = data
         inter.response_type = kind
         if msg is not None and kind in (UPDATE, DEFERRED_UPDATE):
@@ -152,16 +178,16 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
         elif msg is not None:
             inter.message = msg
         if msg is not None and not msg.ephemeral and kind in (MESSAGE, DEFERRED_MESSAGE, UPDATE):
-            event = "MESSAGE_UPDATE" if kind == UPDATE else "MESSAGE_CREATE"
+            event = "MESSAGE_UPDATE" if kind is UPDATE else "MESSAGE_CREATE"
             server.gateway.dispatch(event, message_event(server, msg))
-        info: dict[str, Any] = {"id": str(inter.id), "type": inter.type}
+        info: dict[str, Any] = {"id": str(inter.id), "type": inter.type.value}
         answer: dict[str, Any] = {"interaction": info}
         if msg is not None:
             info["response_message_id"] = str(msg.id)
             info["response_message_loading"] = msg.loading
             info["response_message_ephemeral"] = msg.ephemeral
-            if kind != DEFERRED_UPDATE:
-                answer["resource"] = {"type": kind, "message": msg.payload()}
+            if kind is not DEFERRED_UPDATE:
+                answer["resource"] = {"type": kind.value, "message": msg.payload()}
         return json_response(answer)
 
     # --- interaction webhooks (followups, @original) ----------------------------------------

@@ -66,6 +66,9 @@ class RecordedRequest:
     files: dict[str, Attachment] = field(default_factory=dict)
     status: int = 0
     route: str = ""
+    bucket: str = ""  # the rate-limit bucket it was counted in
+    counted_global: bool = False  # counted in the 50/s global limit
+    headers: dict[str, str] = field(default_factory=dict)  # rate-limit headers answered
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"
@@ -74,13 +77,30 @@ class RecordedRequest:
 BODY_KEY = web.RequestKey("body", object)
 
 
+def major_of(request: web.Request) -> str:
+    """The top-level resource Discord keys a route's bucket by (channel, guild, webhook+token;
+    an interaction callback is keyed like discord.py does: interaction id + token)."""
+    info = request.match_info
+    for name in ("channel_id", "guild_id"):
+        if name in info:
+            return f"{name}={info[name]}"
+    for name in ("webhook_id", "interaction_id"):
+        if name in info:
+            return f"{name}={info[name]}/{info.get('token', '')[:12]}"
+    return ""
+
+
 class DiscordServer:
-    def __init__(self, world: World | None = None) -> None:
+    def __init__(
+        self, world: World | None = None, *, time_scale: float = 1.0, control: bool = False
+    ) -> None:
+        """`time_scale` scales every rate-limit window (1: Discord's real figures);
+        `control` adds the control API (/_control/…) a separate process is driven through."""
         self.world = world or World()
         self.requests: list[RecordedRequest] = []
         self.violations: list[str] = []
         self.faults = Faults()
-        self.ratelimits = RateLimits()
+        self.ratelimits = RateLimits(time_scale=time_scale)
         self.in_flight = 0
         self.port = 0
         self._runner: web.AppRunner | None = None
@@ -93,12 +113,16 @@ class DiscordServer:
         self.app.router.add_get("/gateway", self.gateway.handle)
         self.app.router.add_get("/gateway-resume", self.gateway.handle)
         self.app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
+        if control:
+            from .control import setup_control_routes
+
+            setup_control_routes(self.app, self)
 
     # --- lifecycle ------------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, *, port: int = 0) -> None:
         self._runner = web.AppRunner(self.app, handle_signals=False, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
@@ -160,6 +184,7 @@ class DiscordServer:
         public = path.startswith(("/interactions/", "/webhooks/"))
         if not public and request.headers.get("Authorization") != f"Bot {self.world.token}":
             record.status = 401
+            self.ratelimits.record_status(401)
             return json_response({"message": "401: Unauthorized", "code": 0}, 401)
 
         resource = request.match_info.route.resource
@@ -187,12 +212,16 @@ class DiscordServer:
             headers = {"X-RateLimit-Remaining": "0", "Retry-After": "1"}
             return json_response(body429, 429, headers)
 
-        info = request.match_info
-        major = info.get("channel_id") or info.get("guild_id") or info.get("webhook_id") or ""
-        rl_headers, limited = self.ratelimits.check(record.route, major, exempt_global=public)
-        if limited is not None:
+        if self.ratelimits.banned:  # Cloudflare, not Discord: no Via, not JSON
             record.status = 429
-            return json_response(limited, 429, rl_headers)
+            return web.Response(status=429, text="error code: 1015")
+        decision = self.ratelimits.check(record.route, major_of(request), body=body)
+        record.bucket, record.counted_global = decision.bucket, decision.counted_global
+        record.headers = decision.headers
+        if decision.limited is not None:
+            record.status = 429
+            self.ratelimits.record_status(429, decision.headers.get("X-RateLimit-Scope"))
+            return json_response(decision.limited, 429, decision.headers)
         try:
             response = await handler(request)
         except DiscordError as err:
@@ -202,8 +231,9 @@ class DiscordServer:
             response = json_response(payload, err.status)
         except web.HTTPNotFound:
             response = json_response({"message": "404: Not Found", "code": 0}, 404)
-        response.headers.update(rl_headers)
+        response.headers.update(decision.headers)
         record.status = response.status
+        self.ratelimits.record_status(response.status)
         return response
 
     async def _read_body(self, request: web.Request) -> tuple[Any, dict[str, Attachment]]:

@@ -19,11 +19,27 @@ from pathlib import Path
 from typing import Any
 
 import regex
+from discord import (
+    AppCommandOptionType,
+    AppCommandType,
+    ComponentType,
+    InteractionResponseType,
+    MessageFlags,
+)
 from openapi_schema_validator import OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .world import iter_components
+
+CHANNEL_MESSAGE = InteractionResponseType.channel_message.value
+MESSAGE_UPDATE = InteractionResponseType.message_update.value
+AUTOCOMPLETE_RESULT = InteractionResponseType.autocomplete_result.value
+MODAL = InteractionResponseType.modal.value
+CHAT_INPUT = AppCommandType.chat_input.value
+SUBCOMMAND = AppCommandOptionType.subcommand.value
+SUBCOMMAND_GROUP = AppCommandOptionType.subcommand_group.value
+COMPONENTS_V2 = MessageFlags(components_v2=True).value
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SPEC_URI = "urn:discord-openapi"
@@ -256,11 +272,12 @@ def extra_rules(method: str, path: str, body: Any) -> list[str]:
         return []
     if key.startswith("POST /interactions/"):
         data = body.get("data") or {}
-        if body.get("type") in (4, 7):
-            return message_rules(data, require_mentions=body.get("type") == 4)
-        if body.get("type") == 8:
+        kind = body.get("type")
+        if kind in (CHANNEL_MESSAGE, MESSAGE_UPDATE):
+            return message_rules(data, require_mentions=kind == CHANNEL_MESSAGE)
+        if kind == AUTOCOMPLETE_RESULT:
             return _limit("autocomplete choices", data.get("choices", []), 25)
-        if body.get("type") == 9:
+        if kind == MODAL:
             return modal_rules(data)
         return []
     if re.match(r"^POST /channels/\d+/threads$", key) and "message" in body:
@@ -290,12 +307,12 @@ def command_rules(commands: list[dict[str, Any]]) -> list[str]:
     problems = _limit("commands", commands, 100)
     seen = set()
     for cmd in commands:
-        kind = cmd.get("type", 1)
+        kind = cmd.get("type", CHAT_INPUT)
         name = cmd.get("name", "")
         if (kind, name) in seen:
             problems.append(f"command {name!r}: duplicate name")
         seen.add((kind, name))
-        problems += _named(f"command {name!r}", cmd, chat=kind == 1)
+        problems += _named(f"command {name!r}", cmd, chat=kind == CHAT_INPUT)
         problems += _options(f"/{name}", cmd.get("options") or [], depth=0)
     return problems
 
@@ -328,8 +345,8 @@ def _options(where: str, options: list[dict[str, Any]], depth: int) -> list[str]
             problems += _length(f"{label} choice name", choice.get("name"), 1, 100)
             for loc, text in (choice.get("name_localizations") or {}).items():
                 problems += _length(f"{label} choice name[{loc}]", text, 1, 100)
-        if opt.get("type") in (1, 2):
-            if depth >= 2 or (opt.get("type") == 2 and depth >= 1):
+        if opt.get("type") in (SUBCOMMAND, SUBCOMMAND_GROUP):
+            if depth >= 2 or (opt.get("type") == SUBCOMMAND_GROUP and depth >= 1):
                 problems.append(f"{label}: subcommands nested too deep")
             problems += _options(label, opt.get("options") or [], depth + 1)
         elif opt.get("required"):
@@ -368,7 +385,8 @@ def message_rules(body: dict[str, Any], *, require_mentions: bool) -> list[str]:
         total += len(footer or "") + len(author or "")
     if total > 6000:
         problems.append(f"embeds: total size {total} > 6000")
-    problems += component_rules(body.get("components") or [], v2=bool(body.get("flags", 0) & 32768))
+    v2 = bool(body.get("flags", 0) & COMPONENTS_V2)
+    problems += component_rules(body.get("components") or [], v2=v2)
     return problems
 
 
@@ -377,16 +395,16 @@ def component_rules(components: list[dict[str, Any]], *, v2: bool = False) -> li
     for comp in iter_components(components):
         if "custom_id" in comp:
             problems += _length("custom_id", comp["custom_id"], 1, 100)
-        if comp.get("type") == 1:
+        if comp.get("type") == ComponentType.action_row.value:
             problems += _limit("components in a row", comp.get("components"), 5)
-        if comp.get("type") == 2:
+        if comp.get("type") == ComponentType.button.value:
             problems += _length("button label", comp.get("label"), 0, 80)
-        if comp.get("type") == 3:
+        if comp.get("type") == ComponentType.select.value:
             problems += _limit("select options", comp.get("options"), 25)
             for opt in comp.get("options") or []:
                 problems += _length("select option label", opt.get("label"), 1, 100)
                 problems += _length("select option value", opt.get("value"), 1, 100)
-        if comp.get("type") == 4:
+        if comp.get("type") == ComponentType.text_input.value:
             problems += _length("text input label", comp.get("label"), 0, 45)
     return problems
 

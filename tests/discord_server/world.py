@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from discord import (
+    ChannelFlags,
+    ChannelType,
+    ComponentType,
+    InteractionResponseType,
+    InteractionType,
+    MessageFlags,
+    MessageType,
+)
+from discord.enums import try_enum
+
 from . import permissions as perms
 from .components import flatten_text, iter_components
 from .events import ScheduledEvent
@@ -20,9 +31,14 @@ DISCORD_EPOCH_MS = 1420070400000
 _counter = itertools.count(1)
 
 
-def snowflake() -> int:
-    """A fresh, increasing Discord snowflake."""
+def snowflake(*, shard: tuple[int, int] | None = None) -> int:
+    """A fresh Discord snowflake (increasing); with `shard=(id, count)`, one whose guild is
+    routed to that shard (`(snowflake >> 22) % count == id`: its timestamp part is moved forward
+    by less than `count` milliseconds, so it may be ahead of the next plain ones)."""
     ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    if shard is not None:
+        shard_id, count = shard
+        ms += (shard_id - ms) % count
     return (ms << 22) | (next(_counter) & 0x3FFFFF)
 
 
@@ -30,11 +46,19 @@ def iso_now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-# Channel types (Discord's numbers)
-TEXT, DM, CATEGORY, ANNOUNCEMENT, PUBLIC_THREAD, PRIVATE_THREAD, FORUM = 0, 1, 4, 5, 11, 12, 15
-VOICE, STAGE = 2, 13
-THREAD_TYPES = (10, PUBLIC_THREAD, PRIVATE_THREAD)
-EPHEMERAL = 1 << 6
+DEFAULT_NAME = "\x00default"  # add_user: the capitalised username
+INTERACTION_DEADLINE = 3.0  # seconds Discord waits for an interaction's initial response
+THREAD_TYPES = (ChannelType.news_thread, ChannelType.public_thread, ChannelType.private_thread)
+FORUM_TYPES = (ChannelType.forum, ChannelType.media)  # thread-only channels with tags
+TOPIC_TYPES = (ChannelType.text, ChannelType.news, *FORUM_TYPES)
+VOICE_TYPES = (ChannelType.voice, ChannelType.stage_voice)
+EPHEMERAL = MessageFlags(ephemeral=True).value
+REQUIRE_TAG = ChannelFlags(require_tag=True).value
+
+
+def channel_type(value: ChannelType | int) -> ChannelType:
+    """discord.ChannelType from either the enum or Discord's number (16 is GUILD_MEDIA)."""
+    return value if isinstance(value, ChannelType) else try_enum(ChannelType, value)
 
 
 @dataclass(eq=False)
@@ -52,7 +76,7 @@ class User:
             "id": str(self.id),
             "username": self.username,
             "discriminator": "0",
-            "global_name": self.global_name or self.username.capitalize(),
+            "global_name": self.global_name,
             "avatar": None,
         }
         if self.bot:
@@ -62,6 +86,11 @@ class User:
     @property
     def mention(self) -> str:
         return f"<@{self.id}>"
+
+    @property
+    def display_name(self) -> str:
+        """What Discord shows outside a server: the global name, else the username."""
+        return self.global_name or self.username
 
     @property
     def dms(self) -> list[Message]:
@@ -112,6 +141,17 @@ class Member:
     role_ids: list[int] = field(default_factory=list)
     nick: str | None = None
     joined_at: str = field(default_factory=iso_now)
+
+    @property
+    def display_name(self) -> str:
+        """What the server shows: the nickname, else the global name, else the username."""
+        return self.nick or self.user.display_name
+
+    def matches(self, query: str) -> bool:
+        """Search Guild Members: username or nickname starting with `query` (any case)."""
+        q = query.lower()
+        names = (self.user.username, self.nick or "")
+        return any(name.lower().startswith(q) for name in names if name)
 
     def payload(self, *, with_user: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -167,10 +207,11 @@ class Message:
     components: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     flags: int = 0
-    type: int = 0
+    type: MessageType = MessageType.default
     nonce: str | None = None
     webhook_id: int | None = None
     interaction_id: int | None = None
+    interaction_type: InteractionType = InteractionType.application_command
     message_reference: dict[str, Any] | None = None
     allowed_mentions: dict[str, Any] | None = None
     timestamp: str = field(default_factory=iso_now)
@@ -191,7 +232,8 @@ class Message:
         return flatten_text(self.content, self.embeds, self.components)
 
     def buttons(self) -> list[dict[str, Any]]:
-        return [c for c in iter_components(self.components) if c.get("type") == 2]
+        button = ComponentType.button.value
+        return [c for c in iter_components(self.components) if c.get("type") == button]
 
     def payload(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -209,7 +251,7 @@ class Message:
             "embeds": self.embeds,
             "components": self.components,
             "pinned": False,
-            "type": self.type,
+            "type": self.type.value,
             "flags": self.flags,
         }
         if self.guild_id is not None:
@@ -224,7 +266,7 @@ class Message:
         if self.interaction_id is not None and self.interaction_user is not None:
             data["interaction_metadata"] = {
                 "id": str(self.interaction_id),
-                "type": 2,
+                "type": self.interaction_type.value,
                 "user": self.interaction_user.payload(),
                 "authorizing_integration_owners": {},
             }
@@ -241,31 +283,62 @@ class Message:
 
 
 @dataclass(eq=False)
+class ForumTag:
+    """A tag of a forum or media channel (`available_tags`)."""
+
+    id: int
+    name: str
+    moderated: bool = False
+    emoji_id: int | None = None
+    emoji_name: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "name": self.name,
+            "moderated": self.moderated,
+            "emoji_id": str(self.emoji_id) if self.emoji_id else None,
+            "emoji_name": self.emoji_name,
+        }
+
+
+@dataclass(eq=False)
 class Channel:
     id: int
-    type: int
+    type: ChannelType
     name: str = ""
     guild_id: int | None = None
     parent_id: int | None = None
     topic: str | None = None
     position: int = 0
+    flags: int = 0
     overwrites: list[dict[str, Any]] = field(default_factory=list)
     owner_id: int | None = None
     archived: bool = False
     locked: bool = False
     invitable: bool = True
     auto_archive_duration: int = 10080
+    archive_timestamp: str = field(default_factory=iso_now)
+    create_timestamp: str = field(default_factory=iso_now)
     member_ids: set[int] = field(default_factory=set)
     recipient: User | None = None
     all_messages: list[Message] = field(default_factory=list)  # ephemeral and deleted included
-    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    available_tags: list[ForumTag] = field(default_factory=list)
     applied_tags: list[int] = field(default_factory=list)
     deleted: bool = False
     world: World | None = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        self.type = channel_type(self.type)
+
     @property
     def is_thread(self) -> bool:
         return self.type in THREAD_TYPES
+
+    @property
+    def is_forum(self) -> bool:
+        """A forum or media channel: only posts (threads) in it, with tags."""
+        return self.type in FORUM_TYPES
 
     @property
     def mention(self) -> str:
@@ -286,12 +359,61 @@ class Channel:
 
     @property
     def threads(self) -> list[Channel]:
+        """Its threads (a forum's posts), archived ones included, oldest first."""
         assert self.world is not None
-        return [c for c in self.world.channels.values() if c.parent_id == self.id and c.is_thread]
+        return [
+            c
+            for c in self.world.channels.values()
+            if c.parent_id == self.id and c.is_thread and not c.deleted
+        ]
+
+    # --- forums and their posts -------------------------------------------------------------
+    @property
+    def posts(self) -> list[Channel]:
+        """A forum's posts (threads), oldest first."""
+        return self.threads
+
+    def post(self, title: str) -> Channel:
+        """A forum's post by its title."""
+        for post in self.posts:
+            if post.name == title:
+                return post
+        raise LookupError(f"no post {title!r} in #{self.name}; has {[p.name for p in self.posts]}")
+
+    @property
+    def title(self) -> str:
+        """A forum post's title (its thread name)."""
+        return self.name
+
+    @property
+    def starter_message(self) -> Message | None:
+        """A forum post's first message (its id is the post's id)."""
+        return next((m for m in self.all_messages if m.id == self.id), None)
+
+    @property
+    def parent(self) -> Channel | None:
+        assert self.world is not None
+        return self.world.channels.get(self.parent_id) if self.parent_id else None
+
+    @property
+    def tags(self) -> list[str]:
+        """Names of a forum post's applied tags (or of a forum's available tags)."""
+        if self.is_forum:
+            return [t.name for t in self.available_tags]
+        parent = self.parent
+        by_id = {t.id: t.name for t in (parent.available_tags if parent else [])}
+        return [by_id.get(t, str(t)) for t in self.applied_tags]
+
+    def tag(self, name: str) -> ForumTag:
+        """A forum's available tag by name."""
+        for tag in self.available_tags:
+            if tag.name == name:
+                return tag
+        raise LookupError(f"no tag {name!r} in #{self.name}; has {self.tags}")
 
     def payload(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": str(self.id), "type": self.type}
-        if self.type == DM:
+        data: dict[str, Any] = {"id": str(self.id), "type": self.type.value}
+        if self.type is ChannelType.private:
             assert self.recipient is not None
             data.update(recipients=[self.recipient.payload()], last_message_id=None)
             return data
@@ -303,15 +425,18 @@ class Channel:
             nsfw=False,
             parent_id=str(self.parent_id) if self.parent_id else None,
             rate_limit_per_user=0,
-            flags=0,
+            flags=self.flags,
         )
-        if self.type in (TEXT, ANNOUNCEMENT, FORUM):
+        if self.type in TOPIC_TYPES:
             data.update(topic=self.topic, last_message_id=None, default_auto_archive_duration=1440)
-        if self.type in (VOICE, STAGE):  # discord.py requires these for voice/stage channels
+        if self.type in VOICE_TYPES:  # discord.py requires these for voice/stage channels
             data.update(bitrate=64000, user_limit=0, rtc_region=None)
-        if self.type == FORUM:
-            data.update(available_tags=self.available_tags, default_reaction_emoji=None)
-            data.update(default_sort_order=None, default_forum_layout=0)
+        if self.is_forum:
+            data.update(available_tags=[t.payload() for t in self.available_tags])
+            data.update(default_reaction_emoji=None, default_sort_order=None)
+            data.update(default_thread_rate_limit_per_user=0)
+            if self.type is ChannelType.forum:
+                data.update(default_forum_layout=0)
         if self.is_thread:
             data.pop("permission_overwrites")
             data.pop("position")
@@ -325,9 +450,9 @@ class Channel:
                     "archived": self.archived,
                     "locked": self.locked,
                     "auto_archive_duration": self.auto_archive_duration,
-                    "archive_timestamp": iso_now(),
+                    "archive_timestamp": self.archive_timestamp,
                     "invitable": self.invitable,
-                    "create_timestamp": iso_now(),
+                    "create_timestamp": self.create_timestamp,
                 },
             )
         return data
@@ -416,17 +541,19 @@ class Interaction:
 
     id: int
     token: str
-    type: int
+    type: InteractionType
     user: User
     guild_id: int | None
     channel_id: int
     data: dict[str, Any]
-    response_type: int | None = None
+    response_type: InteractionResponseType | None = None
     message: Message | None = None  # the message the response created or updated
     source_message: Message | None = None  # for component interactions
     followups: list[Message] = field(default_factory=list)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    created_at: float = field(default_factory=time.monotonic)  # when it was sent to the bot
+    late_by: float | None = None  # a callback after the deadline: seconds over it
 
 
 class World:
@@ -447,17 +574,41 @@ class World:
         self.command_syncs: list[tuple[int | None, list[dict[str, Any]]]] = []
         self.nonces: dict[tuple[int, str], tuple[float, Message]] = {}
         self.uploads: dict[int, Attachment] = {}  # files members attached to commands
+        # The application's privileged intents enabled in the Developer Portal (none, as for
+        # Passerelle); IDENTIFY asking for another one is closed with 4014.
+        self.privileged_intents = 0
+        # Discord waits 3 s for the initial response to an interaction, then the token is
+        # unknown (10062). Real seconds, not scaled with the rate limits; None: no deadline.
+        self.interaction_deadline: float | None = INTERACTION_DEADLINE
         self.base_url = ""  # set by the server: http://127.0.0.1:PORT
         self.driver: Any = None
 
     # --- creation -------------------------------------------------------------------------
-    def add_user(self, username: str, *, locale: str = "fr", dms_open: bool = True) -> User:
+    def add_user(
+        self,
+        username: str,
+        *,
+        locale: str = "fr",
+        dms_open: bool = True,
+        global_name: str | None = DEFAULT_NAME,
+    ) -> User:
+        """A Discord user; their global (display) name defaults to the capitalised username,
+        `global_name=None` for a user who has none."""
         user = User(snowflake(), username, locale=locale, dms_open=dms_open, world=self)
+        user.global_name = username.capitalize() if global_name is DEFAULT_NAME else global_name
         self.users[user.id] = user
         return user
 
-    def add_guild(self, name: str, owner: User, *, locale: str = "fr") -> Guild:
-        guild = Guild(snowflake(), name, owner.id, preferred_locale=locale, world=self)
+    def add_guild(
+        self,
+        name: str,
+        owner: User,
+        *,
+        locale: str = "fr",
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
+        """A guild with its owner and the bot; `shard=(id, count)` picks an id on that shard."""
+        guild = Guild(snowflake(shard=shard), name, owner.id, preferred_locale=locale, world=self)
         guild.roles[guild.id] = Role(guild.id, "@everyone", perms.DEFAULT_EVERYONE)
         self.guilds[guild.id] = guild
         self.add_member(guild, owner)
@@ -469,23 +620,45 @@ class World:
         guild.roles[role.id] = role
         return role
 
-    def add_member(self, guild: Guild, user: User, roles: list[Role] | None = None) -> Member:
-        member = Member(user, guild.id, [r.id for r in roles or []])
+    def add_member(
+        self,
+        guild: Guild,
+        user: User,
+        roles: list[Role] | None = None,
+        *,
+        nick: str | None = None,
+    ) -> Member:
+        member = Member(user, guild.id, [r.id for r in roles or []], nick=nick)
         guild.members[user.id] = member
         return member
 
-    def add_channel(self, guild: Guild, name: str, *, type: int = TEXT, **kw: Any) -> Channel:
+    def remove_member(self, guild: Guild, user: User) -> Member:
+        """The member leaves (or is kicked): gone from the guild and from its threads."""
+        member = guild.members.pop(user.id)
+        for channel in self.channels.values():
+            if channel.guild_id == guild.id and channel.is_thread:
+                channel.member_ids.discard(user.id)
+        return member
+
+    def add_channel(
+        self,
+        guild: Guild,
+        name: str,
+        *,
+        type: ChannelType | int = ChannelType.text,
+        **kw: Any,
+    ) -> Channel:
         channel = Channel(snowflake(), type, name=name, guild_id=guild.id, world=self, **kw)
         self.channels[channel.id] = channel
         return channel
 
     def dm_channel_for(self, user: User, *, create: bool = True) -> Channel | None:
         for c in self.channels.values():
-            if c.type == DM and c.recipient is user:
+            if c.type is ChannelType.private and c.recipient is user:
                 return c
         if not create:
             return None
-        channel = Channel(snowflake(), DM, recipient=user, world=self)
+        channel = Channel(snowflake(), ChannelType.private, recipient=user, world=self)
         self.channels[channel.id] = channel
         return channel
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from apero_support import LINK, create_series, rows, stamp
+from discord import ChannelType
 from discord_server import Harness
 from discord_server import permissions as P
 
@@ -230,7 +231,7 @@ async def test_skip_dates_must_be_occurrences(world: Harness) -> None:
 
 
 async def test_voice_channel_instead_of_a_link(world: Harness) -> None:
-    salon_vocal = await world.add_channel("apéro-vocal", type=2)
+    salon_vocal = await world.add_channel("apéro-vocal", type=ChannelType.voice)
     await create_series(world, world.guild.channel("annonces"), lien=None, vocal=salon_vocal)
     fields = await world.bot.db.fetchone("SELECT link, voice_channel_id FROM apero_series")
     assert fields["link"] is None and fields["voice_channel_id"] == salon_vocal.id

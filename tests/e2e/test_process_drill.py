@@ -67,9 +67,9 @@ async def _wait_for(predicate, seconds: float) -> None:
 
 
 async def test_sigkill_while_sending_then_restart_delivers_each_item_once(
-    database: Path | str,
+    database: Path | str, time_scale: float
 ) -> None:
-    server = DiscordServer()
+    server = DiscordServer(time_scale=time_scale)
     await server.start()
     channels = _world(server)
     guild_id = next(iter(server.world.guilds))

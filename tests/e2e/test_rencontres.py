@@ -13,16 +13,12 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import discord
 import icalendar
+from discord import EntityType, EventStatus
 from discord_server import Harness
 from discord_server import permissions as P
-from discord_server.driver import Reply
-from discord_server.interactions import find_component, new_interaction
 
 FRIDAY_18H = datetime(2026, 3, 6, 17, 0, tzinfo=UTC)
-BUTTON = discord.ComponentType.button.value
-COMPONENT = discord.InteractionType.component.value
 
 
 async def create(world: Harness, user: Any, **options: Any) -> Any:
@@ -86,8 +82,7 @@ async def test_preview_shows_the_understood_date_then_publish_posts_embed_thread
     thread = thread_of(world, message)
     assert thread.name == "Café réseau ASS"
     [mirror] = world.guild.events
-    assert mirror.entity_type == discord.EntityType.external.value
-    assert mirror.location.startswith("Café des Arts")
+    assert mirror.entity_type is EntityType.external and mirror.location.startswith("Café des Arts")
     assert datetime.fromisoformat(mirror.scheduled_start_time) == FRIDAY_18H
     assert datetime.fromisoformat(mirror.scheduled_end_time) == FRIDAY_18H.replace(hour=19)
 
@@ -225,17 +220,7 @@ async def test_a_burst_of_clicks_ends_on_the_final_state(world: Harness) -> None
     first are in, the three others wait in order, and the public message shows exactly that."""
     message = await publish(world, world.alice, places=5)
     members = [await world.guild.add_member(f"membre{n}") for n in range(8)]
-    button = find_component(message, "Je viens", (BUTTON,))
-    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
-    channel = world.state.channels[message.channel_id]
-    clicks = [
-        new_interaction(world.state, COMPONENT, member, channel, data, message=message)
-        for member in members
-    ]
-    for _, payload in clicks:
-        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
-    await world.idle()
-    answers = [Reply(world, interaction).text for interaction, _ in clicks]
+    answers = [r.text for r in await world.click_together(message, "Je viens", by=members)]
     assert all(answers)
     going = [m for m, text in zip(members, answers, strict=True) if "vous venez" in text]
     waiting = [m for m, text in zip(members, answers, strict=True) if "liste d'attente" in text]
@@ -260,19 +245,10 @@ async def test_a_late_redraw_never_overwrites_a_newer_one(world: Harness) -> Non
     redraws the message first: the first's redraw, older, must not bring back its state."""
     message = await publish(world, world.alice)
     dave = await world.guild.add_member("dave")
-    button = find_component(message, "Je viens", (BUTTON,))
-    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
-    channel = world.state.channels[message.channel_id]
     world.faults.rate_limit(times=1, retry_after=0.3, route=r"^/interactions/\d+/[^/]+/callback$")
-    clicks = [
-        new_interaction(world.state, COMPONENT, member, channel, data, message=message)
-        for member in (world.bob, dave)
-    ]
-    for _, payload in clicks:
-        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
-    await world.idle()
+    replies = await world.click_together(message, "Je viens", by=[world.bob, dave])
     assert world.faults.injected  # one answer was slowed
-    assert all("vous venez" in Reply(world, interaction).text for interaction, _ in clicks)
+    assert all("vous venez" in r.text for r in replies)
     assert field(message, "Je viens") == f"{world.bob.mention}, {dave.mention}"
 
 
@@ -392,7 +368,7 @@ async def test_cancel_tells_attendees_and_stops_everything(world: Harness) -> No
     assert message.embeds[0]["title"].startswith("ANNULÉE")
     assert message.buttons() == []
     [mirror] = world.guild.events
-    assert mirror.status == discord.EventStatus.cancelled.value
+    assert mirror.status is EventStatus.canceled
 
     again = await world.guild.slash(world.alice, "rencontre annuler", evenement="1")
     assert "a été annulée" in again.text

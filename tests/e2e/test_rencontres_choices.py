@@ -9,16 +9,11 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import discord
 from discord_server import Harness
-from discord_server.driver import Reply
-from discord_server.interactions import find_component, new_interaction
 
 from cogs.rencontres.store import RencontreStore
 
 CHOOSING = ("voir", "modifier", "annuler", "participants", "ics")
-BUTTON = discord.ComponentType.button.value
-COMPONENT = discord.InteractionType.component.value
 
 
 async def publish(world: Harness, user: Any, titre: str, quand: str, **options: Any) -> int:
@@ -247,18 +242,10 @@ async def test_a_double_click_on_publish_posts_the_event_once(world: Harness) ->
         format="presentiel",
         lieu="Lyon",
     )
-    message = preview.message
-    button = find_component(message, "Publier", (BUTTON,))
-    data = {"custom_id": button["custom_id"], "component_type": BUTTON}
+    assert preview.message is not None
     channel = world.guild.default_channel
-    clicks = [
-        new_interaction(world.state, COMPONENT, world.bob, channel, data, message=message)[0:2]
-        for _ in range(2)
-    ]
-    for _, payload in clicks:  # the second click arrives before the first is answered
-        world.server.gateway.dispatch("INTERACTION_CREATE", payload)
-    await world.idle()
-    replies = [Reply(world, inter) for inter, _ in clicks]
+    # the second click arrives before the first is answered
+    replies = await world.click_together(preview.message, "Publier", by=[world.bob, world.bob])
     assert len(channel.messages) == 1, [r.text for r in replies]
     assert len(world.guild.events) == 1
     assert all(r.answered for r in replies)

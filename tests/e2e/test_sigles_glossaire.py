@@ -189,7 +189,7 @@ async def test_an_english_moderator_reads_the_bad_rows_in_english(world: Harness
     role = world.guild.role("Modération")
     await world.guild.slash(world.alice, "config role-moderation", role=role)
     # carol (en-US) gets the moderators' role on the test server
-    world.state.member(world.guild.id, world.carol).role_ids.append(role.id)
+    await world.guild.set_roles(world.carol, [role])
     cells = ["MRC", "QC", "Municipalité régionale de comté", "Texte.", "institutions", "", ""]
     good = ",".join([*cells, "false", "https://www.quebec.ca"])
     bad_region = good.replace(",QC,", ",XX,")

@@ -133,7 +133,7 @@ async def test_stopping_and_starting_again(world: Harness) -> None:
     assert again.text == t("errors.not_moderator", "en")
     role = world.guild.role("Modération")
     await world.guild.slash(world.alice, "config role-moderation", role=role)
-    world.state.member(world.guild.id, world.carol).role_ids.append(role.id)
+    await world.guild.set_roles(world.carol, [role])
     again = await world.guild.slash(world.carol, "glossaire semaine-arreter")
     assert again.text == t("sigles.semaine.not_started", "en")
     # Started again: the rotation goes on, no sigle comes back.

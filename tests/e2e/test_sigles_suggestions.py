@@ -90,9 +90,7 @@ async def test_suggestion_approved_after_a_restart_is_found_credited_and_the_aut
     # a stale card in another moderator's client: refused clearly, nothing doubled
     custom_id = done.interaction.data["custom_id"]
     stale = dataclasses.replace(card, components=buttons_before)
-    late = await world.interact(
-        3, world.alice, mods, {"custom_id": custom_id, "component_type": 2}, stale
-    )
+    late = await world.click(stale, custom_id, by=world.alice)
     assert late.text == t("sigles.error.already_approved", "fr")
     assert await count(world, "sigles_entries") == 1
 

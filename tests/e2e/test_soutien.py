@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from discord import ChannelType
 from discord_server import Harness
 from discord_server import permissions as P
 from discord_server.components import iter_components
-from discord_server.world import PRIVATE_THREAD, PUBLIC_THREAD, Channel, User
+from discord_server.world import Channel, User
 
 from bot.client import Passerelle
 from bot.clock import FakeClock
@@ -173,7 +174,7 @@ async def test_private_thread_has_the_member_the_frame_and_the_lines(world: Harn
     choice = await world.guild.slash(bob, "soutien ouvrir")
     opened = await choice.click(t("soutien.choice.private", "fr"), by=bob)
     thread = next(c for c in world.guild.threads if c.parent_id == conf["support"].id)
-    assert thread.type == PRIVATE_THREAD and not thread.invitable
+    assert thread.type is ChannelType.private_thread and not thread.invitable
     assert thread.member_ids == {world.state.bot_user.id, bob.id}
     assert opened.text == t(
         "soutien.private.opened.role_and_moderators",
@@ -244,7 +245,7 @@ async def test_anonymous_post_and_replies_never_reveal_the_author(world: Harness
     bob, carol = world.bob, world.carol
     start = len(world.requests)
     answer, thread = await post_anonymously(world, bob, "Journée très dure, besoin d'en parler.")
-    assert thread is not None and thread.type == PUBLIC_THREAD
+    assert thread is not None and thread.type is ChannelType.public_thread
     posts = anon_posts(thread)
     assert len(posts) == 1 and "Journée très dure" in posts[0].text
     secret = await world.bot.get_cog("SoutienCog").flows.store.secret()
