@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import discord
 
 from bot import cli
-from bot.client import Passerelle
+from bot.client import Passerelle, make_bot
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
 from bot.endpoints import use_endpoints
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _serve(settings: Settings) -> int:
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    bot = Passerelle(settings)
+    bot = make_bot(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -62,7 +62,7 @@ async def _serve(settings: Settings) -> int:
 
 
 async def _prepared(settings: Settings) -> Passerelle:
-    bot = Passerelle(settings)
+    bot = make_bot(settings)
     await bot.prepare()
     return bot
 

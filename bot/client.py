@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import json
@@ -83,6 +84,21 @@ class Passerelle(commands.Bot):
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
 
+    # -- which servers are this process's (bot/shards.py) ---------------------------------------
+    @property
+    def primary(self) -> bool:
+        """Whether this process does the cluster-wide work (unsharded: always)."""
+        return self.settings.shards is None or self.settings.shards.primary
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this process serves the server (None: what belongs to no server)."""
+        return self.settings.shards is None or self.settings.shards.owns(guild_id)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord lets a bot IDENTIFY once per 5 s (per max_concurrency bucket).
+        if not initial and self.settings.identify_interval > 0:
+            await asyncio.sleep(self.settings.identify_interval)
+
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
@@ -100,6 +116,7 @@ class Passerelle(commands.Bot):
             scheduler=self.scheduler,
             clock=self.clock,
             settings=self.settings_store,
+            sharding=self.settings.shards,
         )
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
@@ -115,7 +132,8 @@ class Passerelle(commands.Bot):
         await self.prepare()
         self.scheduler.start()
         await self.reminders.start()
-        await self.sync_commands()
+        if self.primary:  # once for the whole cluster
+            await self.sync_commands()
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -160,3 +178,21 @@ class Passerelle(commands.Bot):
         await super().close()
         if getattr(self, "db", None) is not None:
             await self.db.close()
+
+
+class ShardedPasserelle(Passerelle, commands.AutoShardedBot):
+    """The same bot over some shards of a cluster (`SHARD_COUNT` with `SHARD_IDS` or
+    `CLUSTER_ID`/`CLUSTER_COUNT`): discord.py's AutoShardedBot runs them in this process."""
+
+
+def make_bot(settings: Settings, *, clock: Clock | None = None, **options: Any) -> Passerelle:
+    """The bot the settings describe: unsharded (the default), or over this process's shards."""
+    if settings.shards is None:
+        return Passerelle(settings, clock=clock, **options)
+    return ShardedPasserelle(
+        settings,
+        clock=clock,
+        shard_count=settings.shards.count,
+        shard_ids=list(settings.shards.ids),
+        **options,
+    )

@@ -124,7 +124,7 @@ def database_settings(database: Path | str) -> dict[str, object]:
 
 
 def passerelle_factory(database: Path | str, **settings: object) -> Callable[[], discord.Client]:
-    from bot.client import Passerelle
+    from bot.client import make_bot
     from bot.clock import FakeClock
     from bot.settings import Settings
 
@@ -132,9 +132,16 @@ def passerelle_factory(database: Path | str, **settings: object) -> Callable[[],
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", **database_settings(database), **settings)  # type: ignore[arg-type]
-        return Passerelle(conf, clock=clock)
+        return make_bot(conf, clock=clock)
 
     return make
+
+
+@pytest.fixture
+def passerelle(database: Path | str) -> Callable[..., Callable[[], discord.Client]]:
+    """`passerelle(**settings)`: a factory of Passerelle bots on the test's database (for a
+    Harness of one's own, e.g. a bot over shards)."""
+    return lambda **settings: passerelle_factory(database, **settings)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Sch
 from bot.reminders.pacing import Spacer, TokenBucket
 from bot.reminders.policy import Timeliness, backoff, gives_up, nonce_for, timeliness
 from bot.reminders.store import FINAL, ReminderStore
+from bot.shards import Sharding
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -99,12 +100,14 @@ class ReminderEngine:
         rate_per_second: float = 47.0,
         dm_interval: float = 1.0,
         batch: int = 500,
+        sharding: Sharding | None = None,
     ) -> None:
         self.client = client
         self.scheduler = scheduler
         self.clock = clock
         self.settings = settings
-        self.store = ReminderStore(db)
+        # Only the items of this process's servers (bot/shards.py); all when unsharded.
+        self.store = ReminderStore(db, sharding)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
         self.limiter = TokenBucket(rate_per_second, burst=2)

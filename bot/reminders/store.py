@@ -8,13 +8,27 @@ from datetime import datetime
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
 from bot.reminders.model import DueItem, Problem, Schedule
+from bot.shards import SNOWFLAKE_SHARD_SHIFT, Sharding
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
 
 
+def _owned(sharding: Sharding | None) -> str:
+    """The WHERE condition of the items this process sends (its shards' servers; the primary
+    also those of no server); always true when one process owns everything."""
+    if sharding is None or sharding.whole:
+        return "1 = 1"
+    shards = ", ".join(str(int(s)) for s in sharding.ids)
+    mine = f"((guild_id >> {SNOWFLAKE_SHARD_SHIFT}) % {int(sharding.count)}) IN ({shards})"
+    if sharding.primary:
+        return f"(guild_id IS NULL OR {mine})"
+    return f"(guild_id IS NOT NULL AND {mine})"
+
+
 class ReminderStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sharding: Sharding | None = None) -> None:
         self.db = db
+        self._owned = _owned(sharding)
 
     async def upsert(self, kind: str, ref: str, guild_id: int | None, schedule: Schedule) -> None:
         await self.db.execute(
@@ -48,12 +62,15 @@ class ReminderStore:
         return cur.rowcount
 
     async def next_due(self) -> datetime | None:
-        value = await self.db.fetchval("SELECT MIN(due_at) FROM reminder_items")
+        value = await self.db.fetchval(
+            f"SELECT MIN(due_at) FROM reminder_items WHERE {self._owned}"
+        )
         return None if value is None else from_ts(value)
 
     async def due(self, now: datetime, limit: int) -> list[DueItem]:
         rows = await self.db.fetchall(
-            "SELECT * FROM reminder_items WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
+            f"SELECT * FROM reminder_items WHERE due_at <= ? AND {self._owned}"
+            " ORDER BY due_at, id LIMIT ?",
             (to_ts(now), limit),
         )
         return [DueItem.from_row(r) for r in rows]
