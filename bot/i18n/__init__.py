@@ -170,6 +170,26 @@ def format_datetime(
     return f"{text} ({zone.key})" if with_zone else text
 
 
+PARIS, MONTREAL = ZoneInfo("Europe/Paris"), ZoneInfo("America/Montreal")
+# Zones whose readers already find their time on the Paris/Montréal line.
+_PARIS_MONTREAL_ZONES = (PARIS.key, MONTREAL.key, "America/Toronto")
+
+
+def format_paris_montreal(instant: datetime, lang: str, zone: ZoneInfo | str | None = None) -> str:
+    """The instant in words at Paris and at Montréal, and in `zone` (named) when it is
+    neither: what both sides of the community read beside a Discord timestamp."""
+    text = t(
+        "time.paris_montreal",
+        lang,
+        paris=format_datetime(instant, lang, PARIS),
+        montreal=format_datetime(instant, lang, MONTREAL),
+    )
+    key = zone.key if isinstance(zone, ZoneInfo) else zone
+    if key and key not in _PARIS_MONTREAL_ZONES:
+        text += "\n" + format_datetime(instant, lang, ZoneInfo(key), with_zone=True)
+    return text
+
+
 def format_time(instant: datetime, lang: str, zone: ZoneInfo) -> str:
     local = instant.astimezone(zone)
     pattern = "EEEE HH:mm" if lang == "fr" else "EEEE h:mm a"

@@ -1,8 +1,13 @@
-"""Slash commands of `/apero`: read the interaction, check Discord-side rights, call the service."""
+"""Slash commands of `/apero`: read the interaction, hand it to the workflows, answer.
+
+`/apero` is visible to every member: `prochaines` is for all, and a series' host uses `modifier`,
+`pause`, `reprendre`, `sauter`, `annuler-saut` and `annoncer` on their series. Who may act is
+checked server-side on every call (`moderator_only`, or the workflows for a host).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -10,35 +15,23 @@ from discord.ext import commands
 
 from bot import recurrence as weekly
 from bot.checks import moderator_only, require_guild
-from bot.discord_text import (
-    EMBED_DESCRIPTION_LIMIT,
-    EMBED_FIELDS_MAX,
-    EMBED_TOTAL_LIMIT,
-    escape,
-    fit_list,
-    truncate,
-)
-from bot.guild_settings.model import zone_suggestions
+from bot.discord_text import CHOICES_MAX, NO_MENTIONS, escape, truncate
+from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import format_datetime, t
 from bot.i18n.commands import L, interaction_lang, options
-from bot.user_error import UserError
-from cogs.apero import render
-from cogs.apero.choices import (
-    PREVIEW_COUNT,
-    REMINDER_SUGGESTIONS,
-    WEEKDAY_CHOICES,
-    Channelish,
-    check_channel,
-    date_choices,
-    still_postable,
-)
-from cogs.apero.model import Draft, Series
-from cogs.apero.service import AperoService, build_fields
-from cogs.apero.store import AperoStore
-from cogs.apero.views import delete_view, draft_view
+from cogs.apero import render, service
+from cogs.apero.flows import AperoFlows
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
+
+Interaction = discord.Interaction["Passerelle"]
+Channelish = discord.VoiceChannel | discord.StageChannel
+CHOICE_NAME_MAX = 100  # Discord's limit on an autocomplete choice's name and value
+SUGGESTIONS = 6  # apero.suggestion.1 … 6: reminder settings offered as examples
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=L(f"weekday.{i}"), value=i) for i in range(len(weekly.WEEKDAYS))
+]
 
 
 class AperoCog(commands.Cog):
@@ -46,14 +39,11 @@ class AperoCog(commands.Cog):
         name=L("cmd.apero.name"), description=L("cmd.apero.desc"), guild_only=True
     )
 
-    def __init__(self, bot: Passerelle) -> None:
+    def __init__(self, bot: Passerelle, flows: AperoFlows) -> None:
         self.bot = bot
-        self.service = AperoService(AperoStore(bot.db), bot.reminders)
+        self.flows = flows
 
-    def _zone(self, guild_id: int) -> str:
-        return self.bot.settings_store.guild_zone(guild_id).key
-
-    # -- /apero creer ---------------------------------------------------------------------------
+    # -- /apero creer (moderators) --------------------------------------------------------------
     @apero.command(name=L("cmd.apero.creer.name"), description=L("cmd.apero.creer.desc"))
     @options(
         "cmd.apero", "nom", "jour", "heure", "salon", "lien", "vocal", "role", "rappels", "zone"
@@ -62,7 +52,7 @@ class AperoCog(commands.Cog):
     @moderator_only()
     async def create(
         self,
-        interaction: discord.Interaction[Passerelle],
+        interaction: Interaction,
         nom: str,
         jour: app_commands.Choice[int],
         heure: str,
@@ -73,149 +63,42 @@ class AperoCog(commands.Cog):
         rappels: str | None = None,
         zone: str | None = None,
     ) -> None:
-        guild = require_guild(interaction)
-        fields = build_fields(
+        await self.flows.create(
+            interaction,
+            channel=salon,
+            role=role,
+            zone=zone,
             name=nom,
             weekday=jour.value,
             hour=heure,
-            zone=zone or self._zone(guild.id),
-            channel_id=salon.id,
             link=lien,
             voice_channel_id=vocal.id if vocal else None,
-            role_id=role.id if role else None,
             reminders=rappels,
         )
-        check_channel(guild, salon, role)
-        draft_id = await self.service.draft(
-            guild.id, interaction.user.id, fields, self.bot.clock.now()
-        )
-        draft = await self.service.get_draft(guild.id, draft_id)
-        await self.show_draft(interaction, draft, edit=False)
 
-    async def show_draft(
-        self, interaction: discord.Interaction[Passerelle], draft: Draft, *, edit: bool
-    ) -> None:
-        lang = interaction_lang(interaction)
-        upcoming = weekly.next_occurrences(draft.fields.spec, self.bot.clock.now(), PREVIEW_COUNT)
-        embed = render.describe(draft.fields, lang, upcoming, title=t("apero.preview.title", lang))
-        content = t("apero.preview.intro", lang)
-        view = draft_view(draft.id, lang)
-        if edit:
-            await interaction.response.edit_message(content=content, embed=embed, view=view)
-        else:
-            await interaction.response.send_message(content, embed=embed, view=view, ephemeral=True)
-
-    async def confirm_draft(
-        self, interaction: discord.Interaction[Passerelle], guild: discord.Guild, draft_id: int
-    ) -> None:
-        lang = interaction_lang(interaction)
-        now = self.bot.clock.now()
-        draft = await self.service.get_draft(guild.id, draft_id)
-        # The channel or the bot's rights may have changed since the preview.
-        channel = still_postable(guild, draft.fields)
-        series = await self.service.confirm(guild.id, draft_id, interaction.user.id, now)
-        await self.bot.reminders.clear_reports(guild.id, channel.id)
-        await interaction.response.edit_message(
-            content=t("apero.create.done", lang, name=series.name),
-            embed=self._describe(series, lang),
-            view=None,
-        )
-
-    def _describe(self, series: Series, lang: str, skips: set[Any] | None = None) -> discord.Embed:
-        upcoming = weekly.next_occurrences(
-            series.spec, self.bot.clock.now(), PREVIEW_COUNT, skips or ()
-        )
-        return render.describe(series.fields, lang, upcoming, title=series.name)
-
-    # -- /apero liste, /apero prochaines --------------------------------------------------------
+    # -- /apero liste (moderators), /apero prochaines (everyone) --------------------------------
     @apero.command(name=L("cmd.apero.liste.name"), description=L("cmd.apero.liste.desc"))
     @moderator_only()
-    async def list_series(self, interaction: discord.Interaction[Passerelle]) -> None:
-        guild = require_guild(interaction)
+    async def list_series(self, interaction: Interaction) -> None:
         lang = interaction_lang(interaction)
-        now = self.bot.clock.now()
-        lines = []
-        for series in await self.service.store.for_guild(guild.id):
-            skips = await self.service.store.skips(series.id)
-            nxt = weekly.next_occurrences(series.spec, now, 1, skips)
-            lines.append(render.series_line(series, lang, nxt[0] if nxt else None))
-        embed = discord.Embed(title=t("apero.list.title", lang), colour=render.COLOUR)
-        embed.description = (
-            fit_list(lines, EMBED_DESCRIPTION_LIMIT, t("apero.more", lang), sep="\n")
-            if lines
-            else t("apero.list.empty", lang)
+        found = await self.flows.listing(require_guild(interaction).id)
+        lines = [render.series_line(series, lang, nxt) for series, nxt in found]
+        await interaction.response.send_message(
+            embed=render.list_embed(lines, lang), ephemeral=True, allowed_mentions=NO_MENTIONS
         )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @apero.command(name=L("cmd.apero.prochaines.name"), description=L("cmd.apero.prochaines.desc"))
     @options("cmd.apero.prochaines", "nombre")
     async def upcoming(
         self,
-        interaction: discord.Interaction[Passerelle],
-        nombre: app_commands.Range[int, 1, 10] = 4,
+        interaction: Interaction,
+        nombre: app_commands.Range[int, 1, service.UPCOMING_MAX] = service.UPCOMING_DEFAULT,
     ) -> None:
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        found = await self.service.upcoming(guild.id, self.bot.clock.now(), nombre)
-        embed = discord.Embed(title=t("apero.upcoming.title", lang), colour=render.COLOUR)
-        if not found:
-            embed.description = t("apero.upcoming.empty", lang)
-        shown = found[:EMBED_FIELDS_MAX]
-        # Room kept for the footer that counts what did not fit (Discord: 6000 in all).
-        budget = EMBED_TOTAL_LIMIT - len(embed) - len(t("apero.more", lang, n=len(shown)))
-        for index, (series, occ) in enumerate(shown):
-            place = render.place(series.fields, lang)
-            name = truncate(series.name, 256)
-            value = truncate(
-                f"{render.occurrence_line(occ, lang, series.spec.zone)}\n{place}", 1024
-            )
-            if len(name) + len(value) > budget:
-                embed.set_footer(text=t("apero.more", lang, n=len(shown) - index))
-                break
-            budget -= len(name) + len(value)
-            embed.add_field(name=name, value=value, inline=False)
+        found = await self.flows.upcoming(require_guild(interaction).id, nombre)
+        embed = render.upcoming_embed(found, interaction_lang(interaction))
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
-    # -- autocomplete ---------------------------------------------------------------------------
-    async def series_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        needle = current.strip().lower()
-        return [
-            app_commands.Choice(name=truncate(s.name, 100), value=str(s.id))
-            for s in await self.service.store.for_guild(interaction.guild_id)
-            if needle in s.name.lower()
-        ][:25]
-
-    async def reminders_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        lang = interaction_lang(interaction)
-        options = REMINDER_SUGGESTIONS[lang]
-        typed = [current.strip()] if current.strip() and current.strip() not in options else []
-        return [app_commands.Choice(name=truncate(o, 100), value=o[:100]) for o in typed + options]
-
-    async def zone_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
-
-    create.autocomplete("rappels")(reminders_autocomplete)
-    create.autocomplete("zone")(zone_autocomplete)
-
-    async def occurrence_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await date_choices(self.service, interaction, current, skipped=False)
-
-    async def skipped_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await date_choices(self.service, interaction, current, skipped=True)
-
-    # -- /apero modifier ------------------------------------------------------------------------
+    # -- /apero modifier (moderators, or the series' host) --------------------------------------
     @apero.command(name=L("cmd.apero.modifier.name"), description=L("cmd.apero.modifier.desc"))
     @options(
         "cmd.apero",
@@ -233,10 +116,9 @@ class AperoCog(commands.Cog):
         "sans_role",
     )
     @app_commands.choices(jour=WEEKDAY_CHOICES)
-    @moderator_only()
     async def modify(
         self,
-        interaction: discord.Interaction[Passerelle],
+        interaction: Interaction,
         serie: str,
         nom: str | None = None,
         jour: app_commands.Choice[int] | None = None,
@@ -250,125 +132,179 @@ class AperoCog(commands.Cog):
         accueil: str | None = None,
         sans_role: bool = False,
     ) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        old = series.fields
-        fields = build_fields(
-            name=nom if nom is not None else old.name,
-            weekday=jour.value if jour is not None else old.weekday,
-            hour=heure if heure is not None else old.at_time,
-            zone=zone or old.zone,
-            channel_id=salon.id if salon else old.channel_id,
-            link=lien if lien is not None else old.link,
-            voice_channel_id=vocal.id if vocal else old.voice_channel_id,
-            role_id=None if sans_role else (role.id if role else old.role_id),
+        updated = await self.flows.modify(
+            interaction,
+            serie,
+            name=nom,
+            weekday=jour.value if jour is not None else None,
+            hour=heure,
+            zone=zone,
+            channel_id=salon.id if salon else None,
+            link=lien,
+            voice_channel_id=vocal.id if vocal else None,
+            role_id=role.id if role else None,
+            no_role=sans_role,
             reminders=rappels,
-            keep_offsets=old.offsets,
-            welcome=(None if accueil.strip() == "-" else accueil)
-            if accueil is not None
-            else old.welcome,
+            welcome=accueil,
         )
-        channel = salon or guild.get_channel(fields.channel_id)
-        if not isinstance(channel, discord.TextChannel):
-            raise UserError("apero.error.channel_gone", channel=f"<#{fields.channel_id}>")
-        role_obj = guild.get_role(fields.role_id) if fields.role_id else None
-        if fields.role_id and role_obj is None:
-            raise UserError("apero.error.role_gone")
-        check_channel(guild, channel, role_obj)
-        updated = await self.service.update(series, fields, self.bot.clock.now())
-        lang = interaction_lang(interaction)
-        skips = await self.service.store.skips(updated.id)
-        await interaction.response.send_message(
-            t("apero.modify.done", lang, name=updated.name),
-            embed=self._describe(updated, lang, skips),
-            ephemeral=True,
-        )
+        await self._done(interaction, "apero.modify.done", updated)
 
-    modify.autocomplete("serie")(series_autocomplete)
-    modify.autocomplete("rappels")(reminders_autocomplete)
-    modify.autocomplete("zone")(zone_autocomplete)
-
-    # -- pause, resume, skip, delete ------------------------------------------------------------
+    # -- pause, resume, skip (moderators, or the series' host) ----------------------------------
     @apero.command(name=L("cmd.apero.pause.name"), description=L("cmd.apero.pause.desc"))
     @options("cmd.apero", "serie")
-    @moderator_only()
-    async def pause(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        if series.paused:
-            raise UserError("apero.error.already_paused", name=series.name)
-        await self.service.pause(series)
-        await interaction.response.send_message(
-            t("apero.pause.done", interaction_lang(interaction), name=series.name), ephemeral=True
-        )
+    async def pause(self, interaction: Interaction, serie: str) -> None:
+        series = await self.flows.pause(interaction, serie)
+        text = t("apero.pause.done", interaction_lang(interaction), name=escape(series.name))
+        await interaction.response.send_message(text, ephemeral=True)
 
     @apero.command(name=L("cmd.apero.reprendre.name"), description=L("cmd.apero.reprendre.desc"))
     @options("cmd.apero", "serie")
-    @moderator_only()
-    async def resume(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        if not series.paused:
-            raise UserError("apero.error.not_paused", name=series.name)
-        # A series paused by a delivery failure resumes only once the bot can post again.
-        channel = still_postable(guild, series.fields)
-        resumed = await self.service.resume(series, self.bot.clock.now())
-        await self.bot.reminders.clear_reports(guild.id, channel.id)
-        lang = interaction_lang(interaction)
-        skips = await self.service.store.skips(series.id)
-        await interaction.response.send_message(
-            t("apero.resume.done", lang, name=series.name),
-            embed=self._describe(resumed, lang, skips),
-            ephemeral=True,
+    async def resume(self, interaction: Interaction, serie: str) -> None:
+        await self._done(
+            interaction, "apero.resume.done", await self.flows.resume(interaction, serie)
         )
 
     @apero.command(name=L("cmd.apero.sauter.name"), description=L("cmd.apero.sauter.desc"))
     @options("cmd.apero", "serie", "date")
-    @moderator_only()
-    async def skip(
-        self, interaction: discord.Interaction[Passerelle], serie: str, date: str
-    ) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        occ = await self.service.skip(series, date, self.bot.clock.now())
-        lang = interaction_lang(interaction)
-        when = format_datetime(occ.start, lang, series.spec.zone)
-        await interaction.response.send_message(
-            t("apero.skip.done", lang, name=series.name, date=when), ephemeral=True
-        )
+    async def skip(self, interaction: Interaction, serie: str, date: str) -> None:
+        await self._skipped(interaction, "apero.skip.done", serie, date, restore=False)
 
     @apero.command(
         name=L("cmd.apero.annuler-saut.name"), description=L("cmd.apero.annuler-saut.desc")
     )
     @options("cmd.apero", "serie", "date")
-    @moderator_only()
-    async def unskip(
-        self, interaction: discord.Interaction[Passerelle], serie: str, date: str
+    async def unskip(self, interaction: Interaction, serie: str, date: str) -> None:
+        await self._skipped(interaction, "apero.unskip.done", serie, date, restore=True)
+
+    async def _skipped(
+        self, interaction: Interaction, key: str, serie: str, date: str, *, restore: bool
     ) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        occ = await self.service.unskip(series, date, self.bot.clock.now())
+        series, occ = await self.flows.skip(interaction, serie, date, restore=restore)
         lang = interaction_lang(interaction)
         when = format_datetime(occ.start, lang, series.spec.zone)
+        text = t(key, lang, name=escape(series.name), date=when)
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def _done(self, interaction: Interaction, key: str, series: service.Series) -> None:
+        lang = interaction_lang(interaction)
         await interaction.response.send_message(
-            t("apero.unskip.done", lang, name=series.name, date=when), ephemeral=True
+            t(key, lang, name=escape(series.name)),
+            embed=await self.flows.card(series, lang),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
         )
 
+    # -- /apero annoncer (moderators, or the series' host) --------------------------------------
+    @apero.command(name=L("cmd.apero.annoncer.name"), description=L("cmd.apero.annoncer.desc"))
+    @options("cmd.apero", "serie", "message")
+    async def announce(
+        self, interaction: Interaction, serie: str, message: str | None = None
+    ) -> None:
+        series = await self.flows.announce(interaction, serie, message)
+        lang = interaction_lang(interaction)
+        text = t(
+            "apero.announce.done",
+            lang,
+            name=escape(series.name),
+            channel=f"<#{series.fields.channel_id}>",
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    # -- delete, hosts (moderators) -------------------------------------------------------------
     @apero.command(name=L("cmd.apero.supprimer.name"), description=L("cmd.apero.supprimer.desc"))
     @options("cmd.apero", "serie")
     @moderator_only()
-    async def delete(self, interaction: discord.Interaction[Passerelle], serie: str) -> None:
-        guild = require_guild(interaction)
-        series = await self.service.series(guild.id, serie)
-        lang = interaction_lang(interaction)
-        await interaction.response.send_message(
-            t("apero.delete.confirm", lang, name=escape(series.name)),
-            view=delete_view(series.id, lang),
-            ephemeral=True,
-        )
+    async def delete(self, interaction: Interaction, serie: str) -> None:
+        await self.flows.ask_delete(interaction, serie)
 
-    for _command in (pause, resume, skip, unskip, delete):
-        _command.autocomplete("serie")(series_autocomplete)
-    skip.autocomplete("date")(occurrence_autocomplete)
-    unskip.autocomplete("date")(skipped_autocomplete)
-    del _command
+    @apero.command(name=L("cmd.apero.confier.name"), description=L("cmd.apero.confier.desc"))
+    @options("cmd.apero", "serie", "membre")
+    @moderator_only()
+    async def give_host(
+        self, interaction: Interaction, serie: str, membre: discord.Member | discord.User
+    ) -> None:
+        series = await self.flows.give_host(interaction, serie, membre)
+        text = t(
+            "apero.host.given",
+            interaction_lang(interaction),
+            name=escape(series.name),
+            host=render.mention(membre.id),
+        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @apero.command(
+        name=L("cmd.apero.retirer-animation.name"),
+        description=L("cmd.apero.retirer-animation.desc"),
+    )
+    @options("cmd.apero", "serie")
+    @moderator_only()
+    async def take_host(self, interaction: Interaction, serie: str) -> None:
+        series = await self.flows.take_host(interaction, serie)
+        text = t("apero.host.taken", interaction_lang(interaction), name=escape(series.name))
+        await interaction.response.send_message(text, ephemeral=True)
+
+    # -- autocomplete ---------------------------------------------------------------------------
+    @modify.autocomplete("serie")
+    @pause.autocomplete("serie")
+    @resume.autocomplete("serie")
+    @skip.autocomplete("serie")
+    @unskip.autocomplete("serie")
+    @announce.autocomplete("serie")
+    @delete.autocomplete("serie")
+    @give_host.autocomplete("serie")
+    @take_host.autocomplete("serie")
+    async def _series_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The series this member may act on (moderators: all)."""
+        return [
+            app_commands.Choice(name=truncate(s.name, CHOICE_NAME_MAX), value=str(s.id))
+            for s in await self.flows.series_choices(interaction, current)
+        ][:CHOICES_MAX]
+
+    @create.autocomplete("rappels")
+    @modify.autocomplete("rappels")
+    async def _reminders_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        lang = interaction_lang(interaction)
+        offered = [t(f"apero.suggestion.{i}", lang) for i in range(1, SUGGESTIONS + 1)]
+        typed = current.strip()
+        texts = [typed] if typed and typed not in offered else []
+        return [
+            app_commands.Choice(name=truncate(o, CHOICE_NAME_MAX), value=o[:CHOICE_NAME_MAX])
+            for o in texts + offered
+        ]
+
+    @skip.autocomplete("date")
+    async def _date_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._dates(interaction, current, skipped=False)
+
+    @unskip.autocomplete("date")
+    async def _skipped_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return await self._dates(interaction, current, skipped=True)
+
+    async def _dates(
+        self, interaction: Interaction, current: str, *, skipped: bool
+    ) -> list[app_commands.Choice[str]]:
+        found = await self.flows.dates(interaction, interaction.namespace.serie, skipped=skipped)
+        if found is None:
+            return []
+        series, occurrences = found
+        lang = interaction_lang(interaction)
+        words = [
+            (format_datetime(o.start, lang, series.spec.zone), o.day.isoformat())
+            for o in occurrences
+        ]
+        return [
+            app_commands.Choice(name=truncate(name, CHOICE_NAME_MAX), value=value)
+            for name, value in words
+            if service.name_matches(f"{name} {value}", current)
+        ][:CHOICES_MAX]
+
+    create.autocomplete("zone")(zone_autocomplete)
+    modify.autocomplete("zone")(zone_autocomplete)

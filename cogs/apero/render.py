@@ -1,8 +1,8 @@
-"""Embeds and lines for series, previews and reminders, within Discord's limits by construction."""
+"""What apéros look like on Discord: embeds and texts, within Discord's limits by construction."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import discord
@@ -10,58 +10,44 @@ import discord
 from bot import recurrence as weekly
 from bot.discord_text import (
     EMBED_DESCRIPTION_LIMIT,
+    EMBED_FIELD_NAME_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
+    EMBED_FIELDS_MAX,
     EMBED_TITLE_LIMIT,
+    EMBED_TOTAL_LIMIT,
     escape,
     fit_list,
     truncate,
     ts,
 )
-from bot.i18n import format_datetime, t
-from cogs.apero import recurrence as rec
-from cogs.apero.model import Series, SeriesFields
+from bot.i18n import format_clock, format_paris_montreal, has, t, tn
+from bot.when.offsets import format_offsets
+from cogs.apero.service import HandBack, Series, SeriesFields
 
-PARIS = ZoneInfo("Europe/Paris")
-MONTREAL = ZoneInfo("America/Montreal")
 COLOUR = discord.Colour.from_rgb(230, 126, 34)
 
 
-def weekday_name(weekday: int, lang: str) -> str:
-    return t(f"weekday.{weekday}", lang)
+def mention(user_id: int) -> str:
+    return f"<@{user_id}>"
 
 
-def offset_label(offset: rec.Offset, lang: str) -> str:
-    if offset.minutes is not None:
-        hours, minutes = divmod(offset.minutes, 60)
-        if not hours:
-            return t("apero.offset.minutes", lang, minutes=minutes)
-        if not minutes:
-            return t("apero.offset.hours", lang, hours=hours)
-        return t("apero.offset.hours_minutes", lang, hours=hours, minutes=f"{minutes:02d}")
-    assert offset.at is not None
-    at = f"{offset.at:%H:%M}"
-    if offset.days == 0:
-        return t("apero.offset.same_day", lang, time=at)
-    if offset.days == 1:
-        return t("apero.offset.day_before", lang, time=at)
-    return t("apero.offset.days_before", lang, days=offset.days, time=at)
-
-
-def offsets_label(fields: SeriesFields, lang: str) -> str:
-    return ", ".join(offset_label(o, lang) for o in fields.offset_values)
-
-
-def in_words(instant: datetime, lang: str, zone: ZoneInfo) -> str:
-    """Paris and Montréal in words, plus the series' zone when it is neither."""
-    text = t(
-        "time.paris_montreal",
-        lang,
-        paris=format_datetime(instant, lang, PARIS),
-        montreal=format_datetime(instant, lang, MONTREAL),
+def role_pings(role_id: int | None) -> discord.AllowedMentions:
+    """Only the role the moderators configured may ping; nothing from the welcome text."""
+    if not role_id:
+        return discord.AllowedMentions.none()
+    return discord.AllowedMentions(
+        everyone=False, users=False, roles=[discord.Object(role_id)], replied_user=False
     )
-    if zone.key not in (PARIS.key, MONTREAL.key, "America/Toronto"):
-        text = f"{format_datetime(instant, lang, zone, with_zone=True)}\n{text}"
-    return text
+
+
+def rhythm(fields: SeriesFields, lang: str) -> str:
+    return t(
+        "apero.rhythm",
+        lang,
+        weekday=t(f"weekday.{fields.weekday}", lang),
+        time=format_clock(fields.at, lang),
+        zone=fields.zone,
+    )
 
 
 def place(fields: SeriesFields, lang: str) -> str:
@@ -73,24 +59,20 @@ def place(fields: SeriesFields, lang: str) -> str:
     return "\n".join(parts) or t("apero.none", lang)
 
 
-def rhythm(fields: SeriesFields, lang: str) -> str:
-    return t(
-        "apero.rhythm",
-        lang,
-        weekday=weekday_name(fields.weekday, lang),
-        time=fields.at_time,
-        zone=fields.zone,
-    )
-
-
 def occurrence_line(occ: weekly.Occurrence, lang: str, zone: ZoneInfo) -> str:
-    return f"{ts(occ.start, 'F')} ({ts(occ.start, 'R')})\n{in_words(occ.start, lang, zone)}"
+    words = format_paris_montreal(occ.start, lang, zone)
+    return f"{ts(occ.start, 'F')} ({ts(occ.start, 'R')})\n{words}"
 
 
 def describe(
-    fields: SeriesFields, lang: str, upcoming: list[weekly.Occurrence], *, title: str
+    fields: SeriesFields,
+    lang: str,
+    upcoming: Sequence[weekly.Occurrence],
+    *,
+    title: str,
+    host_id: int | None = None,
 ) -> discord.Embed:
-    """A series and its next occurrences (the preview, /apero modifier's answer)."""
+    """A series and its next occurrences (the preview, and the answers that change it)."""
     embed = discord.Embed(
         title=truncate(title, EMBED_TITLE_LIMIT),
         description=truncate(escape(fields.welcome or ""), EMBED_DESCRIPTION_LIMIT) or None,
@@ -104,48 +86,83 @@ def describe(
         name=t("apero.field.role", lang),
         value=f"<@&{fields.role_id}>" if fields.role_id else t("apero.none", lang),
     )
+    if host_id:
+        embed.add_field(name=t("apero.field.host", lang), value=mention(host_id))
     embed.add_field(
         name=t("apero.field.reminders", lang),
-        value=truncate(offsets_label(fields, lang), EMBED_FIELD_VALUE_LIMIT),
+        value=truncate(format_offsets(fields.offsets, lang), EMBED_FIELD_VALUE_LIMIT),
         inline=False,
     )
     lines = [occurrence_line(o, lang, fields.spec.zone) for o in upcoming]
     embed.add_field(
-        name=t("apero.field.next", lang, count=len(upcoming)),
+        name=tn("apero.field.next", len(upcoming), lang),
         value=fit_list(lines, EMBED_FIELD_VALUE_LIMIT, t("apero.more", lang), sep="\n\n")
-        or t("apero.none", lang),
+        or t("apero.no_dates", lang),
         inline=False,
     )
     return embed
 
 
+def state(series: Series, lang: str) -> str:
+    if series.paused_by_failure:
+        return t("apero.state.paused_failure", lang)
+    return t("apero.state.paused" if series.paused else "apero.state.active", lang)
+
+
 def series_line(series: Series, lang: str, nxt: weekly.Occurrence | None) -> str:
-    state = (
-        t("apero.state.paused_failure", lang)
-        if series.paused and (series.pause_reason or "").startswith("failure")
-        else t("apero.state.paused", lang)
-        if series.paused
-        else t("apero.state.active", lang)
-    )
-    when = ts(nxt.start, "F") if nxt and not series.paused else "—"
     return t(
-        "apero.list.line",
+        "apero.list.line_hosted" if series.host_id else "apero.list.line",
         lang,
         name=escape(series.name),
         rhythm=rhythm(series.fields, lang),
         channel=f"<#{series.fields.channel_id}>",
-        state=state,
-        next=when,
+        state=state(series, lang),
+        next=ts(nxt.start, "F") if nxt and not series.paused else "—",
+        host=mention(series.host_id or 0),
     )
 
 
+def list_embed(lines: Sequence[str], lang: str) -> discord.Embed:
+    embed = discord.Embed(title=t("apero.list.title", lang), colour=COLOUR)
+    embed.description = (
+        fit_list(lines, EMBED_DESCRIPTION_LIMIT, t("apero.more", lang), sep="\n")
+        if lines
+        else t("apero.list.empty", lang)
+    )
+    return embed
+
+
+def upcoming_embed(found: Sequence[tuple[Series, weekly.Occurrence]], lang: str) -> discord.Embed:
+    """/apero prochaines: one field per occurrence, what does not fit counted in the footer."""
+    embed = discord.Embed(title=t("apero.upcoming.title", lang), colour=COLOUR)
+    if not found:
+        embed.description = t("apero.upcoming.empty", lang)
+    shown = found[:EMBED_FIELDS_MAX]
+    # Room kept for the footer that counts what did not fit (Discord: 6000 in all).
+    budget = EMBED_TOTAL_LIMIT - len(embed) - len(t("apero.more", lang, n=len(shown)))
+    for index, (series, occ) in enumerate(shown):
+        name = truncate(series.name, EMBED_FIELD_NAME_LIMIT)
+        value = truncate(
+            f"{occurrence_line(occ, lang, series.spec.zone)}\n{place(series.fields, lang)}",
+            EMBED_FIELD_VALUE_LIMIT,
+        )
+        if len(name) + len(value) > budget:
+            embed.set_footer(text=t("apero.more", lang, n=len(shown) - index))
+            break
+        budget -= len(name) + len(value)
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
 def reminder_embed(
-    series: Series, occ: weekly.Occurrence, lang: str, *, late: bool
+    series: Series, occ: weekly.Occurrence, lang: str, *, late: bool, note: str | None = None
 ) -> discord.Embed:
+    """A reminder, or an announcement with the host's `note` above the welcome message."""
     fields = series.fields
+    text = "\n\n".join(escape(part) for part in (note, fields.welcome) if part)
     embed = discord.Embed(
         title=truncate(t("apero.reminder.title", lang, name=fields.name), EMBED_TITLE_LIMIT),
-        description=truncate(escape(fields.welcome or ""), EMBED_DESCRIPTION_LIMIT) or None,
+        description=truncate(text, EMBED_DESCRIPTION_LIMIT) or None,
         colour=COLOUR,
     )
     embed.add_field(
@@ -155,7 +172,7 @@ def reminder_embed(
     )
     embed.add_field(
         name=t("apero.field.times", lang),
-        value=in_words(occ.start, lang, fields.spec.zone),
+        value=format_paris_montreal(occ.start, lang, fields.spec.zone),
         inline=False,
     )
     embed.add_field(name=t("apero.field.place", lang), value=place(fields, lang), inline=False)
@@ -164,3 +181,33 @@ def reminder_embed(
         footer = f"{t('reminders.late_note', lang)}\n{footer}"
     embed.set_footer(text=footer)
     return embed
+
+
+def go_label(count: int, lang: str) -> str:
+    return t("apero.go.label", lang, count=count)
+
+
+def go_answer(name: str, attending: bool, count: int, lang: str) -> str:
+    key = "apero.go.added" if attending else "apero.go.removed"
+    return tn(key, count, lang, name=escape(name))
+
+
+def paused_failure(series: Series, code: str, lang: str) -> str:
+    """The series was paused because Discord refused a reminder for good."""
+    known = f"reminders.failure.{code}"
+    reason = t(known, lang) if has(known) else t("reminders.failure.other", lang, code=code)
+    return t(
+        "apero.paused_failure",
+        lang,
+        name=escape(series.name),
+        channel=f"<#{series.fields.channel_id}>",
+        reason=reason,
+    )
+
+
+def handed_back(series: Series, host_id: int, why: HandBack, lang: str) -> str:
+    """To the moderators: the host is gone, the series is theirs again. An erased host is not
+    named (they asked to be forgotten)."""
+    if why is HandBack.ERASED:
+        return t("apero.host.erased", lang, name=escape(series.name))
+    return t("apero.host.left", lang, name=escape(series.name), host=mention(host_id))

@@ -1,59 +1,182 @@
-"""The apéro rules: validation, scheduling through the reminder engine, skips, attendance.
+"""The apéro rules: what moderators and hosts type, who may do what, when reminders fall.
 
-Imports nothing from Discord; `now` is always passed in. Discord-side checks (channel
-permissions, role mentionability) are the cog's.
+Pure: no Discord, no database, `now` always passed in. The weekly occurrences are the core's
+(`bot.recurrence`), the reminder offsets too (`bot.when.offsets`, at most six days ahead: a
+reminder a week ahead would announce the previous occurrence). The workflows that join these
+rules to the store and the engine are `flows.py`.
+
+Decisions:
+* A series belongs to the server: moderators manage every one; a member a moderator chose hosts
+  one series (« la personne qui anime ») and may edit, pause, skip, resume and announce it, but
+  never change where it is posted or which role it pings (the moderators' choice), create,
+  delete, or hand it to someone else.
+* An occurrence is named by its local date in the series' zone (skips, « Je serai là »).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot import recurrence as weekly
 from bot.guild_settings.model import validate_zone
-from bot.reminders.model import DueItem, Schedule
+from bot.text import fold
 from bot.user_error import UserError
-from cogs.apero import recurrence as rec
-from cogs.apero.model import Draft, Series, SeriesFields
-from cogs.apero.store import AperoStore
+from bot.when import offsets as when_offsets
+from bot.when.offsets import Offset
+from bot.when.words import Day, Weekday
 
-KIND = "apero"
 NAME_MAX = 60
 LINK_MAX = 500
 WELCOME_MAX = 1000  # fits an embed description with room for the rest
+NOTE_MAX = 500  # what a host adds to an announcement
 MAX_SERIES_PER_GUILD = 25  # one autocomplete page
-# A member may still say "Je serai là" until the apéro has been going for this long.
+OFFSETS_MAX_DAYS = 6
+DEFAULT_OFFSETS = (Offset(days=1, at=time(18)), Offset(minutes=15))
+# A member may still say « Je serai là » until the apéro has been going for this long.
 ATTENDANCE_GRACE = timedelta(hours=3)
+DRAFT_TTL = timedelta(days=1)  # a preview left unconfirmed is forgotten after this
+PREVIEW_COUNT = 4  # occurrences shown in a preview
+UPCOMING_DEFAULT, UPCOMING_MAX = 4, 10
+SHOWN_TEXT_MAX = 40  # how much of a refused input an error quotes
+REMOVE_WELCOME = "-"  # /apero modifier accueil:- removes the welcome message
+_YEAR_2000, _SHORT_YEAR = 2000, 2
+DAYS_PER_WEEK = 7
+_DAY_MONTH = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?")
 
 
-class Engine(Protocol):
-    async def schedule(self, kind: str, ref: str, guild_id: int | None, when: Schedule) -> None: ...
-    async def cancel_prefix(self, kind: str, prefix: str) -> None: ...
+class Kind(StrEnum):
+    """The reminder-engine kind of Apéro: one item per (series, reminder offset)."""
+
+    REMINDER = "apero"
 
 
-def ref_for(series_id: int, offset: rec.Offset) -> str:
-    return f"{series_id}:{offset.code}"
+class PauseReason(StrEnum):
+    MANUAL = "manual"
+    FAILURE = "failure"  # stored with Discord's code: « failure:missing_access »
 
 
-def parse_ref(ref: str) -> tuple[int, rec.Offset]:
-    series_id, _, code = ref.partition(":")
-    return int(series_id), rec.Offset.from_code(code)
+class DraftAction(StrEnum):
+    SAVE = "save"
+    WELCOME = "welcome"
+    CANCEL = "cancel"
 
 
-def schedule_for(occ: weekly.Occurrence, due: datetime) -> Schedule:
-    # A reminder is still worth sending late until the apéro starts, not after.
-    return Schedule(
-        occurrence=occ.start.isoformat(),
-        due_at=due,
-        expires_at=occ.start,
-        payload={"day": occ.day.isoformat()},
-    )
+class DeleteAction(StrEnum):
+    YES = "yes"
+    NO = "no"
 
 
-# -- validation of what moderators type -------------------------------------------------------
+class HandBack(StrEnum):
+    """Why a series went back to the moderators without them asking."""
+
+    LEFT = "left"  # the host left the server
+    ERASED = "erased"  # the host erased their data (/mes-donnees)
+
+
+def failure_reason(code: str) -> str:
+    return f"{PauseReason.FAILURE}:{code}"
+
+
+@dataclass(frozen=True)
+class SeriesFields:
+    """What a moderator chooses; validated here before anything is written."""
+
+    name: str
+    weekday: int  # 0 = lundi
+    at: time  # wall clock in `zone`
+    zone: str
+    channel_id: int
+    link: str | None = None
+    voice_channel_id: int | None = None
+    role_id: int | None = None
+    offsets: tuple[Offset, ...] = DEFAULT_OFFSETS  # earliest first
+    welcome: str | None = None
+
+    @property
+    def spec(self) -> weekly.WeeklySpec:
+        return weekly.WeeklySpec(self.weekday, self.at, ZoneInfo(self.zone))
+
+    def with_(self, **changes: Any) -> SeriesFields:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Series:
+    id: int
+    guild_id: int
+    fields: SeriesFields
+    paused: bool = False
+    pause_reason: str | None = None
+    created_by: int = 0  # 0 once its creator erased their data
+    host_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.fields.name
+
+    @property
+    def spec(self) -> weekly.WeeklySpec:
+        return self.fields.spec
+
+    @property
+    def paused_by_failure(self) -> bool:
+        return self.paused and (self.pause_reason or "").startswith(PauseReason.FAILURE)
+
+    def with_(self, **changes: Any) -> Series:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    guild_id: int
+    author_id: int
+    fields: SeriesFields
+
+
+# -- who may do what ------------------------------------------------------------------------------
+def may_manage(user_id: int, *, moderator: bool, host_id: int | None) -> bool:
+    """Moderators manage every series; a series' host manages that series only."""
+    return moderator or (host_id is not None and user_id == host_id)
+
+
+def require_manager(user_id: int, *, moderator: bool, host_id: int | None, name: str) -> None:
+    if not may_manage(user_id, moderator=moderator, host_id=host_id):
+        raise UserError("apero.error.not_manager", name=name)
+
+
+def require_moderator_fields(old: SeriesFields, new: SeriesFields, *, moderator: bool) -> None:
+    """Where a series is posted and which role it pings stay the moderators' choice."""
+    if not moderator and (new.channel_id != old.channel_id or new.role_id != old.role_id):
+        raise UserError("apero.error.moderators_choose_channel")
+
+
+def check_host(series: Series, user_id: int, *, is_bot: bool, is_member: bool) -> None:
+    """Who a moderator may make the host of `series`: a member of the server, not a bot."""
+    if is_bot:
+        raise UserError("apero.error.host_is_bot")
+    if not is_member:
+        raise UserError("apero.error.host_not_member")
+    if series.host_id == user_id:
+        raise UserError("apero.error.already_host", name=series.name)
+
+
+# -- what moderators type -------------------------------------------------------------------------
+def parse_series_id(text: int | str) -> int:
+    """The series chosen in autocomplete (its id); anything else typed is unknown."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise UserError("apero.error.unknown_series") from None
+
+
 def clean_name(text: str) -> str:
     name = re.sub(r"\s+", " ", text).strip()
     if not name:
@@ -73,18 +196,32 @@ def clean_link(text: str) -> str:
     return link
 
 
-def clean_welcome(text: str | None) -> str | None:
+def clean_text(text: str | None, limit: int) -> str | None:
+    """A welcome message or an announcement's note: trimmed, bounded, None when empty."""
     value = (text or "").strip()
-    if len(value) > WELCOME_MAX:
-        raise UserError("errors.text_too_long", length=len(value), limit=WELCOME_MAX)
+    if len(value) > limit:
+        raise UserError("errors.text_too_long", length=len(value), limit=limit)
     return value or None
+
+
+def parse_hour(text: str) -> time:
+    """'18h', '18h30', '18 h 30', '18:30', '6pm', 'midi' → a wall time."""
+    at = weekly.parse_wall_time(text)
+    if at is None:
+        raise UserError("apero.error.bad_hour", text=text.strip()[:SHOWN_TEXT_MAX])
+    return at
+
+
+def parse_offsets(text: str, at: time) -> tuple[Offset, ...]:
+    """« la veille à 18h, 15 min avant » for a series starting at `at` each week."""
+    return when_offsets.parse_offsets(text, at, max_days=OFFSETS_MAX_DAYS)
 
 
 def build_fields(
     *,
     name: str,
     weekday: int,
-    hour: str,
+    hour: str | time,
     zone: str,
     channel_id: int,
     link: str | None,
@@ -92,46 +229,106 @@ def build_fields(
     role_id: int | None,
     reminders: str | None,
     welcome: str | None = None,
-    keep_offsets: tuple[str, ...] = (),
+    keep_offsets: tuple[Offset, ...] = (),
 ) -> SeriesFields:
     """Validate every field (raising UserError) and return the series' fields.
 
-    Without `reminders`, `keep_offsets` (a modified series' codes) or else the default apply.
-    """
-    at = rec.parse_hour(hour)
+    Without `reminders`, `keep_offsets` (a modified series' own) or else the default apply;
+    kept offsets are checked again against a new hour."""
+    at = hour if isinstance(hour, time) else parse_hour(hour)
     if link is None and voice_channel_id is None:
         raise UserError("apero.error.no_place")
-    if reminders is None and keep_offsets:
-        offsets = rec.check_offsets([rec.Offset.from_code(c) for c in keep_offsets], at)
+    if reminders is not None:
+        offsets = parse_offsets(reminders, at)
     else:
-        offsets = rec.parse_offsets(reminders or rec.DEFAULT_OFFSETS, at)
+        offsets = when_offsets.check_offsets(keep_offsets or DEFAULT_OFFSETS, at)
     return SeriesFields(
         name=clean_name(name),
         weekday=weekday,
-        at_time=f"{at:%H:%M}",
+        at=at,
         zone=validate_zone(zone),
         channel_id=channel_id,
         link=None if link is None else clean_link(link),
         voice_channel_id=voice_channel_id,
         role_id=role_id,
-        offsets=tuple(o.code for o in offsets),
-        welcome=clean_welcome(welcome),
+        offsets=offsets,
+        welcome=clean_text(welcome, WELCOME_MAX),
     )
+
+
+def edited_fields(
+    old: SeriesFields,
+    *,
+    name: str | None = None,
+    weekday: int | None = None,
+    hour: str | None = None,
+    zone: str | None = None,
+    channel_id: int | None = None,
+    link: str | None = None,
+    voice_channel_id: int | None = None,
+    role_id: int | None = None,
+    no_role: bool = False,
+    reminders: str | None = None,
+    welcome: str | None = None,
+) -> SeriesFields:
+    """/apero modifier: the options given change, the others stay; « - » removes the welcome."""
+    if welcome is not None:
+        kept_welcome = None if welcome.strip() == REMOVE_WELCOME else welcome
+    else:
+        kept_welcome = old.welcome
+    return build_fields(
+        name=name if name is not None else old.name,
+        weekday=weekday if weekday is not None else old.weekday,
+        hour=hour if hour is not None else old.at,
+        zone=zone or old.zone,
+        channel_id=channel_id or old.channel_id,
+        link=link if link is not None else old.link,
+        voice_channel_id=voice_channel_id or old.voice_channel_id,
+        role_id=None if no_role else (role_id or old.role_id),
+        reminders=reminders,
+        keep_offsets=old.offsets,
+        welcome=kept_welcome,
+    )
+
+
+def name_taken(names: Iterable[str], name: str) -> bool:
+    """Two series of a server may not share a name, case and accents aside."""
+    wanted = fold(name)
+    return any(fold(other) == wanted for other in names)
+
+
+def name_matches(name: str, typed: str) -> bool:
+    """Autocomplete: what the member typed appears in the name, case and accents aside."""
+    return fold(typed.strip()) in fold(name)
+
+
+def check_new(names: Collection[str], name: str) -> None:
+    """A new series among the server's existing ones (`names`)."""
+    if len(names) >= MAX_SERIES_PER_GUILD:
+        raise UserError("apero.error.too_many_series", max=MAX_SERIES_PER_GUILD)
+    check_name_free(names, name)
+
+
+def check_name_free(names: Iterable[str], name: str) -> None:
+    if name_taken(names, name):
+        raise UserError("apero.error.name_taken", name=name)
 
 
 def parse_day(text: str, zone: ZoneInfo, now: datetime) -> date:
     """'2026-12-25', '25/12/2026', '25/12' (the next one) → a date in the series' zone."""
     value = text.strip()
+    shown = value[:SHOWN_TEXT_MAX]
     try:
         return date.fromisoformat(value)
     except ValueError:
         pass
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?", value)
+    match = _DAY_MONTH.fullmatch(value)
     if not match:
-        raise UserError("apero.error.bad_date", text=value[:40])
+        raise UserError("apero.error.bad_date", text=shown)
     day, month = int(match[1]), int(match[2])
     today = now.astimezone(zone).date()
-    years = [int(match[3]) + (2000 if len(match[3]) == 2 else 0)] if match[3] else []
+    typed = match[3]
+    years = [int(typed) + (_YEAR_2000 if len(typed) == _SHORT_YEAR else 0)] if typed else []
     for year in years or [today.year, today.year + 1]:
         try:
             found = date(year, month, day)
@@ -139,193 +336,119 @@ def parse_day(text: str, zone: ZoneInfo, now: datetime) -> date:
             continue  # 31/02, or 29/02 in a year that has none (next year may)
         if years or found >= today:
             return found
-    raise UserError("apero.error.bad_date", text=value[:40])
+    raise UserError("apero.error.bad_date", text=shown)
 
 
-class AperoService:
-    def __init__(self, store: AperoStore, engine: Engine) -> None:
-        self.store = store
-        self.engine = engine
+def occurrence_named(series: Series, text: str, now: datetime) -> weekly.Occurrence:
+    """The future occurrence of `series` on the date typed (to skip or restore)."""
+    spec = series.spec
+    day = parse_day(text, spec.zone, now)
+    if not weekly.is_occurrence_day(spec, day):
+        raise UserError(
+            "apero.error.not_occurrence",
+            date=Day(day),
+            name=series.name,
+            weekday=Weekday(spec.weekday),
+        )
+    start = weekly.start_on(spec, day)
+    if start <= now:
+        raise UserError("apero.error.past_date", date=Day(day))
+    return weekly.Occurrence(day, start)
 
-    # -- reading --------------------------------------------------------------------------------
-    async def series(self, guild_id: int, series_id: int | str) -> Series:
-        """The guild's series `series_id` (from autocomplete, so maybe anything typed)."""
-        try:
-            wanted = int(series_id)
-        except (TypeError, ValueError):
-            raise UserError("apero.error.unknown_series") from None
-        found = await self.store.get(wanted)
-        if found is None or found.guild_id != guild_id:
-            raise UserError("apero.error.unknown_series")
-        return found
 
-    async def upcoming(
-        self, guild_id: int, now: datetime, count: int
-    ) -> list[tuple[Series, weekly.Occurrence]]:
-        """The next `count` occurrences across the guild's active series, soonest first."""
-        found: list[tuple[Series, weekly.Occurrence]] = []
-        for series in await self.store.for_guild(guild_id):
-            if series.paused:
-                continue
-            skips = await self.store.skips(series.id)
-            found += [(series, o) for o in weekly.next_occurrences(series.spec, now, count, skips)]
-        found.sort(key=lambda pair: (pair[1].start, pair[0].name))
-        return found[:count]
+# -- when things happen ---------------------------------------------------------------------------
+def ref_for(series_id: int, offset: Offset) -> str:
+    """The engine item of one reminder offset of a series."""
+    return f"{series_id}:{offset.code}"
 
-    # -- creating -------------------------------------------------------------------------------
-    async def check_new(self, guild_id: int, fields: SeriesFields) -> None:
-        if await self.store.count(guild_id) >= MAX_SERIES_PER_GUILD:
-            raise UserError("apero.error.too_many_series", max=MAX_SERIES_PER_GUILD)
-        if await self.store.name_taken(guild_id, fields.name):
-            raise UserError("apero.error.name_taken", name=fields.name)
 
-    async def draft(
-        self, guild_id: int, author_id: int, fields: SeriesFields, now: datetime
-    ) -> int:
-        await self.check_new(guild_id, fields)
-        return await self.store.save_draft(guild_id, author_id, fields, now)
+def ref_prefix(series_id: int) -> str:
+    return f"{series_id}:"
 
-    async def get_draft(self, guild_id: int, draft_id: int) -> Draft:
-        draft = await self.store.draft(draft_id)
-        if draft is None or draft.guild_id != guild_id:
-            raise UserError("apero.error.draft_gone")
-        return draft
 
-    async def set_draft_welcome(self, guild_id: int, draft_id: int, welcome: str | None) -> Draft:
-        draft = await self.get_draft(guild_id, draft_id)
-        fields = draft.fields.with_(welcome=clean_welcome(welcome))
-        await self.store.update_draft(draft.id, fields)
-        return Draft(draft.id, draft.guild_id, draft.author_id, fields)
+def parse_ref(ref: str) -> tuple[int, Offset]:
+    series_id, _, code = ref.partition(":")
+    return int(series_id), Offset.from_code(code)
 
-    async def confirm(self, guild_id: int, draft_id: int, by: int, now: datetime) -> Series:
-        draft = await self.get_draft(guild_id, draft_id)
-        await self.check_new(guild_id, draft.fields)
-        series_id = await self.store.create_from_draft(draft, by, now)
-        if series_id is None:
-            raise UserError("apero.error.draft_gone")
-        series = await self.series(guild_id, series_id)
-        await self.reschedule(series, now)
-        return series
 
-    async def discard(self, guild_id: int, draft_id: int) -> None:
-        draft = await self.get_draft(guild_id, draft_id)
-        await self.store.delete_draft(draft.id)
+def reminder_after(
+    spec: weekly.WeeklySpec, offset: Offset, after: datetime, skips: Collection[date] = ()
+) -> tuple[weekly.Occurrence, datetime] | None:
+    """The first (occurrence, due instant) of `offset` due strictly after `after`, skipped
+    dates left out. A reminder is due before its start: only later starts qualify."""
+    for index, occ in enumerate(weekly.occurrences(spec, after)):
+        if index > weekly.SEARCH_WEEKS:
+            return None
+        if occ.day in skips:
+            continue
+        due = when_offsets.due_at(occ.start, spec.zone, offset)
+        if due > after:
+            return occ, due
+    return None  # pragma: no cover - occurrences() never ends
 
-    # -- changing -------------------------------------------------------------------------------
-    async def update(self, series: Series, fields: SeriesFields, now: datetime) -> Series:
-        if fields.name != series.name and await self.store.name_taken(
-            series.guild_id, fields.name, except_id=series.id
-        ):
-            raise UserError("apero.error.name_taken", name=fields.name)
-        await self.store.update(series.id, fields)
-        updated = await self.series(series.guild_id, series.id)
-        await self.reschedule(updated, now)
-        return updated
 
-    async def pause(self, series: Series, reason: str = "manual") -> bool:
-        changed = await self.store.set_paused(series.id, True, reason)
-        await self.engine.cancel_prefix(KIND, f"{series.id}:")
-        return changed
+def reminders_after(
+    series: Series, now: datetime, skips: Collection[date]
+) -> list[tuple[Offset, weekly.Occurrence, datetime]]:
+    """Each offset's next reminder after `now`: what the engine holds for an active series."""
+    if series.paused:
+        return []
+    found = []
+    for offset in series.fields.offsets:
+        nxt = reminder_after(series.spec, offset, now, skips)
+        if nxt is not None:
+            found.append((offset, *nxt))
+    return found
 
-    async def resume(self, series: Series, now: datetime) -> Series:
+
+def still_due(series: Series | None, offset: Offset, day: date, skips: Collection[date]) -> bool:
+    """An engine item is still to be posted: the series exists, runs, keeps that reminder,
+    and that date is not skipped."""
+    return (
+        series is not None
+        and not series.paused
+        and offset in series.fields.offsets
+        and day not in skips
+    )
+
+
+def following(
+    series: Series, offset: Offset, day: date, skips: Collection[date]
+) -> tuple[weekly.Occurrence, datetime] | None:
+    """After the occurrence of `day` is settled: the same offset for the next held one, even
+    if it falls due before that day is over."""
+    spec = series.spec
+    after = datetime.combine(day, spec.at, tzinfo=spec.zone).astimezone(UTC)
+    for occ in weekly.occurrences(spec, after):
+        if (occ.day - day).days > DAYS_PER_WEEK * weekly.SEARCH_WEEKS:
+            return None
+        if occ.day > day and occ.day not in skips:
+            return occ, when_offsets.due_at(occ.start, spec.zone, offset)
+    return None  # pragma: no cover - occurrences() never ends
+
+
+def upcoming(
+    series_and_skips: Iterable[tuple[Series, Collection[date]]], now: datetime, count: int
+) -> list[tuple[Series, weekly.Occurrence]]:
+    """The next `count` occurrences across the active series, soonest first."""
+    found: list[tuple[Series, weekly.Occurrence]] = []
+    for series, skips in series_and_skips:
         if not series.paused:
-            raise UserError("apero.error.not_paused", name=series.name)
-        await self.store.set_paused(series.id, False, None)
-        resumed = await self.series(series.guild_id, series.id)
-        await self.reschedule(resumed, now)
-        return resumed
+            found += [(series, o) for o in weekly.next_occurrences(series.spec, now, count, skips)]
+    found.sort(key=lambda pair: (pair[1].start, fold(pair[0].name)))
+    return found[:count]
 
-    async def skip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
-        occ = await self._occurrence_named(series, text, now)
-        if not await self.store.add_skip(series.id, occ.day):
-            raise UserError("apero.error.already_skipped", date=occ.day.isoformat())
-        await self.reschedule(series, now)
-        return occ
 
-    async def unskip(self, series: Series, text: str, now: datetime) -> weekly.Occurrence:
-        occ = await self._occurrence_named(series, text, now)
-        if not await self.store.remove_skip(series.id, occ.day):
-            raise UserError("apero.error.not_skipped", date=occ.day.isoformat())
-        await self.reschedule(series, now)
-        return occ
+def next_held(series: Series, now: datetime, skips: Collection[date]) -> weekly.Occurrence:
+    """The next occurrence to announce: not skipped, and the series running."""
+    if series.paused:
+        raise UserError("apero.error.paused", name=series.name)
+    found = weekly.next_occurrences(series.spec, now, 1, skips)
+    if not found:
+        raise UserError("apero.error.nothing_ahead", name=series.name)
+    return found[0]
 
-    async def delete(self, series: Series) -> None:
-        await self.engine.cancel_prefix(KIND, f"{series.id}:")
-        await self.store.delete(series.id)
 
-    async def _occurrence_named(
-        self, series: Series, text: str, now: datetime
-    ) -> weekly.Occurrence:
-        spec = series.spec
-        day = parse_day(text, spec.zone, now)
-        if not weekly.is_occurrence_day(spec, day):
-            raise UserError(
-                "apero.error.not_occurrence",
-                date=day.isoformat(),
-                name=series.name,
-                weekday=weekly.WEEKDAYS[spec.weekday],
-            )
-        start = weekly.start_on(spec, day)
-        if start <= now:
-            raise UserError("apero.error.past_date", date=day.isoformat())
-        return weekly.Occurrence(day, start)
-
-    # -- the engine -----------------------------------------------------------------------------
-    async def reschedule(self, series: Series, now: datetime) -> None:
-        """One engine item per (series, offset), each at its next due instant after `now`."""
-        await self.engine.cancel_prefix(KIND, f"{series.id}:")
-        if series.paused:
-            return
-        skips = await self.store.skips(series.id)
-        for offset in series.fields.offset_values:
-            found = rec.next_reminder(series.spec, offset, now, skips)
-            if found is not None:
-                await self.engine.schedule(
-                    KIND, ref_for(series.id, offset), series.guild_id, schedule_for(*found)
-                )
-
-    async def due_series(self, item: DueItem) -> tuple[Series, date] | None:
-        """The series and occurrence day an engine item is for, if it is still to be posted."""
-        series_id, offset = parse_ref(item.ref)
-        series = await self.store.get(series_id)
-        if series is None or series.paused or offset.code not in series.fields.offsets:
-            return None
-        day = date.fromisoformat(item.payload["day"])
-        if day in await self.store.skips(series.id):
-            return None
-        return series, day
-
-    async def following(self, item: DueItem) -> Schedule | None:
-        """After an occurrence is settled: the same offset for the next held occurrence."""
-        series_id, offset = parse_ref(item.ref)
-        series = await self.store.get(series_id)
-        if series is None or series.paused or offset.code not in series.fields.offsets:
-            return None
-        day = date.fromisoformat(item.payload["day"])
-        # From the end of that day: the next week's reminder even if it is due earlier.
-        after = datetime.combine(day, series.spec.at, tzinfo=series.spec.zone).astimezone(UTC)
-        skips = await self.store.skips(series.id)
-        for occ in weekly.occurrences(series.spec, after):
-            if occ.day > day and occ.day not in skips:
-                return schedule_for(occ, rec.due_at(series.spec, occ, offset))
-            if (occ.day - day).days > 7 * weekly.SEARCH_WEEKS:
-                return None
-        return None  # pragma: no cover
-
-    async def failed(self, series_id: int, code: str) -> Series | None:
-        """The channel is gone or forbidden: pause once; the series if it was just paused."""
-        series = await self.store.get(series_id)
-        if series is None or not await self.pause(series, f"failure:{code}"):
-            return None
-        return series
-
-    # -- "Je serai là" --------------------------------------------------------------------------
-    async def toggle_attendance(
-        self, guild_id: int, series_id: int, day: date, user_id: int, now: datetime
-    ) -> tuple[Series, bool, int]:
-        series = await self.series(guild_id, series_id)
-        start = weekly.start_on(series.spec, day)
-        if now > start + ATTENDANCE_GRACE:
-            raise UserError("apero.error.occurrence_over")
-        attending, count = await self.store.toggle_attendance(series.id, day, user_id, now)
-        return series, attending, count
+def check_attendance_open(spec: weekly.WeeklySpec, day: date, now: datetime) -> None:
+    if now > weekly.start_on(spec, day) + ATTENDANCE_GRACE:
+        raise UserError("apero.error.occurrence_over")

@@ -1,17 +1,20 @@
-"""The apéro feature's SQL, and only that."""
+"""The apéro feature's SQL, and only that (portable: SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 from bot.db import Database
 from bot.db.timestamps import to_ts
-from cogs.apero.model import Draft, Series, SeriesFields
+from bot.text import fold
+from bot.when.offsets import codes, from_codes
+from cogs.apero.service import DRAFT_TTL, Draft, Series, SeriesFields
 
-# No series has this id (ids start at 1): "except none" in `name_taken`.
-NO_ID = 0
-_FIELDS = (
+# Columns of apero_series that hold a SeriesFields, in this order.
+_COLUMNS = (
     "name",
     "weekday",
     "at_time",
@@ -23,27 +26,82 @@ _FIELDS = (
     "offsets",
     "welcome",
 )
+_SET = ", ".join(f"{c} = ?" for c in _COLUMNS)
+_INSERT = (
+    f"INSERT INTO apero_series (guild_id, created_by, created_at, {', '.join(_COLUMNS)})"
+    f" VALUES (?, ?, ?, {', '.join('?' for _ in _COLUMNS)}) RETURNING id"
+)
 
 
-def _values(fields: SeriesFields) -> dict[str, Any]:
-    values = {name: getattr(fields, name) for name in _FIELDS}
-    values["offsets"] = ",".join(fields.offsets)
-    return values
+def _values(fields: SeriesFields) -> tuple[Any, ...]:
+    return (
+        fields.name,
+        fields.weekday,
+        f"{fields.at:%H:%M}",
+        fields.zone,
+        fields.channel_id,
+        fields.link,
+        fields.voice_channel_id,
+        fields.role_id,
+        codes(fields.offsets),
+        fields.welcome,
+    )
+
+
+def _fields(row: Any) -> SeriesFields:
+    return SeriesFields(
+        name=row["name"],
+        weekday=row["weekday"],
+        at=time.fromisoformat(row["at_time"]),
+        zone=row["zone"],
+        channel_id=row["channel_id"],
+        link=row["link"],
+        voice_channel_id=row["voice_channel_id"],
+        role_id=row["role_id"],
+        offsets=from_codes(row["offsets"]),
+        welcome=row["welcome"],
+    )
 
 
 def _series(row: Any) -> Series:
-    fields = SeriesFields(
-        **{name: row[name] for name in _FIELDS if name != "offsets"},
-        offsets=tuple(c for c in row["offsets"].split(",") if c),
-    )
     return Series(
         id=row["id"],
         guild_id=row["guild_id"],
-        fields=fields,
+        fields=_fields(row),
         paused=bool(row["paused"]),
         pause_reason=row["pause_reason"],
         created_by=row["created_by"],
+        host_id=row["host_id"],
     )
+
+
+def _draft_json(fields: SeriesFields) -> str:
+    """A draft's fields as JSON; the offsets as their codes, the time as 'HH:MM' (as stored
+    before drafts had these types, so a preview made before an upgrade still saves)."""
+    return json.dumps(dict(zip(_COLUMNS, _values(fields), strict=True)))
+
+
+def _draft_fields(text: str) -> SeriesFields:
+    data: dict[str, Any] = json.loads(text)
+    offsets = data["offsets"]
+    data["offsets"] = ",".join(offsets) if isinstance(offsets, list) else offsets
+    return _fields(data)
+
+
+@dataclass(frozen=True)
+class Attended:
+    """One « Je serai là » of a member, for /mes-donnees."""
+
+    name: str
+    day: date
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a member removed, and the series they hosted (handed back)."""
+
+    count: int
+    hosted: list[Series]
 
 
 class AperoStore:
@@ -56,47 +114,31 @@ class AperoStore:
         return None if row is None else _series(row)
 
     async def for_guild(self, guild_id: int) -> list[Series]:
+        """The server's series (at most MAX_SERIES_PER_GUILD) by name, case and accents aside."""
+        rows = await self.db.fetchall("SELECT * FROM apero_series WHERE guild_id = ?", (guild_id,))
+        return sorted((_series(r) for r in rows), key=lambda s: (fold(s.name), s.id))
+
+    async def names(self, guild_id: int, *, except_id: int = 0) -> list[str]:
         rows = await self.db.fetchall(
-            "SELECT * FROM apero_series WHERE guild_id = ? ORDER BY LOWER(name), id",
-            (guild_id,),
+            "SELECT name FROM apero_series WHERE guild_id = ? AND id <> ?", (guild_id, except_id)
         )
-        return [_series(r) for r in rows]
-
-    async def count(self, guild_id: int) -> int:
-        return int(
-            await self.db.fetchval(
-                "SELECT COUNT(*) FROM apero_series WHERE guild_id = ?", (guild_id,)
-            )
-        )
-
-    async def name_taken(self, guild_id: int, name: str, *, except_id: int | None = None) -> bool:
-        found = await self.db.fetchval(
-            "SELECT id FROM apero_series WHERE guild_id = ? AND LOWER(name) = LOWER(?) AND id <> ?",
-            (guild_id, name, NO_ID if except_id is None else except_id),
-        )
-        return found is not None
+        return [r["name"] for r in rows]
 
     async def create_from_draft(self, draft: Draft, created_by: int, now: datetime) -> int | None:
         """Insert the series and drop the draft in one transaction; None if the draft is gone."""
-        values = _values(draft.fields)
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
         async with self.db.transaction() as tx:
             cur = await tx.execute("DELETE FROM apero_drafts WHERE id = ?", (draft.id,))
             if cur.rowcount != 1:  # a double click already saved it
                 return None
             new_id = await tx.fetchval(
-                f"INSERT INTO apero_series (guild_id, created_by, created_at, {cols})"
-                f" VALUES (?, ?, ?, {marks}) RETURNING id",
-                (draft.guild_id, created_by, to_ts(now), *values.values()),
+                _INSERT,
+                (draft.guild_id, created_by, to_ts(now), *_values(draft.fields)),
             )
-            return int(new_id)
+        return int(new_id)
 
     async def update(self, series_id: int, fields: SeriesFields) -> None:
-        values = _values(fields)
-        sets = ", ".join(f"{c} = ?" for c in values)
         await self.db.execute(
-            f"UPDATE apero_series SET {sets} WHERE id = ?", (*values.values(), series_id)
+            f"UPDATE apero_series SET {_SET} WHERE id = ?", (*_values(fields), series_id)
         )
 
     async def set_paused(self, series_id: int, paused: bool, reason: str | None) -> bool:
@@ -111,6 +153,21 @@ class AperoStore:
         cur = await self.db.execute("DELETE FROM apero_series WHERE id = ?", (series_id,))
         return cur.rowcount == 1
 
+    # -- hosts ----------------------------------------------------------------------------------
+    async def set_host(self, series_id: int, host_id: int) -> None:
+        await self.db.execute(
+            "UPDATE apero_series SET host_id = ? WHERE id = ?", (host_id, series_id)
+        )
+
+    async def clear_host(self, series_id: int, host_id: int) -> bool:
+        """The series goes back to the moderators; True only for the call that did it (so the
+        moderators are told once, however many commands or reminders noticed it)."""
+        cur = await self.db.execute(
+            "UPDATE apero_series SET host_id = NULL WHERE id = ? AND host_id = ?",
+            (series_id, host_id),
+        )
+        return cur.rowcount == 1
+
     # -- skips ----------------------------------------------------------------------------------
     async def skips(self, series_id: int) -> set[date]:
         rows = await self.db.fetchall(
@@ -118,9 +175,22 @@ class AperoStore:
         )
         return {date.fromisoformat(r["day"]) for r in rows}
 
+    async def skips_of_guild(self, guild_id: int) -> dict[int, set[date]]:
+        """Every series' skipped dates on the server, in one query (listings)."""
+        rows = await self.db.fetchall(
+            "SELECT k.series_id, k.day FROM apero_skips k"
+            " JOIN apero_series s ON s.id = k.series_id WHERE s.guild_id = ?",
+            (guild_id,),
+        )
+        found: dict[int, set[date]] = {}
+        for row in rows:
+            found.setdefault(row["series_id"], set()).add(date.fromisoformat(row["day"]))
+        return found
+
     async def add_skip(self, series_id: int, day: date) -> bool:
         cur = await self.db.execute(
-            "INSERT INTO apero_skips (series_id, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO apero_skips (series_id, day) VALUES (?, ?)"
+            " ON CONFLICT (series_id, day) DO NOTHING",
             (series_id, day.isoformat()),
         )
         return cur.rowcount == 1
@@ -131,11 +201,12 @@ class AperoStore:
         )
         return cur.rowcount == 1
 
-    # -- "Je serai là" --------------------------------------------------------------------------
+    # -- « Je serai là » ------------------------------------------------------------------------
     async def toggle_attendance(
         self, series_id: int, day: date, user_id: int, now: datetime
     ) -> tuple[bool, int]:
-        """Add or remove the member; returns (now attending, count for that occurrence)."""
+        """Add or remove the member in one transaction; returns (now attending, the count for
+        that occurrence as this transaction left it)."""
         key = (series_id, day.isoformat(), user_id)
         async with self.db.transaction() as tx:
             cur = await tx.execute(
@@ -146,14 +217,14 @@ class AperoStore:
             if attending:
                 await tx.execute(
                     "INSERT INTO apero_attendance (series_id, day, user_id, at)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (series_id, day, user_id) DO NOTHING",
                     (*key, to_ts(now)),
                 )
-            row = await tx.fetchone(
+            count = await tx.fetchval(
                 "SELECT COUNT(*) FROM apero_attendance WHERE series_id = ? AND day = ?",
                 key[:2],
             )
-        return attending, int(row[0]) if row else 0
+        return attending, int(count)
 
     async def attendance_count(self, series_id: int, day: date) -> int:
         return int(
@@ -163,22 +234,14 @@ class AperoStore:
             )
         )
 
-    async def attendance_of(self, user_id: int) -> list[Any]:
-        return await self.db.fetchall(
+    # -- personal data --------------------------------------------------------------------------
+    async def attendance_of(self, user_id: int) -> list[Attended]:
+        rows = await self.db.fetchall(
             "SELECT s.name, a.day FROM apero_attendance a JOIN apero_series s"
-            " ON s.id = a.series_id WHERE a.user_id = ? ORDER BY a.day",
+            " ON s.id = a.series_id WHERE a.user_id = ? ORDER BY a.day, s.name",
             (user_id,),
         )
-
-    async def erase_member(self, user_id: int) -> int:
-        async with self.db.transaction() as tx:
-            cur = await tx.execute("DELETE FROM apero_attendance WHERE user_id = ?", (user_id,))
-            gone = cur.rowcount
-            # The series stays (it belongs to the server); only who created it is forgotten.
-            cur = await tx.execute(
-                "UPDATE apero_series SET created_by = 0 WHERE created_by = ?", (user_id,)
-            )
-            return gone + cur.rowcount
+        return [Attended(r["name"], date.fromisoformat(r["day"])) for r in rows]
 
     async def series_created_by(self, user_id: int) -> list[str]:
         rows = await self.db.fetchall(
@@ -186,33 +249,53 @@ class AperoStore:
         )
         return [r["name"] for r in rows]
 
+    async def hosted_by(self, user_id: int) -> list[Series]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM apero_series WHERE host_id = ? ORDER BY id", (user_id,)
+        )
+        return [_series(r) for r in rows]
+
+    async def erase_member(self, user_id: int) -> Erased:
+        """Forget the member: their « Je serai là », that they created a series, that they host
+        one (the series stay: they belong to the server). One transaction."""
+        async with self.db.transaction() as tx:
+            hosted = [
+                _series(r)
+                for r in await tx.fetchall(
+                    "SELECT * FROM apero_series WHERE host_id = ? ORDER BY id", (user_id,)
+                )
+            ]
+            gone = await tx.execute("DELETE FROM apero_attendance WHERE user_id = ?", (user_id,))
+            created = await tx.execute(
+                "UPDATE apero_series SET created_by = 0 WHERE created_by = ?", (user_id,)
+            )
+            await tx.execute("UPDATE apero_series SET host_id = NULL WHERE host_id = ?", (user_id,))
+        return Erased(gone.rowcount + created.rowcount + len(hosted), hosted)
+
     # -- drafts ---------------------------------------------------------------------------------
     async def save_draft(
         self, guild_id: int, author_id: int, fields: SeriesFields, now: datetime
-    ) -> int:
-        # Drafts left unconfirmed for a day are forgotten.
-        await self.db.execute(
-            "DELETE FROM apero_drafts WHERE created_at < ?", (to_ts(now) - 86400,)
-        )
-        row = await self.db.execute_returning(
-            "INSERT INTO apero_drafts (guild_id, author_id, data, created_at) VALUES (?, ?, ?, ?)"
-            " RETURNING id",
-            (guild_id, author_id, fields.to_json(), to_ts(now)),
-        )
-        assert row is not None  # an INSERT … RETURNING always returns its row
-        return int(row["id"])
+    ) -> Draft:
+        async with self.db.transaction() as tx:
+            await tx.execute(
+                "DELETE FROM apero_drafts WHERE created_at < ?", (to_ts(now - DRAFT_TTL),)
+            )
+            new_id = await tx.fetchval(
+                "INSERT INTO apero_drafts (guild_id, author_id, data, created_at)"
+                " VALUES (?, ?, ?, ?) RETURNING id",
+                (guild_id, author_id, _draft_json(fields), to_ts(now)),
+            )
+        return Draft(int(new_id), guild_id, author_id, fields)
 
     async def draft(self, draft_id: int) -> Draft | None:
         row = await self.db.fetchone("SELECT * FROM apero_drafts WHERE id = ?", (draft_id,))
         if row is None:
             return None
-        return Draft(
-            row["id"], row["guild_id"], row["author_id"], SeriesFields.from_json(row["data"])
-        )
+        return Draft(row["id"], row["guild_id"], row["author_id"], _draft_fields(row["data"]))
 
     async def update_draft(self, draft_id: int, fields: SeriesFields) -> None:
         await self.db.execute(
-            "UPDATE apero_drafts SET data = ? WHERE id = ?", (fields.to_json(), draft_id)
+            "UPDATE apero_drafts SET data = ? WHERE id = ?", (_draft_json(fields), draft_id)
         )
 
     async def delete_draft(self, draft_id: int) -> bool:

@@ -1,142 +1,156 @@
-"""Buttons and the welcome-message form; everything bound to an id survives a restart."""
+"""Buttons and the welcome-message form of Apéro.
+
+Every button is a `DynamicItem` bound to ids (a series and a date, a draft, a series to delete),
+so it works after a restart. They reach the workflows through `flows`, set per bot by
+`bot.ui.bind`; they never import them: `Actions` says what they call.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import date, datetime
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import discord
 
-from bot.checks import require_guild, require_moderator
-from bot.discord_text import BUTTON_LABEL_LIMIT, MODAL_TITLE_LIMIT, truncate
-from bot.errors import ErrorHandlingModal, GuardedItem
+from bot.discord_text import MODAL_TITLE_LIMIT, TEXT_INPUT_LABEL_LIMIT, truncate
+from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
-from bot.i18n.commands import interaction_lang
-from cogs.apero.service import WELCOME_MAX, AperoService
+from bot.ui import bind, button
+from cogs.apero import render
+from cogs.apero.service import WELCOME_MAX, DeleteAction, DraftAction
 
-if TYPE_CHECKING:
-    from bot.client import Passerelle
+Interaction = discord.Interaction[Any]
+DAY_FORMAT = "%Y%m%d"  # a date in a custom_id
 
-
-def service_of(interaction: discord.Interaction[Passerelle]) -> AperoService:
-    cog: Any = interaction.client.get_cog("AperoCog")
-    return cog.service
-
-
-def go_label(count: int, lang: str) -> str:
-    return truncate(t("apero.go.label", lang, count=count), BUTTON_LABEL_LIMIT)
-
-
-GO = r"apero:go:(?P<series>\d+):(?P<day>\d{8})"
-DRAFT = r"apero:draft:(?P<id>\d+):(?P<action>save|welcome|cancel)"
-DELETE = r"apero:del:(?P<id>\d+):(?P<action>yes|no)"
+_DRAFT_STYLES = {
+    DraftAction.SAVE: discord.ButtonStyle.success,
+    DraftAction.WELCOME: discord.ButtonStyle.secondary,
+    DraftAction.CANCEL: discord.ButtonStyle.danger,
+}
+_DELETE_STYLES = {
+    DeleteAction.YES: discord.ButtonStyle.danger,
+    DeleteAction.NO: discord.ButtonStyle.secondary,
+}
 
 
-class GoButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=GO):
+class Actions(Protocol):
+    """What the buttons and the form ask of the workflows."""
+
+    async def toggle_attendance(self, interaction: Interaction, series_id: int, day: date) -> None:
+        """« Je serai là »: decide, then redraw the button with the final count."""
+        ...
+
+    async def draft_action(
+        self, interaction: Interaction, draft_id: int, action: DraftAction
+    ) -> None: ...
+
+    async def submit_welcome(self, interaction: Interaction, draft_id: int, text: str) -> None: ...
+
+    async def delete_action(
+        self, interaction: Interaction, series_id: int, action: DeleteAction
+    ) -> None: ...
+
+
+class GoButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"apero:go:(?P<series>\d+):(?P<day>\d{8})",
+):
     """« Je serai là » for one (series, occurrence): its count starts at zero each week."""
 
+    flows: ClassVar[Actions]
+
     def __init__(self, series_id: int, day: date, label: str) -> None:
-        self.series_id, self.day = series_id, day
         super().__init__(
-            discord.ui.Button(
-                label=label,
-                style=discord.ButtonStyle.success,
+            button(
+                label,
+                f"apero:go:{series_id}:{day:{DAY_FORMAT}}",
+                discord.ButtonStyle.success,
                 emoji="🥂",
-                custom_id=f"apero:go:{series_id}:{day:%Y%m%d}",
             )
         )
+        self.series_id, self.day = series_id, day
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> GoButton:
-        day = date(int(match["day"][:4]), int(match["day"][4:6]), int(match["day"][6:]))
+        day = datetime.strptime(match["day"], DAY_FORMAT).date()
         return cls(int(match["series"]), day, item.label or "")
 
-    async def run(self, interaction: discord.Interaction[Passerelle]) -> None:
-        guild = require_guild(interaction)
-        bot = interaction.client
-        series, attending, count = await service_of(interaction).toggle_attendance(
-            guild.id, self.series_id, self.day, interaction.user.id, bot.clock.now()
-        )
-        public_lang = bot.settings_store.lang_of(guild.id)
-        await interaction.response.edit_message(
-            view=go_view(series.id, self.day, go_label(count, public_lang))
-        )
-        lang = interaction_lang(interaction)
-        key = "apero.go.added" if attending else "apero.go.removed"
-        await interaction.followup.send(t(key, lang, name=series.name, count=count), ephemeral=True)
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.toggle_attendance(interaction, self.series_id, self.day)
 
 
-def go_view(series_id: int, day: date, label: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(GoButton(series_id, day, label))
-    return view
-
-
-class DraftButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=DRAFT):
+class DraftButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"apero:draft:(?P<id>\d+):(?P<action>save|welcome|cancel)",
+):
     """The preview's buttons: save the series, add a welcome message, or give up."""
 
-    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {
-        "save": discord.ButtonStyle.success,
-        "welcome": discord.ButtonStyle.secondary,
-        "cancel": discord.ButtonStyle.danger,
-    }
+    flows: ClassVar[Actions]
 
-    def __init__(self, draft_id: int, action: str, label: str = "") -> None:
-        self.draft_id, self.action = draft_id, action
+    def __init__(self, draft_id: int, action: DraftAction, lang: str = "fr") -> None:
         super().__init__(
-            discord.ui.Button(
-                label=label or action,
-                style=self.STYLES[action],
-                custom_id=f"apero:draft:{draft_id}:{action}",
+            button(
+                t(f"apero.draft.{action}", lang),
+                f"apero:draft:{draft_id}:{action}",
+                _DRAFT_STYLES[action],
             )
         )
+        self.draft_id, self.action = draft_id, action
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
     ) -> DraftButton:
-        return cls(int(match["id"]), match["action"], item.label or "")
+        return cls(int(match["id"]), DraftAction(match["action"]))
 
-    async def run(self, interaction: discord.Interaction[Passerelle]) -> None:
-        require_moderator(interaction)
-        guild = require_guild(interaction)
-        cog: Any = interaction.client.get_cog("AperoCog")
-        if self.action == "save":
-            await cog.confirm_draft(interaction, guild, self.draft_id)
-        elif self.action == "welcome":
-            draft = await cog.service.get_draft(guild.id, self.draft_id)
-            lang = interaction_lang(interaction)
-            await interaction.response.send_modal(
-                WelcomeModal(self.draft_id, draft.fields.welcome or "", lang)
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.draft_action(interaction, self.draft_id, self.action)
+
+
+class DeleteButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"apero:del:(?P<id>\d+):(?P<action>yes|no)",
+):
+    flows: ClassVar[Actions]
+
+    def __init__(self, series_id: int, action: DeleteAction, lang: str = "fr") -> None:
+        super().__init__(
+            button(
+                t(f"apero.delete.{action}", lang),
+                f"apero:del:{series_id}:{action}",
+                _DELETE_STYLES[action],
             )
-        else:
-            await cog.service.discard(guild.id, self.draft_id)
-            lang = interaction_lang(interaction)
-            await interaction.response.edit_message(
-                content=t("apero.create.cancelled", lang), embed=None, view=None
-            )
+        )
+        self.series_id, self.action = series_id, action
 
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
+    ) -> DeleteButton:
+        return cls(int(match["id"]), DeleteAction(match["action"]))
 
-def draft_view(draft_id: int, lang: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for action in ("save", "welcome", "cancel"):
-        label = truncate(t(f"apero.draft.{action}", lang), BUTTON_LABEL_LIMIT)
-        view.add_item(DraftButton(draft_id, action, label))
-    return view
+    async def run(self, interaction: Interaction) -> None:
+        await self.flows.delete_action(interaction, self.series_id, self.action)
 
 
 class WelcomeModal(ErrorHandlingModal):
-    def __init__(self, draft_id: int, current: str, lang: str) -> None:
+    """The welcome message shown in every reminder of a series being created."""
+
+    def __init__(self, flows: Actions, draft_id: int, current: str, lang: str) -> None:
         super().__init__(
             title=truncate(t("apero.welcome.title", lang), MODAL_TITLE_LIMIT),
             custom_id=f"apero:welcome:{draft_id}",
         )
+        self.flows = flows
         self.draft_id = draft_id
         self.text: discord.ui.TextInput[WelcomeModal] = discord.ui.TextInput(
-            label=truncate(t("apero.welcome.label", lang), 45),
+            label=truncate(t("apero.welcome.label", lang), TEXT_INPUT_LABEL_LIMIT),
             style=discord.TextStyle.paragraph,
             default=current or None,
             required=False,
@@ -144,46 +158,52 @@ class WelcomeModal(ErrorHandlingModal):
         )
         self.add_item(self.text)
 
-    async def on_submit(self, interaction: discord.Interaction[Passerelle]) -> None:  # type: ignore[override]
-        require_moderator(interaction)
-        guild = require_guild(interaction)
-        cog: Any = interaction.client.get_cog("AperoCog")
-        draft = await cog.service.set_draft_welcome(guild.id, self.draft_id, self.text.value)
-        await cog.show_draft(interaction, draft, edit=True)
+    async def on_submit(self, interaction: Interaction) -> None:
+        await self.flows.submit_welcome(interaction, self.draft_id, self.text.value)
 
 
-class DeleteButton(GuardedItem, discord.ui.DynamicItem[discord.ui.Button], template=DELETE):
-    def __init__(self, series_id: int, action: str, label: str = "") -> None:
-        self.series_id, self.action = series_id, action
-        style = discord.ButtonStyle.danger if action == "yes" else discord.ButtonStyle.secondary
-        super().__init__(
-            discord.ui.Button(
-                label=label or action, style=style, custom_id=f"apero:del:{series_id}:{action}"
-            )
-        )
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button, match: re.Match[str]
-    ) -> DeleteButton:
-        return cls(int(match["id"]), match["action"], item.label or "")
-
-    async def run(self, interaction: discord.Interaction[Passerelle]) -> None:
-        require_moderator(interaction)
-        guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
-        service = service_of(interaction)
-        series = await service.series(guild.id, self.series_id)
-        if self.action == "no":
-            text = t("apero.delete.kept", lang, name=series.name)
-        else:
-            await service.delete(series)
-            text = t("apero.delete.done", lang, name=series.name)
-        await interaction.response.edit_message(content=text, embed=None, view=None)
+Item = TypeVar("Item", bound=discord.ui.DynamicItem[Any])
 
 
-def delete_view(series_id: int, lang: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DeleteButton(series_id, "yes", t("apero.delete.yes", lang)))
-    view.add_item(DeleteButton(series_id, "no", t("apero.delete.no", lang)))
-    return view
+def _bound(flows: Actions, item: type[Item]) -> type[Item]:
+    [bound] = bind(flows, item)
+    return cast("type[Item]", bound)
+
+
+class AperoViews:
+    """The views of Apéro, built from the item classes bound to one bot's workflows.
+
+    Views must be built from the bound classes: discord.py registers again the class of every
+    dynamic item of a view it sends, so an unbound one would replace the bound registration.
+    """
+
+    def __init__(self, flows: Actions) -> None:
+        self.flows = flows
+        self._go = _bound(flows, GoButton)
+        self._draft = _bound(flows, DraftButton)
+        self._delete = _bound(flows, DeleteButton)
+
+    @property
+    def items(self) -> list[type[discord.ui.DynamicItem[Any]]]:
+        """To register with `bot.add_dynamic_items` in `setup`."""
+        return [self._go, self._draft, self._delete]
+
+    def go(self, series_id: int, day: date, count: int, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        view.add_item(self._go(series_id, day, render.go_label(count, lang)))
+        return view
+
+    def draft(self, draft_id: int, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        for action in DraftAction:
+            view.add_item(self._draft(draft_id, action, lang))
+        return view
+
+    def delete(self, series_id: int, lang: str) -> ErrorHandlingView:
+        view = ErrorHandlingView(timeout=None)
+        for action in DeleteAction:
+            view.add_item(self._delete(series_id, action, lang))
+        return view
+
+    def welcome_form(self, draft_id: int, current: str, lang: str) -> WelcomeModal:
+        return WelcomeModal(self.flows, draft_id, current, lang)

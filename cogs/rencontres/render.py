@@ -22,7 +22,7 @@ from bot.discord_text import (
     truncate,
     ts,
 )
-from bot.i18n import format_datetime, format_duration, t, tn
+from bot.i18n import format_datetime, format_duration, format_paris_montreal, t, tn
 from bot.when.offsets import Offset, format_offsets
 from cogs.rencontres.service import (
     PRESENCE_ORDER,
@@ -36,9 +36,6 @@ from cogs.rencontres.service import (
     seats_left,
 )
 
-PARIS, MONTREAL = ZoneInfo("Europe/Paris"), ZoneInfo("America/Montreal")
-# Zones whose readers already find their time in the Paris/Montréal line.
-SHOWN_ZONES = (PARIS.key, MONTREAL.key, "America/Toronto")
 # Three lists of this size, the description and the rest stay under the 6000-character embed.
 PEOPLE_LIMIT = 800
 PLACE_SHOWN_MAX = 400
@@ -74,19 +71,6 @@ def jump_link(event: Rencontre) -> str:
     return f"https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
 
 
-def in_words(instant: datetime, lang: str, zone: str | None = None) -> str:
-    """Paris and Montréal in words, plus the organiser's zone when it is neither."""
-    text = t(
-        "time.paris_montreal",
-        lang,
-        paris=format_datetime(instant, lang, PARIS),
-        montreal=format_datetime(instant, lang, MONTREAL),
-    )
-    if zone and zone not in SHOWN_ZONES:
-        text += "\n" + format_datetime(instant, lang, ZoneInfo(zone), with_zone=True)
-    return text
-
-
 def when_text(event: Rencontre, lang: str) -> str:
     return t(
         "rencontre.embed.when_value",
@@ -94,7 +78,7 @@ def when_text(event: Rencontre, lang: str) -> str:
         full=ts(event.starts_at, "F"),
         relative=ts(event.starts_at, "R"),
         duration=format_duration(event.duration_min, lang),
-        words=in_words(event.starts_at, lang, event.zone),
+        words=format_paris_montreal(event.starts_at, lang, event.zone),
     )
 
 

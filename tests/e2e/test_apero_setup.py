@@ -30,7 +30,7 @@ async def test_create_shows_a_preview_then_saves(world: Harness) -> None:
     assert stamp(utc(2026, 3, 27, 17)) in text
     assert "vendredi 6 mars 2026 à 18:00" in text and "vendredi 6 mars 2026 à 12:00" in text
     assert "vendredi 13 mars 2026 à 13:00" in text  # Montréal already on summer time
-    assert "Europe/Paris" in text and "la veille à 18:00" in text and "15 min avant" in text
+    assert "Europe/Paris" in text and "la veille à 18 h" in text and "15 min avant" in text
     # Nothing is a series before « Enregistrer ».
     assert await rows(world, "SELECT COUNT(*) FROM apero_series") == 0
     saved = await preview.click("Enregistrer", by=world.alice)
@@ -128,12 +128,12 @@ async def _nothing_written(world: Harness) -> None:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        ({"heure": "25h"}, "Heure incomprise : « 25h »"),
-        ({"heure": "vers 18h"}, "Heure incomprise"),
+        ({"heure": "25h"}, "Heure non comprise : « 25h »"),
+        ({"heure": "vers 18h"}, "Heure non comprise"),
         ({"zone": "Europe/Pariss"}, "Europe/Pariss"),
         ({"lien": "ftp://exemple.org/apero"}, "http:// ou https://"),
         ({"lien": "meet.jit.si/apero"}, "http:// ou https://"),
-        ({"rappels": "bientôt"}, "Rappel incompris : « bientôt »"),
+        ({"rappels": "bientôt"}, "Rappel non compris : « bientôt »"),
         ({"rappels": "le jour même à 19h"}, "après le début"),
         ({"nom": "x" * 61}, "Nom trop long"),
     ],
@@ -216,8 +216,8 @@ async def test_skip_dates_must_be_occurrences(world: Harness) -> None:
     for date, expected in (
         ("2026-03-12", "n'est pas une date"),  # a Thursday
         ("2026-02-27", "déjà passé"),
-        ("32/13", "Date incomprise"),
-        ("noël", "Date incomprise"),
+        ("32/13", "Date non comprise"),
+        ("noël", "Date non comprise"),
     ):
         reply = await world.guild.slash(world.alice, "apero sauter", serie=serie, date=date)
         assert reply.ephemeral and expected in reply.text, (date, reply.text)

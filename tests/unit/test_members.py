@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.members import FETCHED_AT_ONCE, display_names
+from bot.members import FETCHED_AT_ONCE, UNKNOWN_MEMBER, display_names, has_left
 
 
 class Guild:
@@ -48,3 +48,28 @@ async def test_bounded_and_a_few_at_a_time() -> None:
     names = await display_names(guild, list(range(50)), fetched_max=20)  # type: ignore[arg-type]
     assert len(guild.asked) == 20 and guild.most_in_flight <= FETCHED_AT_ONCE
     assert [names[u] for u in (0, 19, 20, 49)] == ["m0", "m19", "20", "49"]
+
+
+class Gone:
+    """A server where fetching a member fails as Discord would."""
+
+    id = 1
+
+    def __init__(self, status: int, code: int) -> None:
+        self.status, self.code = status, code
+
+    async def fetch_member(self, user_id: int) -> Any:
+        response = SimpleNamespace(status=self.status, reason="")
+        error = {"code": self.code, "message": "…"}
+        if self.status == 404:
+            raise discord.NotFound(response, error)
+        raise discord.HTTPException(response, error)
+
+
+async def test_has_left_only_when_discord_says_unknown_member() -> None:
+    assert await has_left(Gone(404, UNKNOWN_MEMBER), 7)  # type: ignore[arg-type]
+    assert not await has_left(Gone(404, 10004), 7)  # type: ignore[arg-type]  # unknown server
+    assert not await has_left(Gone(503, 0), 7)  # type: ignore[arg-type]  # Discord unavailable
+    still_here = Guild(cached={}, known={7: "Bob"})
+    assert not await has_left(still_here, 7)  # type: ignore[arg-type]
+    assert still_here.asked == [7]  # the cache is never trusted: Discord is asked
