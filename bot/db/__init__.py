@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.db.base import (
     MIGRATIONS_DIR,
+    RESYNC,
     Backend,
     Connection,
     DatabaseTooNewError,
@@ -39,6 +40,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "RESYNC",
     "Database",
     "DatabaseTooNewError",
     "Migration",
@@ -223,5 +225,6 @@ class Database(_Queries):
         await self._backend.notify(topic, payload)
 
     async def listen(self, topic: str, listener: Listener) -> None:
-        """Call `listener(payload)` when another process notifies `topic`."""
+        """Call `listener(payload)` when another process notifies `topic` — or
+        `listener(RESYNC)` when messages may have been missed (then reload everything)."""
         await self._backend.listen(topic, listener)

@@ -23,8 +23,10 @@ Params = Sequence[Any]
 Row = Any
 # Told how long each call took: (operation, seconds), operation in read | write | transaction.
 QueryObserver = Callable[[str, float], None]
-# A message another process published (`Database.notify`): called with its payload.
+# A message another process published (`Database.notify`): called with its payload, or with
+# RESYNC when messages may have been missed (the listening connection was lost): reload all.
 Listener = Callable[[str], object]
+RESYNC = "*"
 
 
 class DatabaseTooNewError(RuntimeError):

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 
-from bot.db.base import Listener, Migration, Params, Result, Row, too_new
+from bot.db.base import RESYNC, Listener, Migration, Params, Result, Row, too_new
 from bot.db.dialect import check_migration, migration_for_postgres, to_postgres
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ SCHEMES = ("postgresql://", "postgres://")
 MIGRATION_LOCK = 0x5061737365726C
 _COUNT = re.compile(r"(\d+)$")
 _TOPIC = re.compile(r"^[a-z0-9_]{1,40}$")
+RELISTEN_MAX_DELAY = 10.0  # seconds between two tries to get the LISTEN connection back
 
 
 def is_postgres_url(target: object) -> bool:
@@ -79,6 +80,9 @@ class PostgresBackend:
         self._channel_prefix = f"passerelle_{namespace_of(url)}_"
         self._listener: asyncpg.Connection | None = None
         self._listeners: dict[str, list[Listener]] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
+        self._reconnecting: asyncio.Task[None] | None = None
         # Our own messages come back to us too: they carry this process's mark and are skipped.
         self._origin = f"{os.getpid()}-{secrets.token_hex(4)}"
 
@@ -154,27 +158,71 @@ class PostgresBackend:
     async def listen(self, topic: str, listener: Listener) -> None:
         channel = self._channel(topic)
         if self._listener is None:
-            self._listener = await asyncpg.connect(
-                self._url, server_settings={"application_name": "passerelle-listen"}
-            )
+            await self._connect_listener()
         if channel not in self._listeners:
             self._listeners[channel] = []
+            assert self._listener is not None
             await self._listener.add_listener(channel, self._received)
         self._listeners[channel].append(listener)
 
+    async def _connect_listener(self) -> None:
+        conn = await asyncpg.connect(
+            self._url, server_settings={"application_name": "passerelle-listen"}
+        )
+        conn.add_termination_listener(self._lost)
+        for channel in self._listeners:
+            await conn.add_listener(channel, self._received)
+        self._listener = conn
+
+    def _lost(self, _conn: Any) -> None:
+        """The listening connection died (a server restart…): messages sent meanwhile are lost,
+        so once it is back every listener hears RESYNC (reload everything)."""
+        if self._closing:
+            return
+        self._listener = None
+        log.warning("lost the LISTEN connection: reconnecting")
+        self._reconnecting = asyncio.get_running_loop().create_task(
+            self._relisten(), name="db-relisten"
+        )
+
+    async def _relisten(self) -> None:
+        delay = 0.5
+        while not self._closing:
+            try:
+                await self._connect_listener()
+            except (OSError, asyncpg.PostgresError) as error:
+                log.warning("LISTEN connection not back yet (%s): retrying", error)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RELISTEN_MAX_DELAY)
+                continue
+            for channel in self._listeners:
+                self._deliver(channel, RESYNC)
+            return
+
     def _received(self, _conn: Any, _pid: int, channel: str, payload: str) -> None:
         origin, _, data = payload.partition("|")
-        if origin == self._origin:
-            return
+        if origin != self._origin:
+            self._deliver(channel, data)
+
+    def _deliver(self, channel: str, data: str) -> None:
         for listener in self._listeners.get(channel, ()):
             try:
                 result = listener(data)
                 if asyncio.iscoroutine(result):
-                    asyncio.get_running_loop().create_task(result, name=f"db-notify:{channel}")
+                    task = asyncio.get_running_loop().create_task(
+                        result, name=f"db-notify:{channel}"
+                    )
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
             except Exception:
                 log.exception("a listener of %s failed", channel)
 
     async def close(self) -> None:
+        self._closing = True
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._reconnecting
         if self._listener is not None:
             with suppress(Exception):
                 await asyncio.wait_for(self._listener.close(), 5)
