@@ -17,6 +17,7 @@ from bot import cli
 from bot.client import Passerelle, make_bot
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
+from bot.db import cli as db_cli
 from bot.endpoints import use_endpoints
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -31,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="tout vérifier sans se connecter / check without connecting")
     cmds = sub.add_parser("commands", help="les commandes telles que synchronisées")
     cmds.add_argument("--json", action="store_true", help="JSON payload")
+    database = sub.add_parser("db", help="status | backup FICHIER | migrate-to URL", add_help=False)
+    database.add_argument("rest", nargs=argparse.REMAINDER)
     for name in sorted(cli.plugins()):  # sub-commands the features declare (bot.cli)
         plugin = sub.add_parser(name, help=f"{name} … (--help)", add_help=False)
         plugin.add_argument("rest", nargs=argparse.REMAINDER)
@@ -115,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_check(settings))
         if command == "commands":
             return asyncio.run(_commands(settings))
+        if command == "db":
+            return db_cli.command(list(args.rest), settings)
         plugin = cli.load(command)
         if plugin is not None:
             return plugin(list(args.rest), settings)
