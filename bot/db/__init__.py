@@ -31,7 +31,7 @@ from bot.db.base import (
     Row,
     migrations,
 )
-from bot.db.dialect import NotPortableError
+from bot.db.dialect import NotPortableError, is_read
 from bot.db.sqlite import SqliteBackend
 
 log = logging.getLogger(__name__)
@@ -81,18 +81,22 @@ class _Queries:
     def _writer(self) -> Any:
         raise NotImplementedError
 
+    def _for(self, sql: str) -> Any:
+        # A write that returns rows (`INSERT … RETURNING` read with fetchval) takes the writer.
+        return self._reader() if is_read(sql) else self._writer()
+
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         started = time.perf_counter()
-        async with self._reader() as conn:
+        async with self._for(sql) as conn:
             row = await conn.fetchone(self._backend.translate(sql), _values(sql, params))
-        self._timed("read", started)
+        self._timed("read" if is_read(sql) else "write", started)
         return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         started = time.perf_counter()
-        async with self._reader() as conn:
+        async with self._for(sql) as conn:
             rows = await conn.fetchall(self._backend.translate(sql), _values(sql, params))
-        self._timed("read", started)
+        self._timed("read" if is_read(sql) else "write", started)
         return rows
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

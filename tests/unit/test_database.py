@@ -136,6 +136,20 @@ async def test_results_rows_and_returning(database: Path | str) -> None:
         await db.close()
 
 
+async def test_a_write_read_with_fetchval_goes_to_the_writer(database: Path | str) -> None:
+    db = await Database.open(database)
+    try:
+        new_id = await db.fetchval(
+            "INSERT INTO apero_drafts (guild_id, author_id, data, created_at)"
+            " VALUES (1, 2, '{}', 0) RETURNING id"
+        )
+        assert new_id == await db.fetchval("SELECT MAX(id) FROM apero_drafts")
+        rows = await db.fetchall("DELETE FROM apero_drafts RETURNING id")
+        assert [r[0] for r in rows] == [new_id]
+    finally:
+        await db.close()
+
+
 async def test_named_parameters_are_refused(database: Path | str) -> None:
     db = await Database.open(database)
     try:

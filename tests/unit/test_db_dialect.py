@@ -10,6 +10,7 @@ from bot.db import migrations
 from bot.db.dialect import (
     NotPortableError,
     check_migration,
+    is_read,
     migration_for_postgres,
     segments,
     to_postgres,
@@ -109,3 +110,13 @@ def test_every_shipped_migration_is_portable() -> None:
 def test_sqlite_only_migrations_are_refused(bad: str) -> None:
     with pytest.raises(NotPortableError):
         check_migration(bad)
+
+
+def test_reads_and_writes_are_told_apart() -> None:
+    assert is_read("SELECT 1")
+    assert is_read("  -- a comment\n select * FROM t")
+    assert is_read("SELECT * FROM t WHERE id = ? FOR UPDATE")
+    assert not is_read("INSERT INTO t (a) VALUES (?) RETURNING id")
+    assert not is_read("UPDATE t SET a = 1 RETURNING id")
+    assert not is_read("WITH gone AS (DELETE FROM t RETURNING id) SELECT COUNT(*) FROM gone")
+    assert not is_read("PRAGMA user_version = 3")
