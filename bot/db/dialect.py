@@ -6,8 +6,9 @@ changes on the strength of what it read. What differs is translated here, once p
 (cached), only outside string literals, quoted names and comments:
 
 - PostgreSQL: `?` → `$1, $2, …`.
-- SQLite: a trailing `FOR UPDATE` / `FOR SHARE` (`SKIP LOCKED`, `NOWAIT`) is dropped — SQLite's
-  transactions take the write lock at BEGIN IMMEDIATE, which already serialises them.
+- SQLite: a `FOR UPDATE` / `FOR SHARE` (`SKIP LOCKED`, `NOWAIT`) ending a SELECT or a subquery
+  is dropped — SQLite's transactions take the write lock at BEGIN IMMEDIATE, which already
+  serialises them, and one statement is atomic.
 - Migrations on PostgreSQL: `INTEGER` → `BIGINT` (Discord ids and epoch seconds do not fit 32
   bits), and a surrogate key `id INTEGER PRIMARY KEY` → an identity column.
 
@@ -25,7 +26,7 @@ _QUOTED = re.compile(r"""(?P<quoted>'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|/\*.*
 _NAMED = re.compile(r"(?<![:\w]):[A-Za-z_]\w*")
 _LOCKING = re.compile(
     r"\s+FOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE)(?:\s+OF\s+\w+(?:\s*,\s*\w+)*)?"
-    r"(?:\s+(?:SKIP\s+LOCKED|NOWAIT))?\s*;?\s*$",
+    r"(?:\s+(?:SKIP\s+LOCKED|NOWAIT))?(?=\s*(?:;|\)|$))",
     re.IGNORECASE,
 )
 _SURROGATE = re.compile(r"\b(id)\s+INTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
@@ -81,24 +82,15 @@ def to_postgres(sql: str) -> str:
 
 @lru_cache(maxsize=4096)
 def to_sqlite(sql: str) -> str:
-    pieces = list(segments(sql))
-    for is_code, text in pieces:
+    out = []
+    for is_code, text in segments(sql):
         if is_code:
             _refuse_named(text, sql)
-    # The locking clause ends the statement: look for it in the last piece of code.
-    for index in range(len(pieces) - 1, -1, -1):
-        is_code, text = pieces[index]
-        if not is_code:
-            if text.startswith("--") or text.startswith("/*"):
-                continue  # a trailing comment
-            break
-        if not text.strip():
-            continue
-        stripped = _LOCKING.sub("", text)
-        if stripped != text:
-            pieces[index] = (True, stripped)
-        break
-    return "".join(text for _, text in pieces)
+            # a locking clause ends a SELECT: the statement's, or a subquery's before its ")"
+            out.append(_LOCKING.sub("", text))
+        else:
+            out.append(text)
+    return "".join(out)
 
 
 def check_migration(script: str, name: str = "migration") -> None:

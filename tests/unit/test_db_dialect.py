@@ -62,8 +62,20 @@ def test_casts_and_colons_in_text_are_not_placeholders(translate) -> None:
 )
 def test_sqlite_drops_the_locking_clause(clause: str) -> None:
     base = "SELECT * FROM r WHERE id = ? LIMIT 10"
-    assert to_sqlite(base + clause).rstrip() == base
+    assert to_sqlite(base + clause).rstrip(" ;\n") == base
     assert to_postgres(base + clause).startswith("SELECT * FROM r WHERE id = $1 LIMIT 10")
+
+
+def test_sqlite_drops_a_subquerys_locking_clause() -> None:
+    sql = (
+        "UPDATE q SET owner = ? WHERE id IN (SELECT id FROM q WHERE due <= ?"
+        " ORDER BY due LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING *"
+    )
+    assert to_sqlite(sql) == (
+        "UPDATE q SET owner = ? WHERE id IN (SELECT id FROM q WHERE due <= ?"
+        " ORDER BY due LIMIT ?) RETURNING *"
+    )
+    assert "FOR UPDATE SKIP LOCKED) RETURNING" in to_postgres(sql)
 
 
 def test_sqlite_keeps_for_update_inside_text_and_elsewhere() -> None:
