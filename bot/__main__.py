@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import discord
 
-from bot import cli
+from bot import cli, reference
 from bot.client import Passerelle, make_bot
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
@@ -76,6 +76,7 @@ async def _check(settings: Settings) -> int:
         payload = await bot.command_payload()
         problems = [f"cog {name}: {err!r}" for name, err in bot.failed_cogs.items()]
         problems += check_payload(payload)
+        problems += [f"reference: {problem}" for problem in reference.check()]
     finally:
         await bot.db.close()
     if problems:

@@ -34,3 +34,14 @@ def region_for_zone(zone: str) -> str:
     if zone in _ZONE_REGION:
         return _ZONE_REGION[zone]
     return Region.QC if zone.startswith("America/") and zone not in _FRENCH_AMERICAS else Region.FR
+
+
+class Side(StrEnum):
+    """A side of the Atlantic: France, Belgium and Switzerland, or Québec."""
+
+    EUROPE = "europe"
+    AMERICA = "america"
+
+
+def side_of(region: str) -> Side:
+    return Side.AMERICA if region in AMERICA else Side.EUROPE

@@ -44,3 +44,18 @@ def bind(flows: object, *items: DynamicItemClass) -> list[DynamicItemClass]:
         )
         for item in items
     ]
+
+
+def dynamic_view(*items: discord.ui.Item[Any]) -> discord.ui.View:
+    """The components of a message whose items are all bound `DynamicItem`s (see `bind`).
+
+    discord.py dispatches their clicks through the registered classes, so the view object is
+    never needed again: it is returned stopped, which keeps discord.py from storing it. Stored,
+    it would put the items' unbound class back in place of the bound one (the store is keyed by
+    template), and keep a 15-minute timer alive for every ephemeral answer.
+    """
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    view.stop()
+    return view

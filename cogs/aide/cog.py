@@ -2,76 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.checks import is_moderator, is_moderator_command
-from bot.discord_text import (
-    EMBED_FIELD_VALUE_LIMIT,
-    EMBED_FIELDS_MAX,
-    EMBED_TOTAL_LIMIT,
-    truncate,
-)
-from bot.i18n import t
-from bot.i18n.commands import L, interaction_lang
+from bot.i18n.commands import L
+from cogs.aide.flows import AideFlows
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
 
-def command_key(command: app_commands.Command[Any, ..., Any] | app_commands.Group) -> str:
-    """Catalog key prefix of a command: `cmd.<French path>` (the project's naming rule)."""
-    return "cmd." + command.qualified_name.replace(" ", ".")
-
-
-def localized_path(command: app_commands.Command[Any, ..., Any], lang: str) -> str:
-    parts: list[str] = []
-    node: Any = command
-    while node is not None:
-        parts.append(t(command_key(node) + ".name", lang))
-        node = node.parent
-    return "/" + " ".join(reversed(parts))
-
-
 class AideCog(commands.Cog):
-    def __init__(self, bot: Passerelle) -> None:
+    def __init__(self, bot: Passerelle, flows: AideFlows) -> None:
         self.bot = bot
+        self.flows = flows
 
     @app_commands.command(name=L("cmd.aide.name"), description=L("cmd.aide.desc"))
     async def aide(self, interaction: discord.Interaction[Passerelle]) -> None:
-        lang = interaction_lang(interaction)
-        moderator = is_moderator(interaction)
-        embed = discord.Embed(
-            title=t("aide.title", lang),
-            description=t("aide.intro", lang),
-            colour=discord.Colour.green(),
-        )
-        for top in sorted(self.bot.tree.get_commands(), key=lambda c: c.name):
-            leaves = (
-                [c for c in top.walk_commands() if isinstance(c, app_commands.Command)]
-                if isinstance(top, app_commands.Group)
-                else [top]
-            )
-            lines = [
-                f"`{localized_path(c, lang)}` — {t(command_key(c) + '.desc', lang)}"
-                for c in leaves
-                if isinstance(c, app_commands.Command)
-                and (moderator or not is_moderator_command(c))
-            ]
-            if not lines:
-                continue
-            name = truncate(t(command_key(top) + ".desc", lang), 256)
-            value = truncate("\n".join(lines), EMBED_FIELD_VALUE_LIMIT)
-            # Keep the whole embed within Discord's 6000 characters and 25 fields.
-            if len(embed.fields) >= EMBED_FIELDS_MAX - 1 or len(embed) + len(name) + len(value) > (
-                EMBED_TOTAL_LIMIT - 300
-            ):
-                embed.add_field(name="…", value=t("aide.truncated", lang), inline=False)
-                break
-            embed.add_field(name=name, value=value, inline=False)
-        if not moderator:
-            embed.set_footer(text=t("aide.footer_member", lang))
-        await interaction.response.send_message(embed=embed, ephemeral=True)
+        await self.flows.show(interaction)

@@ -14,26 +14,21 @@ from bot.checks import (
     require_channel_permissions,
     require_guild,
 )
-from bot.discord_text import ts
-from bot.guild_settings.model import validate_zone, zone_suggestions
+from bot.guild_settings import GuildSettings
+from bot.guild_settings.choices import zone_autocomplete
+from bot.guild_settings.model import validate_zone
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
 from bot.regions import REGIONS
 from bot.user_error import UserError
+from cogs.config import render
+from cogs.config.service import LANGUAGES, PENDING_SHOWN, PROBLEMS_SHOWN, Setting
 
 if TYPE_CHECKING:
     from bot.client import Passerelle
 
+Interaction = discord.Interaction["Passerelle"]
 POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
-# What a moderator may set back to "not set" (the bot's default), by field name → column.
-CLEARABLE = {
-    "language": "language",
-    "timezone": "timezone",
-    "region": "region",
-    "moderator_role": "moderator_role_id",
-    "announce_channel": "announce_channel_id",
-    "mod_channel": "mod_channel_id",
-}
 
 
 class ConfigCog(commands.Cog):
@@ -48,80 +43,54 @@ class ConfigCog(commands.Cog):
         self.bot = bot
 
     # -- helpers --------------------------------------------------------------------------------
-    def _settings(self, interaction: discord.Interaction[Passerelle]):
-        guild = require_guild(interaction)
-        return self.bot.settings_store.guild(guild.id)
+    def _settings(self, interaction: Interaction) -> GuildSettings:
+        return self.bot.settings_store.guild(require_guild(interaction).id)
 
-    async def _saved(
-        self, interaction: discord.Interaction[Passerelle], what: str, value: str
+    async def _save(
+        self, interaction: Interaction, setting: Setting, value: object, shown: str
     ) -> None:
+        """Save one setting (`value`, or None: back to the default) and say so (`shown`)."""
+        settings = self._settings(interaction).with_(**{setting.column: value})
+        await self.bot.settings_store.save_guild(settings)
         lang = interaction_lang(interaction)
-        await interaction.response.send_message(
-            t("config.saved", lang, what=t(f"config.field.{what}", lang), value=value),
-            ephemeral=True,
-        )
+        await interaction.response.send_message(render.saved(setting, shown, lang), ephemeral=True)
 
     # -- commands -------------------------------------------------------------------------------
     @config.command(name=L("cmd.config.voir.name"), description=L("cmd.config.voir.desc"))
     @moderator_only()
-    async def show(self, interaction: discord.Interaction[Passerelle]) -> None:
+    async def show(self, interaction: Interaction) -> None:
         settings = self._settings(interaction)
-        lang = interaction_lang(interaction)
-        default = self.bot.settings
         store = self.bot.settings_store
-        unset = t("config.unset", lang)
-
-        def channel(cid: int | None) -> str:
-            return f"<#{cid}>" if cid else unset
-
-        embed = discord.Embed(title=t("config.show.title", lang), colour=discord.Colour.blurple())
-        rows = {
-            "language": t(f"config.language.{store.lang_of(settings.guild_id)}", lang),
-            "timezone": settings.timezone
-            or f"{default.default_timezone} ({t('config.default', lang)})",
-            "region": t(f"region.{store.region_of(settings.guild_id)}", lang),
-            "moderator_role": f"<@&{settings.moderator_role_id}>"
-            if settings.moderator_role_id
-            else unset,
-            "announce_channel": channel(settings.announce_channel_id),
-            "mod_channel": channel(settings.mod_channel_id),
-        }
-        for key, value in rows.items():
-            embed.add_field(name=t(f"config.field.{key}", lang), value=value, inline=True)
+        embed = render.settings_embed(
+            settings,
+            language=store.lang_of(settings.guild_id),
+            zone=store.guild_zone(settings.guild_id).key,
+            region=store.region_of(settings.guild_id),
+            lang=interaction_lang(interaction),
+        )
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @config.command(name=L("cmd.config.langue.name"), description=L("cmd.config.langue.desc"))
     @options("cmd.config.langue", language="langue")
     @app_commands.choices(
         language=[
-            app_commands.Choice(name=L("config.language.fr"), value="fr"),
-            app_commands.Choice(name=L("config.language.en"), value="en"),
+            app_commands.Choice(name=L(f"config.language.{code}"), value=code) for code in LANGUAGES
         ]
     )
     @moderator_only()
-    async def language(
-        self, interaction: discord.Interaction[Passerelle], language: app_commands.Choice[str]
-    ) -> None:
-        settings = self._settings(interaction)
-        await self.bot.settings_store.save_guild(settings.with_(language=language.value))
-        await self._saved(
-            interaction, "language", t(f"config.language.{language.value}", language.value)
-        )
+    async def language(self, interaction: Interaction, language: app_commands.Choice[str]) -> None:
+        # said in the language chosen: the moderator sees at once what members will read
+        shown = t(f"config.language.{language.value}", language.value)
+        await self._save(interaction, Setting.LANGUAGE, language.value, shown)
 
     @config.command(name=L("cmd.config.fuseau.name"), description=L("cmd.config.fuseau.desc"))
     @options("cmd.config.fuseau", "zone")
     @moderator_only()
-    async def timezone(self, interaction: discord.Interaction[Passerelle], zone: str) -> None:
-        settings = self._settings(interaction)
+    async def timezone(self, interaction: Interaction, zone: str) -> None:
         name = validate_zone(zone)
-        await self.bot.settings_store.save_guild(settings.with_(timezone=name))
-        await self._saved(interaction, "timezone", name)
+        await self._save(interaction, Setting.TIMEZONE, name, name)
 
-    @timezone.autocomplete("zone")
-    async def timezone_autocomplete(
-        self, interaction: discord.Interaction[Passerelle], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in zone_suggestions(current)]
+    timezone.autocomplete("zone")(zone_autocomplete)
 
     @config.command(name=L("cmd.config.region.name"), description=L("cmd.config.region.desc"))
     @options("cmd.config.region", "region")
@@ -129,112 +98,66 @@ class ConfigCog(commands.Cog):
         region=[app_commands.Choice(name=L(f"region.{code}"), value=code) for code in REGIONS]
     )
     @moderator_only()
-    async def region(
-        self, interaction: discord.Interaction[Passerelle], region: app_commands.Choice[str]
-    ) -> None:
-        settings = self._settings(interaction)
-        await self.bot.settings_store.save_guild(settings.with_(region=region.value))
-        await self._saved(
-            interaction, "region", t(f"region.{region.value}", interaction_lang(interaction))
-        )
+    async def region(self, interaction: Interaction, region: app_commands.Choice[str]) -> None:
+        shown = t(f"region.{region.value}", interaction_lang(interaction))
+        await self._save(interaction, Setting.REGION, region.value, shown)
 
     @config.command(name=L("cmd.config.role.name"), description=L("cmd.config.role.desc"))
     @options("cmd.config.role", "role")
     @moderator_only()
-    async def moderator_role(
-        self, interaction: discord.Interaction[Passerelle], role: discord.Role
-    ) -> None:
-        settings = self._settings(interaction)
+    async def moderator_role(self, interaction: Interaction, role: discord.Role) -> None:
         if role.is_default():
             raise UserError("config.error.everyone_role")
-        await self.bot.settings_store.save_guild(settings.with_(moderator_role_id=role.id))
-        await self._saved(interaction, "moderator_role", role.mention)
+        await self._save(interaction, Setting.MODERATOR_ROLE, role.id, role.mention)
 
     @config.command(name=L("cmd.config.annonces.name"), description=L("cmd.config.annonces.desc"))
     @options("cmd.config", channel="salon")
     @moderator_only()
     async def announce_channel(
-        self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
+        self, interaction: Interaction, channel: discord.TextChannel
     ) -> None:
-        settings = self._settings(interaction)
-        require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
-        await self.bot.settings_store.save_guild(settings.with_(announce_channel_id=channel.id))
-        await self.bot.reminders.clear_reports(channel.guild.id, channel.id)
-        await self._saved(interaction, "announce_channel", channel.mention)
+        guild = require_guild(interaction)
+        require_channel_permissions(channel, guild.me, *POST_PERMISSIONS)
+        # a channel that failed before and was fixed may be reported again if it fails again
+        await self.bot.reminders.clear_reports(guild.id, channel.id)
+        await self._save(interaction, Setting.ANNOUNCE_CHANNEL, channel.id, channel.mention)
 
     @config.command(
         name=L("cmd.config.moderation.name"), description=L("cmd.config.moderation.desc")
     )
     @options("cmd.config", channel="salon")
     @moderator_only()
-    async def mod_channel(
-        self, interaction: discord.Interaction[Passerelle], channel: discord.TextChannel
-    ) -> None:
-        settings = self._settings(interaction)
+    async def mod_channel(self, interaction: Interaction, channel: discord.TextChannel) -> None:
         require_channel_permissions(channel, require_guild(interaction).me, *POST_PERMISSIONS)
-        await self.bot.settings_store.save_guild(settings.with_(mod_channel_id=channel.id))
-        await self._saved(interaction, "mod_channel", channel.mention)
+        await self._save(interaction, Setting.MOD_CHANNEL, channel.id, channel.mention)
 
     @config.command(name=L("cmd.config.effacer.name"), description=L("cmd.config.effacer.desc"))
     @options("cmd.config.effacer", field="reglage")
     @app_commands.choices(
         field=[
-            app_commands.Choice(name=L(f"config.field.{name}"), value=name) for name in CLEARABLE
+            app_commands.Choice(name=L(f"config.field.{setting}"), value=str(setting))
+            for setting in Setting
         ]
     )
     @moderator_only()
-    async def clear(
-        self, interaction: discord.Interaction[Passerelle], field: app_commands.Choice[str]
-    ) -> None:
-        settings = self._settings(interaction)
-        column = CLEARABLE[field.value]
-        await self.bot.settings_store.save_guild(settings.with_(**{column: None}))
+    async def clear(self, interaction: Interaction, field: app_commands.Choice[str]) -> None:
+        setting = Setting(field.value)
+        settings = self._settings(interaction).with_(**{setting.column: None})
+        await self.bot.settings_store.save_guild(settings)
         lang = interaction_lang(interaction)
         await interaction.response.send_message(
-            t("config.cleared", lang, what=t(f"config.field.{field.value}", lang)), ephemeral=True
+            t("config.cleared", lang, what=render.setting_name(setting, lang)), ephemeral=True
         )
 
     @config.command(name=L("cmd.config.rappels.name"), description=L("cmd.config.rappels.desc"))
     @moderator_only()
-    async def reminders(self, interaction: discord.Interaction[Passerelle]) -> None:
+    async def reminders(self, interaction: Interaction) -> None:
         guild = require_guild(interaction)
-        lang = interaction_lang(interaction)
         engine = self.bot.reminders
-        pending = await engine.pending(guild.id, 10)
-        total = await engine.count_pending(guild.id)
-        problems = await engine.recent_problems(guild.id, 10)
-        embed = discord.Embed(
-            title=t("config.reminders.title", lang), colour=discord.Colour.blurple()
-        )
-        lines = [
-            t(
-                "config.reminders.item",
-                lang,
-                when=ts(item.due_at, "f"),
-                rel=ts(item.due_at, "R"),
-                kind=t(f"reminders.kind.{item.kind}", lang),
-            )
-            for item in pending
-        ]
-        embed.add_field(
-            name=t("config.reminders.pending", lang, count=total),
-            value="\n".join(lines) or t("config.reminders.none", lang),
-            inline=False,
-        )
-        failure_lines = [
-            t(
-                "config.reminders.problem",
-                lang,
-                status=t(f"config.reminders.status.{problem.status}", lang),
-                kind=t(f"reminders.kind.{problem.kind}", lang),
-                code=problem.error or "-",
-                when=ts(problem.at, "f"),
-            )
-            for problem in problems
-        ]
-        embed.add_field(
-            name=t("config.reminders.problems", lang),
-            value="\n".join(failure_lines) or t("config.reminders.none", lang),
-            inline=False,
+        embed = render.reminders_embed(
+            await engine.pending(guild.id, PENDING_SHOWN),
+            await engine.count_pending(guild.id),
+            await engine.recent_problems(guild.id, PROBLEMS_SHOWN),
+            interaction_lang(interaction),
         )
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.ui import bind
 from cogs.sigles.cog import SiglesCog
-from cogs.sigles.flows import DECISION_KIND, DecisionNotice, SiglesData
+from cogs.sigles.flows import DECISION_KIND, SiglesFlows
 from cogs.sigles.glossary import load_glossary
+from cogs.sigles.handlers import DecisionNotice, SiglesData, WeeklyPosts
 from cogs.sigles.rotation import KIND as WEEKLY_KIND
+from cogs.sigles.store import SiglesStore
 from cogs.sigles.views import DYNAMIC_ITEMS
 
 if TYPE_CHECKING:
@@ -16,9 +19,12 @@ if TYPE_CHECKING:
 
 async def setup(bot: Passerelle) -> None:
     # Loaded and validated once, here: a broken data file keeps this feature out, not the bot.
-    cog = SiglesCog(bot, load_glossary())
-    bot.reminders.register(DECISION_KIND, DecisionNotice(cog.flows))
-    bot.reminders.register(WEEKLY_KIND, cog.weekly)
-    bot.personal_data.register("sigles", SiglesData(cog))
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
-    await bot.add_cog(cog)
+    shipped = load_glossary()
+    store = SiglesStore(bot.db)
+    flows = SiglesFlows(bot, store, shipped)
+    bot.add_dynamic_items(*bind(flows, *DYNAMIC_ITEMS))
+    bot.reminders.register(DECISION_KIND, DecisionNotice(store))
+    bot.reminders.register(WEEKLY_KIND, WeeklyPosts(flows))
+    bot.personal_data.register("sigles", SiglesData(flows))
+    bot.add_listener(flows.on_guild_remove)
+    await bot.add_cog(SiglesCog(bot, flows))

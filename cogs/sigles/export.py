@@ -4,7 +4,9 @@ Parsers validate every row and return ``(entries, errors)``; errors carry the ro
 (CSV: the line of the file, header = 1; JSON: the 1-based position in the list; 0: the whole
 file) and a catalog key with its parameters, worded in the reader's language by
 :meth:`RowError.render`. Whether one bad row rejects the whole import is the caller's decision.
-Imports nothing from discord.
+Imports nothing from discord. A module of its own beside `service.py`: the two file formats
+(CSV for spreadsheets, JSON for everything) are one separate piece of pure logic, shared by
+`/glossaire importer|exporter` and `python -m bot sigles export` (cli.py).
 """
 
 from __future__ import annotations

@@ -1,40 +1,393 @@
-"""The suggestion workflow on Discord: a member proposes, moderators approve, edit or reject,
-the author is told (through the reminder engine, which falls back when DMs are closed)."""
+"""The Discord side of Sigles, as one object built in `setup` and handed to the cog, the views
+and the handlers: answering `/sigle`, the server's own entries (`/glossaire`), the suggestion
+workflow (a member proposes, moderators approve, edit or reject, the author is told through the
+reminder engine), turning the sigle of the week on and off; and each server's glossary index.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import io
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
+from discord import app_commands
 
+from bot import offload
 from bot.checks import require_channel_permissions, require_guild, require_moderator
-from bot.discord_text import escape
+from bot.discord_text import CHOICE_NAME_LIMIT, CHOICES_MAX, escape, truncate, ts
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.personal_data import Field, Item, Label, Records
-from bot.reminders import DueItem, OneShotHandler, Outgoing, Schedule
+from bot.recurrence import Occurrence
+from bot.regions import REGIONS
+from bot.reminders import Schedule
 from bot.user_error import UserError
-from cogs.sigles import render, service
-from cogs.sigles.service import APPROVED, REJECTED, Suggestion
-from cogs.sigles.views import SuggestModal, decision_view
+from cogs.sigles import render, rotation, service
+from cogs.sigles.export import to_csv, to_json
+from cogs.sigles.glossary import Entry, Glossary
+from cogs.sigles.rotation import WeeklySettings
+from cogs.sigles.service import Decision, ExportFormat, Library, Suggestion, SuggestionStatus
+from cogs.sigles.store import SiglesStore
+from cogs.sigles.views import EditSuggestionModal, SuggestModal, decision_view, propose_view
 
 if TYPE_CHECKING:
-    from cogs.sigles.cog import SiglesCog
+    from bot.client import Passerelle
 
 Interaction = discord.Interaction[Any]
 DECISION_KIND = "sigles.decision"
-MOD_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+# What the bot needs where it posts: the weekly sigle, the moderators' suggestion cards.
+POST_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
+# The servers' indexes kept in memory, least recently used out first: a server with 10,000
+# entries of its own weighs about 24 MB, one with a few dozen next to nothing (the shipped
+# glossary is shared). Servers without entries of their own cost no slot.
+CACHED_SERVERS = 64
+CACHED_ENTRIES = 40_000
 
 
-class SuggestionFlows:
-    def __init__(self, cog: SiglesCog) -> None:
-        self.cog = cog
-        self.bot = cog.bot
-        self.store = cog.store
+@dataclass
+class _Slot:
+    """One server's index: being built (`task`), then built (`library`); `previous` is the
+    index from before the change being indexed, for answers that cannot wait (autocomplete)."""
+
+    task: asyncio.Task[None] | None = None
+    library: Library | None = None
+    previous: Library | None = None
+
+
+class Libraries:
+    """Each server's glossary index (its own entries layered on the shipped ones).
+
+    Built off the event loop (`bot.offload`: a worker thread, from immutable values, the garbage
+    collector paused; about a second of CPU at 10,000 entries would otherwise stall every other
+    member), rebuilt as soon as the server's entries change (`changed`), so it is usually ready
+    before anyone asks; bounded (least recently used servers out, see `CACHED_SERVERS` and
+    `CACHED_ENTRIES`); forgotten when the bot leaves a server (`forget`). An index that goes is
+    taken apart off the loop too (`offload.release`).
+    """
+
+    def __init__(
+        self,
+        store: SiglesStore,
+        shipped: Glossary,
+        *,
+        servers: int = CACHED_SERVERS,
+        entries: int = CACHED_ENTRIES,
+    ) -> None:
+        self.store = store
+        self.shipped = shipped
+        self.plain = service.shipped_library(shipped)
+        self.servers, self.entries = servers, entries
+        self._plain_guilds: set[int] = set()  # known to have no entries of their own
+        self._slots: OrderedDict[int, _Slot] = OrderedDict()
+
+    async def get(self, guild_id: int | None) -> Library:
+        """The server's index with every change made so far (waits for one being built)."""
+        if guild_id is None or guild_id in self._plain_guilds:
+            return self.plain
+        slot = self._slot(guild_id)
+        return slot.library or await self._wait(slot)
+
+    def latest(self, guild_id: int | None) -> Library:
+        """The server's index as it is now, without waiting (autocomplete must answer within
+        3 s): while a change is being indexed, the one before it; while a server's index is
+        first built, the shipped glossary alone."""
+        if guild_id is None or guild_id in self._plain_guilds:
+            return self.plain
+        slot = self._slot(guild_id)
+        return slot.library or slot.previous or self.plain
+
+    def ready(self, guild_id: int | None) -> bool:
+        """True when `get` answers without waiting for an index being built."""
+        if guild_id is None or guild_id in self._plain_guilds:
+            return True
+        slot = self._slots.get(guild_id)
+        return slot is not None and slot.library is not None
+
+    def changed(self, guild_id: int) -> None:
+        """The server's entries changed: index them again now, off the loop."""
+        self._plain_guilds.discard(guild_id)
+        old = self._slots.pop(guild_id, None)
+        previous = None if old is None else (old.library or old.previous)
+        self._start(guild_id, previous or self.plain)
+
+    def forget(self, guild_id: int) -> None:
+        """The bot left the server: nothing of it stays in memory."""
+        self._plain_guilds.discard(guild_id)
+        slot = self._slots.pop(guild_id, None)
+        if slot is not None:
+            self._release(slot)
+
+    def cached(self) -> dict[int, int]:
+        """The servers whose index is in memory, with how many entries of their own."""
+        return {gid: len(s.library.rows) for gid, s in self._slots.items() if s.library}
+
+    def _slot(self, guild_id: int) -> _Slot:
+        slot = self._slots.get(guild_id)
+        if slot is None:
+            return self._start(guild_id, None)
+        self._slots.move_to_end(guild_id)
+        return slot
+
+    def _start(self, guild_id: int, previous: Library | None) -> _Slot:
+        slot = _Slot(previous=previous)
+        slot.task = asyncio.get_running_loop().create_task(
+            self._build(guild_id, slot), name=f"sigles-index-{guild_id}"
+        )
+        slot.task.add_done_callback(lambda _: self._built(guild_id, slot))
+        self._slots[guild_id] = slot
+        return slot
+
+    async def _wait(self, slot: _Slot) -> Library:
+        assert slot.task is not None  # a slot without its index is being built
+        await asyncio.shield(slot.task)
+        assert slot.library is not None
+        return slot.library
+
+    async def _build(self, guild_id: int, slot: _Slot) -> None:
+        # The index lives in the slot only (never in the task's result), so that it can be
+        # handed to `offload.release` when it goes.
+        async with offload.collector_paused():  # thousands of entries: see bot.offload
+            rows = await self.store.entries(guild_id)
+            if not rows:
+                slot.library = self.plain
+                return
+            slot.library = await offload.build(service.build_library, self.shipped, tuple(rows))
+
+    def _built(self, guild_id: int, slot: _Slot) -> None:
+        task = slot.task
+        assert task is not None
+        failed = task.cancelled() or task.exception() is not None  # the awaiting callers see it
+        if self._slots.get(guild_id) is not slot:
+            return  # changed or forgotten meanwhile: this index is not the server's any more
+        if failed:
+            del self._slots[guild_id]  # built again on the next question
+            return
+        slot.task = None
+        self._release(slot, keep=slot.library)
+        if slot.library is self.plain:
+            del self._slots[guild_id]
+            self._plain_guilds.add(guild_id)
+        self._evict()
+
+    def _evict(self) -> None:
+        weights = self.cached()
+        total = sum(weights.values())
+        while len(self._slots) > 1 and (len(self._slots) > self.servers or total > self.entries):
+            guild_id, slot = self._slots.popitem(last=False)
+            total -= weights.get(guild_id, 0)
+            self._release(slot)
+
+    def _release(self, slot: _Slot, *, keep: Library | None = None) -> None:
+        """Let the slot's indexes go (but `keep`), taken apart off the loop."""
+        holders = []
+        if slot.previous is not None:
+            holders.append([slot.previous])
+            slot.previous = None
+        if keep is None and slot.library is not None:
+            holders.append([slot.library])
+            slot.library = None
+        for holder in holders:
+            if holder[0] is not self.plain:
+                offload.release(holder)
+
+
+class SiglesFlows:
+    def __init__(self, bot: Passerelle, store: SiglesStore, shipped: Glossary) -> None:
+        self.bot = bot
+        self.store = store
+        self.libraries = Libraries(store, shipped)
 
     def guild_lang(self, guild_id: int) -> str:
         return self.bot.settings_store.lang_of(guild_id)
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        self.libraries.forget(guild.id)
+
+    # -- /sigle ---------------------------------------------------------------------------------
+    async def look_up(self, interaction: Interaction, typed: str, region: str | None) -> None:
+        service.clean_query(typed)  # a typing mistake is said at once
+        lang = interaction_lang(interaction)
+        guild_id = interaction.guild_id
+        await self._defer_unless_ready(interaction, guild_id)
+        library = await self.libraries.get(guild_id)
+        answer = service.answer(library.matcher, typed, region)
+        if answer.kind == service.AnswerKind.NOT_FOUND:
+            can_propose = answer.can_propose and guild_id is not None
+            text = render.not_found_text(answer, lang, can_propose=can_propose)
+            view = propose_view(answer.query, lang) if can_propose else None
+            await _answer(interaction, text, view=view)
+            return
+        embed = render.answer_embed(answer, library.glossary, lang, library.credits)
+        await _answer(interaction, embed=embed)
+
+    async def suggest_terms(
+        self, interaction: Interaction, typed: str, region: str | None
+    ) -> list[app_commands.Choice[str]]:
+        if len(typed) > service.MAX_QUERY:
+            return []
+        library = self.libraries.latest(interaction.guild_id)
+        first = region if region in REGIONS else None
+        matches = library.matcher.suggest(
+            typed,
+            region_first=first or self.bot.settings_store.region_of(interaction.guild_id),
+            limit=CHOICES_MAX,
+        )
+        return [
+            app_commands.Choice(name=m.label(CHOICE_NAME_LIMIT), value=m.entry.sigle)
+            for m in matches
+        ]
+
+    # -- /glossaire: the server's own entries ---------------------------------------------------
+    async def pick_entries(
+        self, interaction: Interaction, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        library = self.libraries.latest(interaction.guild_id)
+        return [
+            app_commands.Choice(
+                name=truncate(
+                    f"{r.entry.sigle} ({r.entry.region}) — {r.entry.developpe}", CHOICE_NAME_LIMIT
+                ),
+                value=str(r.id),
+            )
+            for r in library.pick(typed, CHOICES_MAX)
+        ]
+
+    async def _checked(self, interaction: Interaction, data: dict[str, Any]) -> Entry:
+        """A server entry from a moderator's fields, every field and reference checked (off the
+        loop: references are looked up in the whole glossary)."""
+        guild_id = require_guild(interaction).id
+        await self._defer_unless_ready(interaction, guild_id)
+        known = (await self.libraries.get(guild_id)).glossary
+        return await offload.build(service.build_entry, data, guild_id=guild_id, known=known)
+
+    async def _defer_unless_ready(self, interaction: Interaction, guild_id: int | None) -> None:
+        """Discord waits 3 s for an answer: say "thinking" while the server's entries are being
+        indexed (about a second per 10,000 entries)."""
+        if not self.libraries.ready(guild_id) and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+    async def add_entry(self, interaction: Interaction, data: dict[str, Any]) -> None:
+        guild = require_guild(interaction)
+        entry = await self._checked(interaction, data)
+        added = await self.store.add(guild.id, entry, interaction.user.id, self.bot.clock.now())
+        if added is None:
+            raise service.exists(entry)
+        self.libraries.changed(guild.id)
+        await self._done(interaction, "sigles.admin.added", entry)
+
+    async def edit_entry(
+        self, interaction: Interaction, typed_id: str, data: dict[str, Any]
+    ) -> None:
+        guild = require_guild(interaction)
+        row = await self._own_entry(guild.id, typed_id)
+        entry = await self._checked(interaction, service.entry_fields(row.entry) | data)
+        if not await self.store.update(guild.id, row.id, entry, self.bot.clock.now()):
+            raise service.exists(entry)
+        self.libraries.changed(guild.id)
+        await self._done(interaction, "sigles.admin.edited", entry)
+
+    async def remove_entry(self, interaction: Interaction, typed_id: str) -> None:
+        guild = require_guild(interaction)
+        row = await self._own_entry(guild.id, typed_id)
+        await self.store.delete(guild.id, row.id)
+        self.libraries.changed(guild.id)
+        await self._done(interaction, "sigles.admin.removed", row.entry)
+
+    async def _own_entry(self, guild_id: int, typed_id: str) -> service.GuildEntry:
+        row = await self.store.entry(guild_id, service.parse_entry_id(typed_id))
+        if row is None:
+            raise UserError("sigles.error.unknown_entry")
+        return row
+
+    async def import_entries(self, interaction: Interaction, upload: discord.Attachment) -> None:
+        guild = require_guild(interaction)
+        service.check_import_size(upload.size)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await upload.read()
+        except discord.HTTPException:
+            raise UserError("sigles.error.import_unreadable") from None
+        known = (await self.libraries.get(guild.id)).glossary
+        entries = await offload.build(
+            service.parse_import, data, upload.filename, guild_id=guild.id, known=known
+        )
+        added, updated = await self.store.import_entries(
+            guild.id, entries, interaction.user.id, self.bot.clock.now()
+        )
+        self.libraries.changed(guild.id)
+        lang = interaction_lang(interaction)
+        await interaction.followup.send(
+            t("sigles.admin.imported", lang, n=added, updated=updated), ephemeral=True
+        )
+
+    async def export_entries(self, interaction: Interaction, fmt: ExportFormat) -> None:
+        guild = require_guild(interaction)
+        lang = interaction_lang(interaction)
+        entries = [row.entry for row in await self.store.entries(guild.id)]
+        data = await offload.build(_exported, entries, fmt)
+        day = self.bot.clock.now().astimezone(UTC).date().isoformat()
+        upload = discord.File(io.BytesIO(data), filename=f"sigles-{guild.id}-{day}.{fmt}")
+        if entries:
+            text = t("sigles.admin.exported", lang, n=len(entries))
+        else:
+            text = t("sigles.admin.exported_none", lang)
+        await interaction.response.send_message(text, file=upload, ephemeral=True)
+
+    async def _done(self, interaction: Interaction, key: str, entry: Entry) -> None:
+        lang = interaction_lang(interaction)
+        region = t(f"region.{entry.region}", lang)
+        await _answer(interaction, t(key, lang, sigle=escape(entry.sigle), region=region))
+
+    # -- the sigle of the week ------------------------------------------------------------------
+    async def start_weekly(
+        self, interaction: Interaction, channel: discord.TextChannel, weekday: int, hour: str
+    ) -> None:
+        guild = require_guild(interaction)
+        at = rotation.parse_hour(hour)
+        require_channel_permissions(channel, guild.me, *POST_PERMISSIONS)
+        settings = WeeklySettings(guild.id, channel.id, weekday, at)
+        now = self.bot.clock.now()
+        await self.store.save_weekly(settings, now)
+        occ = self.next_post(settings, now)
+        await self.bot.reminders.schedule(
+            rotation.KIND, str(guild.id), guild.id, rotation.schedule_for(occ)
+        )
+        # A channel that failed before and was fixed may be reported again if it fails again.
+        await self.bot.reminders.clear_reports(guild.id, channel.id)
+        lang = interaction_lang(interaction)
+        text = t(
+            "sigles.semaine.started",
+            lang,
+            channel=channel.mention,
+            weekday=t(f"weekday.{weekday}", lang),
+            time=f"{at:%H:%M}",
+            zone=self.bot.settings_store.guild_zone(guild.id).key,
+            next=ts(occ.start, "F"),
+            relative=ts(occ.start, "R"),
+        )
+        rule = t("sigles.semaine.rule", lang)
+        await interaction.response.send_message(f"{text}\n{rule}", ephemeral=True)
+
+    def next_post(self, settings: WeeklySettings, after: datetime) -> Occurrence:
+        zone = self.bot.settings_store.guild_zone(settings.guild_id)
+        return rotation.next_post(settings, zone, after)
+
+    async def stop_weekly(self, interaction: Interaction) -> None:
+        guild = require_guild(interaction)
+        stopped = await self.store.delete_weekly(guild.id)
+        await self.bot.reminders.cancel(rotation.KIND, str(guild.id))
+        key = "sigles.semaine.stopped" if stopped else "sigles.semaine.not_started"
+        await interaction.response.send_message(
+            t(key, interaction_lang(interaction)), ephemeral=True
+        )
+
+    # -- suggestions: members -------------------------------------------------------------------
     def mod_channel(self, guild: discord.Guild) -> discord.TextChannel:
         """The moderators' channel from /config; refused before anything is written."""
         channel_id = self.bot.settings_store.guild(guild.id).mod_channel_id
@@ -43,31 +396,38 @@ class SuggestionFlows:
         channel = guild.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise UserError("sigles.error.mod_channel_gone")
-        require_channel_permissions(channel, guild.me, *MOD_PERMISSIONS)
+        require_channel_permissions(channel, guild.me, *POST_PERMISSIONS)
         return channel
 
-    # -- members --------------------------------------------------------------------------------
     async def open_suggestion(self, interaction: Interaction, query: str) -> None:
         guild = require_guild(interaction)
         self.mod_channel(guild)  # say it now, before the member types a whole form
-        region = self.cog.region_of(guild.id)
+        region = self.bot.settings_store.region_of(guild.id)
         lang = interaction_lang(interaction)
-        await interaction.response.send_modal(SuggestModal(lang, query, region))
+        await interaction.response.send_modal(SuggestModal(self, lang, query, region))
 
-    async def submit_suggestion(self, interaction: Interaction, **typed: str) -> None:
+    async def submit_suggestion(
+        self,
+        interaction: Interaction,
+        *,
+        sigle: str,
+        region: str,
+        domaine: str,
+        developpe: str,
+        explication: str,
+    ) -> None:
         guild = require_guild(interaction)
         lang = interaction_lang(interaction)
-        fields = service.suggestion_fields(**typed)
-        library = await self.cog.library(guild.id)
-        service.require_not_known(fields, library.matcher.glossary)
+        fields = service.suggestion_fields(sigle, region, domaine, developpe, explication)
+        library = await self.libraries.get(guild.id)
+        service.require_not_known(fields, library.glossary)
         service.require_no_duplicate(fields, await self.store.pending(guild.id))
         channel = self.mod_channel(guild)
         now = self.bot.clock.now()
         suggestion_id = await self.store.add_suggestion(
             guild.id, interaction.user.id, interaction.channel_id, lang, fields, now
         )
-        suggestion = await self.store.suggestion(suggestion_id)
-        assert suggestion is not None
+        suggestion = await self._suggestion(suggestion_id)
         mod_lang = self.guild_lang(guild.id)
         try:
             message = await channel.send(
@@ -83,8 +443,45 @@ class SuggestionFlows:
             t("sigles.propose.sent", lang, sigle=escape(suggestion.sigle)), ephemeral=True
         )
 
-    # -- moderators -----------------------------------------------------------------------------
-    async def pending_for_moderator(self, interaction: Interaction, suggestion_id: int):
+    # -- suggestions: moderators ----------------------------------------------------------------
+    async def decide(self, interaction: Interaction, suggestion_id: int, action: Decision) -> None:
+        suggestion = await self._pending_for_moderator(interaction, suggestion_id)
+        if action == Decision.APPROVE:
+            await self._approve(interaction, suggestion)
+        elif action == Decision.REJECT:
+            if not await self.store.reject(suggestion_id, interaction.user.id, self._now()):
+                service.require_pending(await self._suggestion(suggestion_id))
+            await self._decided(interaction, suggestion_id, SuggestionStatus.REJECTED)
+        else:
+            modal = EditSuggestionModal(self, interaction_lang(interaction), suggestion)
+            await interaction.response.send_modal(modal)
+
+    async def save_edit(
+        self,
+        interaction: Interaction,
+        suggestion_id: int,
+        *,
+        sigle: str,
+        domaine: str,
+        developpe: str,
+        explication: str,
+        source: str,
+    ) -> None:
+        suggestion = await self._pending_for_moderator(interaction, suggestion_id)
+        region = suggestion.region
+        fields = service.suggestion_fields(sigle, region, domaine, developpe, explication)
+        if source.strip():
+            fields["source"] = service.check_fields(fields | {"source": source})["source"]
+        await self.store.edit_suggestion(suggestion_id, fields)
+        edited = await self._suggestion(suggestion_id)
+        lang = self.guild_lang(suggestion.guild_id)
+        await interaction.response.edit_message(
+            embed=render.suggestion_embed(edited, lang), view=decision_view(suggestion_id, lang)
+        )
+
+    async def _pending_for_moderator(
+        self, interaction: Interaction, suggestion_id: int
+    ) -> Suggestion:
         guild = require_guild(interaction)
         require_moderator(interaction)
         suggestion = await self.store.suggestion(suggestion_id)
@@ -93,127 +490,65 @@ class SuggestionFlows:
         service.require_pending(suggestion)
         return suggestion
 
-    async def save_edit(self, interaction: Interaction, suggestion_id: int, **typed: str) -> None:
-        suggestion = await self.pending_for_moderator(interaction, suggestion_id)
-        source = typed.pop("source").strip()
-        fields = service.suggestion_fields(region=suggestion.region, **typed)
-        if source:
-            fields["source"] = service.check_fields(fields | {"source": source})["source"]
-        await self.store.edit_suggestion(suggestion_id, fields)
-        edited = await self.store.suggestion(suggestion_id)
-        assert edited is not None
-        lang = self.guild_lang(suggestion.guild_id)
-        await interaction.response.edit_message(
-            embed=render.suggestion_embed(edited, lang), view=decision_view(suggestion_id, lang)
-        )
-
-    async def approve(self, interaction: Interaction, suggestion_id: int) -> None:
-        suggestion = await self.pending_for_moderator(interaction, suggestion_id)
-        library = await self.cog.library(suggestion.guild_id)
+    async def _approve(self, interaction: Interaction, suggestion: Suggestion) -> None:
         jump = (
             f"https://discord.com/channels/{suggestion.guild_id}/"
             f"{suggestion.mod_channel_id}/{suggestion.mod_message_id}"
         )
-        entry = service.entry_from_suggestion(
-            suggestion, fallback_source=jump, known=library.matcher.glossary
+        known = (await self.libraries.get(suggestion.guild_id)).glossary
+        entry = await offload.build(
+            service.entry_from_suggestion, suggestion, fallback_source=jump, known=known
         )
-        service.require_new(entry, library.rows)
-        now = self.bot.clock.now()
-        await self.store.approve(suggestion, entry, interaction.user.id, now)
-        self.cog.invalidate(suggestion.guild_id)
-        await self._decided(interaction, suggestion_id, APPROVED)
+        approved = await self.store.approve(suggestion, entry, interaction.user.id, self._now())
+        if approved is None:  # decided by another moderator meanwhile, or already there
+            service.require_pending(await self._suggestion(suggestion.id))
+            raise service.exists(entry)
+        self.libraries.changed(suggestion.guild_id)
+        await self._decided(interaction, suggestion.id, SuggestionStatus.APPROVED)
 
-    async def reject(self, interaction: Interaction, suggestion_id: int) -> None:
-        await self.pending_for_moderator(interaction, suggestion_id)
-        await self.store.reject(suggestion_id, interaction.user.id, self.bot.clock.now())
-        await self._decided(interaction, suggestion_id, REJECTED)
-
-    async def _decided(self, interaction: Interaction, suggestion_id: int, status: str) -> None:
-        decided = await self.store.suggestion(suggestion_id)
-        assert decided is not None
+    async def _decided(
+        self, interaction: Interaction, suggestion_id: int, status: SuggestionStatus
+    ) -> None:
+        decided = await self._suggestion(suggestion_id)
         lang = self.guild_lang(decided.guild_id)
         line = t(f"sigles.suggestion.{status}", lang, moderator=interaction.user.mention)
         await interaction.response.edit_message(
             embed=render.suggestion_embed(decided, lang, status_line=line), view=None
         )
-        now = self.bot.clock.now()
         await self.bot.reminders.schedule(
             DECISION_KIND,
             str(suggestion_id),
             decided.guild_id,
-            Schedule(occurrence=status, due_at=now),
+            Schedule(occurrence=status, due_at=self._now()),
         )
 
+    async def _suggestion(self, suggestion_id: int) -> Suggestion:
+        suggestion = await self.store.suggestion(suggestion_id)
+        if suggestion is None:  # erased meanwhile (the author asked `/mes-donnees`)
+            raise UserError("sigles.error.unknown_suggestion")
+        return suggestion
 
-class DecisionNotice(OneShotHandler):
-    """ "Your suggestion was approved/rejected", by DM, or in the channel it came from."""
-
-    def __init__(self, flows: SuggestionFlows) -> None:
-        self.flows = flows
-
-    async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
-        s = await self.flows.store.suggestion(int(item.ref))
-        if s is None or s.status not in (APPROVED, REJECTED):
-            return []  # erased meanwhile: nobody to tell
-        text = notice_text(s)
-        return [
-            Outgoing(
-                target=f"dm:{s.author_id}",
-                content=text,
-                fallback_channel_id=s.channel_id,
-                fallback_content=f"<@{s.author_id}> {text}",
-            )
-        ]
+    def _now(self) -> datetime:
+        return self.bot.clock.now()
 
 
-def notice_text(s: Suggestion) -> str:
-    return t(f"sigles.notify.{s.status}", s.lang, sigle=escape(s.sigle))
+def _exported(entries: Sequence[Entry], fmt: ExportFormat) -> bytes:
+    text = to_json(entries) if fmt == ExportFormat.JSON else to_csv(entries)
+    return text.encode("utf-8")
 
 
-class SiglesData:
-    """`/mes-donnees`: suggestions a member made, entries credited to them or they added."""
-
-    def __init__(self, cog: SiglesCog) -> None:
-        self.cog = cog
-
-    async def export(self, user_id: int) -> list[Item]:
-        store = self.cog.store
-        suggestions = await store.suggestions_by(user_id)
-        credited = await store.credited_to(user_id)
-        added = await store.created_by(user_id)
-
-        def entry(r: Any) -> tuple[Field, ...]:
-            return (
-                Field("sigles.data.server", str(r.entry.guild_id)),
-                Field("sigles.data.sigle", r.entry.sigle),
-                Field("sigles.data.region", Label(f"region.{r.entry.region}")),
-            )
-
-        return [
-            Records.of(
-                "sigles.data.suggestions",
-                (
-                    (
-                        Field("sigles.data.server", str(s.guild_id)),
-                        Field("sigles.data.sigle", s.sigle),
-                        Field("sigles.data.region", Label(f"region.{s.region}")),
-                        Field("sigles.data.developpe", s.developpe),
-                        Field("sigles.data.explication", s.explication),
-                        Field("sigles.data.state", Label(f"sigles.data.state.{s.status}")),
-                        Field("sigles.data.created_at", s.created_at),
-                    )
-                    for s in suggestions
-                ),
-            ),
-            Records.of("sigles.data.credited", (entry(r) for r in credited)),
-            Records.of("sigles.data.added", (entry(r) for r in added)),
-        ]
-
-    async def erase(self, user_id: int) -> int:
-        suggestions = await self.cog.store.suggestions_by(user_id)
-        for s in suggestions:
-            await self.cog.bot.reminders.cancel(DECISION_KIND, str(s.id))
-        count, guilds = await self.cog.store.erase_member(user_id)
-        for guild_id in guilds:
-            self.cog.invalidate(guild_id)  # the credit line goes from the answers
-        return count
+async def _answer(
+    interaction: Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+) -> None:
+    """Answer ephemerally, whether or not the answer was deferred."""
+    extra: dict[str, Any] = {"embed": embed} if embed is not None else {}
+    if view is not None:
+        extra["view"] = view
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=True, **extra)
+    else:
+        await interaction.response.send_message(content, ephemeral=True, **extra)

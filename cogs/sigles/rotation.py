@@ -1,5 +1,9 @@
 """The sigle of the week: its settings, when it is posted and which sigle comes next.
 
+A module of its own beside `service.py` (the template's rules): the weekly rotation is a
+separate piece of pure logic with its own tests (tests/unit/test_sigles_rotation.py), used by
+the store (its values), the flows (turning it on) and the engine's handler (the post).
+
 Pure: no Discord, no SQL, no clock. The weekly instant is the core's (`bot.recurrence`), the same
 computation as the apéro's, in the server's zone. Which sigle:
 
@@ -26,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from bot.recurrence import Occurrence, WeeklySpec, next_occurrence, parse_wall_time
 from bot.regions import REGIONS
-from bot.reminders.model import Schedule
+from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.sigles.glossary import Entry
 from cogs.sigles.service import ident

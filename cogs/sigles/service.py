@@ -6,13 +6,16 @@ Pure: imports nothing from discord; raises `UserError` for anything a member typ
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from itertools import islice
 from typing import Any
 
+from bot.i18n import t
 from bot.user_error import UserError
-from cogs.sigles.export import MAX_IMPORT_ROWS, RowError, RowErrors, from_csv, from_json
+from cogs.sigles.export import RowError, RowErrors, from_csv, from_json
 from cogs.sigles.glossary import (
     DOMAINES,
     MAX_DEVELOPPE,
@@ -34,11 +37,57 @@ from cogs.sigles.matcher import Matcher
 MAX_QUERY = 100
 MAX_SOURCE = 500
 MAX_IMPORT_BYTES = 1_000_000
+BYTES_PER_KB = 1000
 REVERSE_LIMIT = 10
 DID_YOU_MEAN = 5
-PENDING = "pending"
-APPROVED = "approved"
-REJECTED = "rejected"
+MAX_ENTRY_ID_DIGITS = 19  # a 64-bit integer; anything longer is not one of ours
+ROW_ERRORS_SHOWN = 12
+LINE_LIMIT = 110
+
+
+class SuggestionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class AnswerKind(StrEnum):
+    """What `/sigle` found."""
+
+    FOUND = "found"  # every meaning of the sigle
+    REVERSE = "reverse"  # entries whose words match
+    NOT_FOUND = "not_found"
+
+
+class Decision(StrEnum):
+    """The moderators' buttons under a suggestion."""
+
+    APPROVE = "approve"
+    EDIT = "edit"
+    REJECT = "reject"
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+class _Label(str):
+    """A raw name (a field, a region) in a message, worded as its label once the reader's
+    language is known (a `bot.user_error.Localised` parameter)."""
+
+    prefix = ""
+
+    def render(self, lang: str) -> str:
+        return t(f"{self.prefix}{self}", lang)
+
+
+class FieldLabel(_Label):
+    prefix = "sigles.label."
+
+
+class RegionLabel(_Label):
+    prefix = "region."
 
 
 @dataclass(frozen=True)
@@ -65,7 +114,7 @@ class Suggestion:
     lang: str = "fr"
     channel_id: int | None = None
     source: str | None = None
-    status: str = PENDING
+    status: SuggestionStatus = SuggestionStatus.PENDING
     mod_channel_id: int | None = None
     mod_message_id: int | None = None
     decided_by: int | None = None
@@ -78,13 +127,13 @@ class Answer:
     """What `/sigle` found: every meaning, entries by their words, or close sigles."""
 
     query: str
-    kind: str  # "found", "reverse" or "not_found"
+    kind: AnswerKind
     entries: tuple[Entry, ...] = ()
     did_you_mean: tuple[str, ...] = ()
 
     @property
     def can_propose(self) -> bool:
-        return self.kind == "not_found" and len(self.query) <= MAX_SIGLE
+        return self.kind == AnswerKind.NOT_FOUND and len(self.query) <= MAX_SIGLE
 
 
 def ident(entry: Entry) -> str:
@@ -106,11 +155,62 @@ def answer(matcher: Matcher, text: str, region: str | None = None) -> Answer:
     query = clean_query(text)
     found = matcher.lookup(query, region)
     if found:
-        return Answer(query, "found", tuple(found))
+        return Answer(query, AnswerKind.FOUND, tuple(found))
     reverse = matcher.search_text(query, region=region, limit=REVERSE_LIMIT)
     if reverse:
-        return Answer(query, "reverse", tuple(reverse))
-    return Answer(query, "not_found", did_you_mean=tuple(matcher.did_you_mean(query)))
+        return Answer(query, AnswerKind.REVERSE, tuple(reverse))
+    did_you_mean = tuple(matcher.did_you_mean(query, limit=DID_YOU_MEAN))
+    return Answer(query, AnswerKind.NOT_FOUND, did_you_mean=did_you_mean)
+
+
+# -- one server's glossary ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Library:
+    """One server's view of the glossary: the shipped entries with its own on top, indexed.
+
+    Built by `build_library` from immutable values, so it can be built on a worker thread while
+    the event loop goes on; never changed once built (a change builds a new one).
+    """
+
+    matcher: Matcher
+    rows: tuple[GuildEntry, ...] = ()
+    credits: Mapping[tuple[str, str, str], int | None] = field(default_factory=dict)
+    # The server's entries as moderators pick them (`/glossaire modifier`): folded once.
+    picker_keys: tuple[str, ...] = ()
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.matcher.glossary
+
+    def pick(self, typed: str, limit: int) -> list[GuildEntry]:
+        """The server's entries whose sigle or expansion contain what the moderator typed."""
+        wanted = normalise(typed)
+        found: Iterator[GuildEntry] = (
+            row for row, key in zip(self.rows, self.picker_keys, strict=True) if wanted in key
+        )
+        return list(islice(found, limit))
+
+
+def shipped_library(shipped: Glossary) -> Library:
+    return Library(Matcher(shipped))
+
+
+def build_library(shipped: Glossary, rows: Sequence[GuildEntry]) -> Library:
+    """The server's library: its entries layered on the shipped ones, every index built.
+
+    CPU-heavy for big glossaries (about a second at 10,000 entries): callers run it off the
+    event loop. Pure: reads its arguments (immutable values), shares nothing mutable.
+    """
+    rows = tuple(rows)
+    if not rows:
+        return shipped_library(shipped)
+    glossary = shipped.with_extra(row.entry for row in rows)
+    return Library(
+        Matcher(glossary),
+        rows,
+        {row.entry.identity: row.contributor_id for row in rows},
+        tuple(normalise(f"{row.entry.sigle} {row.entry.developpe}") for row in rows),
+    )
 
 
 # -- entries ------------------------------------------------------------------------------------
@@ -122,9 +222,11 @@ def split_list(text: str | None) -> list[str]:
 def _check_text(name: str, value: str, maximum: int, *, required: bool = True) -> str:
     value = value.strip()
     if required and not value:
-        raise UserError("sigles.error.field_empty", field=name)
+        raise UserError("sigles.error.field_empty", field=FieldLabel(name))
     if len(value) > maximum:
-        raise UserError("sigles.error.field_too_long", field=name, max=maximum, length=len(value))
+        raise UserError(
+            "sigles.error.field_too_long", field=FieldLabel(name), max=maximum, length=len(value)
+        )
     return value
 
 
@@ -202,22 +304,14 @@ def entry_fields(entry: Entry) -> dict[str, Any]:
     }
 
 
-def require_new(entry: Entry, existing: Iterable[GuildEntry], *, except_id: int | None = None):
-    for row in existing:
-        if row.id != except_id and ident(row.entry) == ident(entry):
-            raise UserError("sigles.error.exists", sigle=entry.sigle, region=entry.region)
-
-
-def find(rows: Iterable[GuildEntry], entry_id: int) -> GuildEntry:
-    for row in rows:
-        if row.id == entry_id:
-            return row
-    raise UserError("sigles.error.unknown_entry")
+def exists(entry: Entry) -> UserError:
+    """The server already has this meaning of this sigle."""
+    return UserError("sigles.error.exists", sigle=entry.sigle, region=RegionLabel(entry.region))
 
 
 def parse_entry_id(value: str) -> int:
     text = value.strip()
-    if not text.isdigit() or len(text) > 19:
+    if not text.isdigit() or len(text) > MAX_ENTRY_ID_DIGITS:
         raise UserError("sigles.error.unknown_entry")
     return int(text)
 
@@ -239,7 +333,7 @@ def suggestion_fields(
 
 
 def require_pending(suggestion: Suggestion) -> None:
-    if suggestion.status != PENDING:
+    if suggestion.status != SuggestionStatus.PENDING:
         raise UserError(f"sigles.error.already_{suggestion.status}")
 
 
@@ -248,7 +342,7 @@ def require_not_known(fields: Mapping[str, Any], glossary: Glossary) -> None:
     wanted = (normalise(fields["sigle"]), fields["region"], normalise(fields["developpe"]))
     for entry in glossary.lookup(fields["sigle"], fields["region"]):
         if entry.identity == wanted:
-            raise UserError("sigles.error.exists", sigle=entry.sigle, region=entry.region)
+            raise exists(entry)
 
 
 def require_no_duplicate(fields: Mapping[str, Any], pending: Iterable[Suggestion]) -> None:
@@ -285,19 +379,19 @@ def detect_format(filename: str, text: str) -> str:
     raise UserError("sigles.error.import_format")
 
 
-def format_row_errors(errors: list[RowError], limit: int = 12) -> RowErrors:
+def format_row_errors(errors: list[RowError], limit: int = ROW_ERRORS_SHOWN) -> RowErrors:
     """The bullet lines, in French until the error handler words them for the moderator."""
     return RowErrors(errors, limit)
 
 
-def truncate_line(text: str, limit: int = 110) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def check_import_size(size: int) -> None:
+    if size > MAX_IMPORT_BYTES:
+        raise UserError("sigles.error.import_too_big", max=MAX_IMPORT_BYTES // BYTES_PER_KB)
 
 
 def parse_import(data: bytes, filename: str, *, guild_id: int, known: Glossary) -> list[Entry]:
     """Every row valid, or nothing: the error lists the bad rows with their line numbers."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise UserError("sigles.error.import_too_big", max=MAX_IMPORT_BYTES // 1000)
+    check_import_size(len(data))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -311,8 +405,6 @@ def parse_import(data: bytes, filename: str, *, guild_id: int, known: Glossary) 
         raise UserError("sigles.error.import_rows", n=len(errors), rows=format_row_errors(errors))
     if not entries:
         raise UserError("sigles.error.import_empty")
-    if len(entries) > MAX_IMPORT_ROWS:
-        raise UserError("sigles.error.import_too_big", max=MAX_IMPORT_BYTES // 1000)
     return entries
 
 

@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
 
+from bot import offload
 from bot.db import Database, Tx
 from bot.db.timestamps import from_ts, to_ts
 from cogs.sigles.glossary import Entry, equivalents_from_data
 from cogs.sigles.rotation import Shown, WeeklySettings
-from cogs.sigles.service import GuildEntry, Suggestion, dump_list, ident
+from cogs.sigles.service import GuildEntry, Suggestion, SuggestionStatus, dump_list, ident
 
 _ENTRY_COLUMNS = (
     "sigle",
@@ -28,6 +29,8 @@ _ENTRY_COLUMNS = (
     "voir_aussi",
 )
 _LISTS = ("alias", "remplace_par", "voir_aussi")
+# Up to this many rows are decoded at once (about a millisecond); more go to a worker thread.
+DECODED_ON_THE_LOOP = 200
 
 
 def _dt(value: int | None) -> datetime | None:
@@ -78,7 +81,7 @@ def _suggestion(row: Any) -> Suggestion:
         lang=row["lang"],
         channel_id=row["channel_id"],
         source=row["source"],
-        status=row["status"],
+        status=SuggestionStatus(row["status"]),
         mod_channel_id=row["mod_channel_id"],
         mod_message_id=row["mod_message_id"],
         decided_by=row["decided_by"],
@@ -88,11 +91,11 @@ def _suggestion(row: Any) -> Suggestion:
 
 
 _INSERT = (
-    "INSERT INTO sigles_entries (guild_id, ident, "
+    "INSERT INTO sigles_entries (ident, "
     + ", ".join(_ENTRY_COLUMNS)
-    + ", contributor_id, created_by, created_at, updated_at) VALUES (?, ?, "
-    + ", ".join("?" for _ in _ENTRY_COLUMNS)
-    + ", ?, ?, ?, ?) RETURNING id"
+    + ", guild_id, contributor_id, created_by, created_at, updated_at) VALUES ("
+    + ", ".join("?" * (len(_ENTRY_COLUMNS) + 6))
+    + ") ON CONFLICT (guild_id, ident) DO NOTHING RETURNING id"
 )
 _UPDATE = (
     "UPDATE sigles_entries SET ident = ?, "
@@ -101,15 +104,19 @@ _UPDATE = (
 )
 
 
-def _update_params(entry: Entry, entry_id: int, guild_id: int, now: datetime) -> tuple[Any, ...]:
+def _columns(entry: Entry) -> tuple[Any, ...]:
+    """The entry's values in the order of `_INSERT` and `_UPDATE`: ident, then the columns."""
     values = _values(entry)
-    return (
-        values["ident"],
-        *(values[c] for c in _ENTRY_COLUMNS),
-        to_ts(now),
-        entry_id,
-        guild_id,
-    )
+    return (values["ident"], *(values[name] for name in _ENTRY_COLUMNS))
+
+
+def _prepared(entries: tuple[Entry, ...]) -> dict[str, tuple[Any, ...]]:
+    """Each entry's columns by its meaning (the same meaning twice: the last one wins)."""
+    return {ident(entry): _columns(entry) for entry in entries}
+
+
+def _guild_entries(rows: list[Any]) -> list[GuildEntry]:
+    return [_guild_entry(r) for r in rows]
 
 
 class SiglesStore:
@@ -118,15 +125,21 @@ class SiglesStore:
 
     # -- server entries -------------------------------------------------------------------------
     async def entries(self, guild_id: int) -> list[GuildEntry]:
+        """The server's own entries. Read in one query; many rows are turned into entries off
+        the event loop (thousands of JSON lists would hold it up)."""
         rows = await self.db.fetchall(
             "SELECT * FROM sigles_entries WHERE guild_id = ? ORDER BY sigle, region, id",
             (guild_id,),
         )
-        return [_guild_entry(r) for r in rows]
+        if len(rows) <= DECODED_ON_THE_LOOP:
+            return _guild_entries(rows)
+        return await offload.build(_guild_entries, rows)
 
-    async def guilds_with_entries(self) -> set[int]:
-        rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM sigles_entries")
-        return {r[0] for r in rows}
+    async def entry(self, guild_id: int, entry_id: int) -> GuildEntry | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM sigles_entries WHERE id = ? AND guild_id = ?", (entry_id, guild_id)
+        )
+        return None if row is None else _guild_entry(row)
 
     @staticmethod
     async def _insert(
@@ -137,28 +150,29 @@ class SiglesStore:
         *,
         created_by: int | None,
         contributor_id: int | None = None,
-    ) -> int:
-        values = _values(entry)
-        new_id = await tx.fetchval(
-            _INSERT,
-            (
-                guild_id,
-                values["ident"],
-                *(values[c] for c in _ENTRY_COLUMNS),
-                contributor_id,
-                created_by,
-                to_ts(now),
-                to_ts(now),
-            ),
+    ) -> int | None:
+        """The new entry's id, or None when the server already has this meaning."""
+        stamp = to_ts(now)
+        return await tx.fetchval(
+            _INSERT, (*_columns(entry), guild_id, contributor_id, created_by, stamp, stamp)
         )
-        return int(new_id)
 
-    async def add(self, guild_id: int, entry: Entry, created_by: int, now: datetime) -> int:
+    async def add(self, guild_id: int, entry: Entry, created_by: int, now: datetime) -> int | None:
+        """The new entry's id, or None when the server already has this meaning."""
         async with self.db.transaction() as tx:
             return await self._insert(tx, guild_id, entry, now, created_by=created_by)
 
-    async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> None:
-        await self.db.execute(_UPDATE, _update_params(entry, entry_id, guild_id, now))
+    async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> bool:
+        """False (and nothing changed) when another of the server's entries has this meaning."""
+        async with self.db.transaction() as tx:
+            other = await tx.fetchval(
+                "SELECT id FROM sigles_entries WHERE guild_id = ? AND ident = ? AND id <> ?",
+                (guild_id, ident(entry), entry_id),
+            )
+            if other is not None:
+                return False
+            await tx.execute(_UPDATE, (*_columns(entry), to_ts(now), entry_id, guild_id))
+        return True
 
     async def delete(self, guild_id: int, entry_id: int) -> bool:
         cur = await self.db.execute(
@@ -170,20 +184,27 @@ class SiglesStore:
         self, guild_id: int, entries: Iterable[Entry], created_by: int, now: datetime
     ) -> tuple[int, int]:
         """All in one transaction; an entry with the same meaning is replaced. (added, updated)"""
-        added = updated = 0
+        stamp = to_ts(now)
+        # thousands of rows to prepare (normalised keys, JSON lists): off the event loop
+        prepared = await offload.build(_prepared, tuple(entries))
         async with self.db.transaction() as tx:
-            for entry in entries:
-                row = await tx.fetchone(
-                    "SELECT id FROM sigles_entries WHERE guild_id = ? AND ident = ?",
-                    (guild_id, ident(entry)),
-                )
-                if row is None:
-                    await self._insert(tx, guild_id, entry, now, created_by=created_by)
-                    added += 1
-                else:
-                    await tx.execute(_UPDATE, _update_params(entry, row[0], guild_id, now))
-                    updated += 1
-        return added, updated
+            rows = await tx.fetchall(
+                "SELECT ident, id FROM sigles_entries WHERE guild_id = ?", (guild_id,)
+            )
+            existing = {row[0]: row[1] for row in rows}
+            fresh = [
+                (*columns, guild_id, None, created_by, stamp, stamp)
+                for key, columns in prepared.items()
+                if key not in existing
+            ]
+            changed = [
+                (*columns, stamp, existing[key], guild_id)
+                for key, columns in prepared.items()
+                if key in existing
+            ]
+            await tx.executemany(_INSERT.removesuffix(" RETURNING id"), fresh)
+            await tx.executemany(_UPDATE, changed)
+        return len(fresh), len(changed)
 
     # -- suggestions ----------------------------------------------------------------------------
     async def add_suggestion(
@@ -195,25 +216,24 @@ class SiglesStore:
         fields: dict[str, Any],
         now: datetime,
     ) -> int:
-        row = await self.db.execute_returning(
-            "INSERT INTO sigles_suggestions (guild_id, author_id, channel_id, lang, sigle, region,"
-            " domaine, developpe, explication, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
-            (
-                guild_id,
-                author_id,
-                channel_id,
-                lang,
-                fields["sigle"],
-                fields["region"],
-                fields["domaine"],
-                fields["developpe"],
-                fields["explication"],
-                to_ts(now),
-            ),
-        )
-        assert row is not None  # an INSERT … RETURNING always returns its row
-        return int(row["id"])
+        async with self.db.transaction() as tx:
+            return await tx.fetchval(
+                "INSERT INTO sigles_suggestions (guild_id, author_id, channel_id, lang, sigle,"
+                " region, domaine, developpe, explication, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    guild_id,
+                    author_id,
+                    channel_id,
+                    lang,
+                    fields["sigle"],
+                    fields["region"],
+                    fields["domaine"],
+                    fields["developpe"],
+                    fields["explication"],
+                    to_ts(now),
+                ),
+            )
 
     async def drop_suggestion(self, suggestion_id: int) -> None:
         await self.db.execute("DELETE FROM sigles_suggestions WHERE id = ?", (suggestion_id,))
@@ -232,15 +252,15 @@ class SiglesStore:
 
     async def pending(self, guild_id: int) -> list[Suggestion]:
         rows = await self.db.fetchall(
-            "SELECT * FROM sigles_suggestions WHERE guild_id = ? AND status = 'pending'",
-            (guild_id,),
+            "SELECT * FROM sigles_suggestions WHERE guild_id = ? AND status = ?",
+            (guild_id, SuggestionStatus.PENDING),
         )
         return [_suggestion(r) for r in rows]
 
     async def edit_suggestion(self, suggestion_id: int, fields: dict[str, Any]) -> None:
         await self.db.execute(
             "UPDATE sigles_suggestions SET sigle = ?, domaine = ?, developpe = ?, explication = ?,"
-            " source = ? WHERE id = ? AND status = 'pending'",
+            " source = ? WHERE id = ? AND status = ?",
             (
                 fields["sigle"],
                 fields["domaine"],
@@ -248,13 +268,17 @@ class SiglesStore:
                 fields["explication"],
                 fields.get("source"),
                 suggestion_id,
+                SuggestionStatus.PENDING,
             ),
         )
 
     async def approve(
         self, suggestion: Suggestion, entry: Entry, moderator_id: int, now: datetime
-    ) -> int:
-        """The entry (credited to the author) and the decision, together or not at all."""
+    ) -> int | None:
+        """The entry (credited to the author) and the decision, together or not at all.
+
+        None (and nothing changed) when the server already has this meaning or the suggestion
+        was decided meanwhile."""
         async with self.db.transaction() as tx:
             entry_id = await self._insert(
                 tx,
@@ -264,19 +288,39 @@ class SiglesStore:
                 created_by=moderator_id,
                 contributor_id=suggestion.author_id,
             )
-            await tx.execute(
-                "UPDATE sigles_suggestions SET status = 'approved', decided_by = ?,"
-                " decided_at = ?, entry_id = ?, source = ? WHERE id = ?",
-                (moderator_id, to_ts(now), entry_id, entry.source, suggestion.id),
+            if entry_id is None:
+                return None
+            decided = await tx.execute(
+                "UPDATE sigles_suggestions SET status = ?, decided_by = ?, decided_at = ?,"
+                " entry_id = ?, source = ? WHERE id = ? AND status = ?",
+                (
+                    SuggestionStatus.APPROVED,
+                    moderator_id,
+                    to_ts(now),
+                    entry_id,
+                    entry.source,
+                    suggestion.id,
+                    SuggestionStatus.PENDING,
+                ),
             )
+            if decided.rowcount == 0:
+                await tx.execute("DELETE FROM sigles_entries WHERE id = ?", (entry_id,))
+                return None
         return entry_id
 
-    async def reject(self, suggestion_id: int, moderator_id: int, now: datetime) -> None:
-        await self.db.execute(
-            "UPDATE sigles_suggestions SET status = 'rejected', decided_by = ?, decided_at = ?"
-            " WHERE id = ? AND status = 'pending'",
-            (moderator_id, to_ts(now), suggestion_id),
+    async def reject(self, suggestion_id: int, moderator_id: int, now: datetime) -> bool:
+        cur = await self.db.execute(
+            "UPDATE sigles_suggestions SET status = ?, decided_by = ?, decided_at = ?"
+            " WHERE id = ? AND status = ?",
+            (
+                SuggestionStatus.REJECTED,
+                moderator_id,
+                to_ts(now),
+                suggestion_id,
+                SuggestionStatus.PENDING,
+            ),
         )
+        return cur.rowcount > 0
 
     # -- the sigle of the week ------------------------------------------------------------------
     async def weekly(self, guild_id: int) -> WeeklySettings | None:

@@ -1,35 +1,69 @@
 """Buttons and forms of Sigles. Buttons are `DynamicItem`s: everything they need is in their
-custom_id and the database, so they keep working after a restart."""
+custom_id and the database, so they keep working after a restart. They reach the feature's
+workflows through `Actions`, bound per bot in `setup` (`bot.ui.bind`); forms get it from their
+constructor."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, cast
+from datetime import timedelta
+from typing import Any, ClassVar, Protocol
 
 import discord
 
 from bot.discord_text import MODAL_TITLE_LIMIT, truncate
-from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
+from bot.errors import ErrorHandlingModal, GuardedItem
 from bot.i18n import t
-from bot.i18n.commands import interaction_lang
 from bot.regions import REGIONS
-from bot.ui import button
-from bot.user_error import UserError
+from bot.ui import button, dynamic_view
 from cogs.sigles.glossary import DOMAINES, MAX_DEVELOPPE, MAX_EXPLICATION, MAX_SIGLE
-from cogs.sigles.service import MAX_SOURCE, Suggestion
-
-if TYPE_CHECKING:
-    from cogs.sigles.flows import SuggestionFlows
+from cogs.sigles.service import MAX_SOURCE, Decision, Suggestion
 
 Interaction = discord.Interaction[Any]
-LABEL_LIMIT = 45
+LABEL_LIMIT = 45  # a form field's label
+SELECT_LABEL_LIMIT = 100
+# A form left open is dropped after this (discord.py would otherwise keep it for ever).
+FORM_TIMEOUT = timedelta(minutes=30)
+# What a "propose" button carries of the sigle that was not found (custom_id ≤ 100).
+PROPOSE_QUERY_LIMIT = 40
+DECISION_STYLES = {
+    Decision.APPROVE: discord.ButtonStyle.success,
+    Decision.EDIT: discord.ButtonStyle.primary,
+    Decision.REJECT: discord.ButtonStyle.danger,
+}
 
 
-def flows(interaction: Interaction) -> SuggestionFlows:
-    cog = interaction.client.get_cog("SiglesCog")
-    if cog is None:  # the feature failed to load: say so rather than fail silently
-        raise UserError("sigles.error.unavailable")
-    return cast("SuggestionFlows", cog.flows)  # type: ignore[attr-defined]
+class Actions(Protocol):
+    """What the buttons and forms of Sigles ask the workflows to do."""
+
+    async def open_suggestion(self, interaction: Interaction, query: str) -> None: ...
+
+    async def submit_suggestion(
+        self,
+        interaction: Interaction,
+        *,
+        sigle: str,
+        region: str,
+        domaine: str,
+        developpe: str,
+        explication: str,
+    ) -> None: ...
+
+    async def decide(
+        self, interaction: Interaction, suggestion_id: int, action: Decision
+    ) -> None: ...
+
+    async def save_edit(
+        self,
+        interaction: Interaction,
+        suggestion_id: int,
+        *,
+        sigle: str,
+        domaine: str,
+        developpe: str,
+        explication: str,
+        source: str,
+    ) -> None: ...
 
 
 def _label(key: str, lang: str, component: discord.ui.Item[Any]) -> discord.ui.Label[Any]:
@@ -48,25 +82,40 @@ def _text(
     )
 
 
-def _select(custom_id: str, options: list[tuple[str, str]], chosen: str | None):
+def _select(
+    custom_id: str, options: list[tuple[str, str]], chosen: str | None
+) -> discord.ui.Select[Any]:
     return discord.ui.Select(
         custom_id=custom_id,
         options=[
-            discord.SelectOption(label=truncate(label, 100), value=value, default=value == chosen)
+            discord.SelectOption(
+                label=truncate(label, SELECT_LABEL_LIMIT), value=value, default=value == chosen
+            )
             for value, label in options
         ],
     )
+
+
+def _chosen(select: discord.ui.Select[Any]) -> str:
+    return (select.values or [""])[0]
 
 
 def _domains(lang: str) -> list[tuple[str, str]]:
     return [(d, t(f"sigles.domaine.{d}", lang)) for d in DOMAINES]
 
 
+def _title(key: str, lang: str) -> str:
+    return truncate(t(key, lang), MODAL_TITLE_LIMIT)
+
+
 class SuggestModal(ErrorHandlingModal):
     """A member proposes a sigle the glossary does not know."""
 
-    def __init__(self, lang: str, sigle: str, region: str) -> None:
-        super().__init__(title=truncate(t("sigles.propose.title", lang), MODAL_TITLE_LIMIT))
+    def __init__(self, actions: Actions, lang: str, sigle: str, region: str) -> None:
+        super().__init__(
+            title=_title("sigles.propose.title", lang), timeout=FORM_TIMEOUT.total_seconds()
+        )
+        self.actions = actions
         self.sigle = _text("sigle", MAX_SIGLE, sigle)
         self.region = _select("region", [(r, t(f"region.{r}", lang)) for r in REGIONS], region)
         self.domaine = _select("domaine", _domains(lang), None)
@@ -79,11 +128,11 @@ class SuggestModal(ErrorHandlingModal):
         self.add_item(_label("sigles.field.explication", lang, self.explication))
 
     async def on_submit(self, interaction: Interaction) -> None:
-        await flows(interaction).submit_suggestion(
+        await self.actions.submit_suggestion(
             interaction,
             sigle=self.sigle.value,
-            region=(self.region.values or [""])[0],
-            domaine=(self.domaine.values or [""])[0],
+            region=_chosen(self.region),
+            domaine=_chosen(self.domaine),
             developpe=self.developpe.value,
             explication=self.explication.value,
         )
@@ -92,8 +141,11 @@ class SuggestModal(ErrorHandlingModal):
 class EditSuggestionModal(ErrorHandlingModal):
     """A moderator corrects a suggestion (and may add its source) before deciding."""
 
-    def __init__(self, lang: str, s: Suggestion) -> None:
-        super().__init__(title=truncate(t("sigles.edit.title", lang), MODAL_TITLE_LIMIT))
+    def __init__(self, actions: Actions, lang: str, s: Suggestion) -> None:
+        super().__init__(
+            title=_title("sigles.edit.title", lang), timeout=FORM_TIMEOUT.total_seconds()
+        )
+        self.actions = actions
         self.suggestion_id = s.id
         self.sigle = _text("sigle", MAX_SIGLE, s.sigle)
         self.domaine = _select("domaine", _domains(lang), s.domaine)
@@ -107,11 +159,11 @@ class EditSuggestionModal(ErrorHandlingModal):
         self.add_item(_label("sigles.field.source", lang, self.source))
 
     async def on_submit(self, interaction: Interaction) -> None:
-        await flows(interaction).save_edit(
+        await self.actions.save_edit(
             interaction,
             self.suggestion_id,
             sigle=self.sigle.value,
-            domaine=(self.domaine.values or [""])[0],
+            domaine=_chosen(self.domaine),
             developpe=self.developpe.value,
             explication=self.explication.value,
             source=self.source.value,
@@ -121,22 +173,25 @@ class EditSuggestionModal(ErrorHandlingModal):
 class ProposeButton(
     GuardedItem,
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"sigles:propose:(?P<q>.{0,40})",
+    template=rf"sigles:propose:(?P<q>.{{0,{PROPOSE_QUERY_LIMIT}}})",
 ):
     """Under "not found": opens the suggestion form with the sigle already typed."""
 
+    flows: ClassVar[Actions]
+
     def __init__(self, query: str, label: str = "…") -> None:
-        super().__init__(
-            button(label, f"sigles:propose:{query[:40]}", discord.ButtonStyle.primary, "✍️")
-        )
+        custom_id = f"sigles:propose:{query[:PROPOSE_QUERY_LIMIT]}"
+        super().__init__(button(label, custom_id, discord.ButtonStyle.primary, "✍️"))
         self.query = query
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
+    async def from_custom_id(
+        cls, interaction: Interaction, item: Any, match: re.Match[str]
+    ) -> ProposeButton:
         return cls(match["q"])
 
     async def run(self, interaction: Interaction) -> None:
-        await flows(interaction).open_suggestion(interaction, self.query)
+        await self.flows.open_suggestion(interaction, self.query)
 
 
 class DecisionButton(
@@ -144,42 +199,36 @@ class DecisionButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"sigles:sug:(?P<id>\d+):(?P<action>approve|edit|reject)",
 ):
-    def __init__(self, suggestion_id: int, action: str, label: str = "…") -> None:
-        style = {
-            "approve": discord.ButtonStyle.success,
-            "edit": discord.ButtonStyle.primary,
-            "reject": discord.ButtonStyle.danger,
-        }[action]
-        super().__init__(button(label, f"sigles:sug:{suggestion_id}:{action}", style))
+    """Approve, edit or reject, under a suggestion in the moderators' channel."""
+
+    flows: ClassVar[Actions]
+
+    def __init__(self, suggestion_id: int, action: Decision, label: str = "…") -> None:
+        custom_id = f"sigles:sug:{suggestion_id}:{action}"
+        super().__init__(button(label, custom_id, DECISION_STYLES[action]))
         self.suggestion_id, self.action = suggestion_id, action
 
     @classmethod
-    async def from_custom_id(cls, interaction: Interaction, item: Any, match: re.Match[str]):
-        return cls(int(match["id"]), match["action"])
+    async def from_custom_id(
+        cls, interaction: Interaction, item: Any, match: re.Match[str]
+    ) -> DecisionButton:
+        return cls(int(match["id"]), Decision(match["action"]))
 
     async def run(self, interaction: Interaction) -> None:
-        cog = flows(interaction)
-        if self.action == "approve":
-            await cog.approve(interaction, self.suggestion_id)
-        elif self.action == "reject":
-            await cog.reject(interaction, self.suggestion_id)
-        else:
-            suggestion = await cog.pending_for_moderator(interaction, self.suggestion_id)
-            modal = EditSuggestionModal(interaction_lang(interaction), suggestion)
-            await interaction.response.send_modal(modal)
+        await self.flows.decide(interaction, self.suggestion_id, self.action)
 
 
 DYNAMIC_ITEMS = (ProposeButton, DecisionButton)
 
 
-def propose_view(query: str, lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    view.add_item(ProposeButton(query, t("sigles.propose.button", lang)))
-    return view
+def propose_view(query: str, lang: str) -> discord.ui.View:
+    return dynamic_view(ProposeButton(query, t("sigles.propose.button", lang)))
 
 
-def decision_view(suggestion_id: int, lang: str) -> ErrorHandlingView:
-    view = ErrorHandlingView(timeout=None)
-    for action in ("approve", "edit", "reject"):
-        view.add_item(DecisionButton(suggestion_id, action, t(f"sigles.decision.{action}", lang)))
-    return view
+def decision_view(suggestion_id: int, lang: str) -> discord.ui.View:
+    return dynamic_view(
+        *(
+            DecisionButton(suggestion_id, action, t(f"sigles.decision.{action}", lang))
+            for action in Decision
+        )
+    )

@@ -56,10 +56,11 @@ async def test_bad_input_is_refused_in_the_members_language(world: Harness) -> N
 async def test_a_channel_where_the_bot_cannot_post_is_refused_naming_the_permission(
     world: Harness,
 ) -> None:
+    no_send = discord.Permissions(send_messages=True).value
     closed = await world.add_channel(
         "ferme",
         overwrites=[
-            {"id": str(world.state.bot_user.id), "type": 1, "allow": "0", "deny": str(1 << 11)}
+            {"id": str(world.state.bot_user.id), "type": 1, "allow": "0", "deny": str(no_send)}
         ],
     )
     reply = await world.guild.slash(world.alice, "config salon-annonces", salon=closed)
@@ -129,6 +130,7 @@ async def test_a_setting_can_be_cleared_back_to_its_default(world: Harness) -> N
     assert settings.timezone is None and settings.mod_channel_id is not None
     shown = await guild.slash(world.alice, "config voir")
     assert "Europe/Paris (par défaut)" in shown.text
+    assert "Français (par défaut)" in shown.text and "France (par défaut)" in shown.text
     refused = await guild.slash(world.bob, "config effacer", reglage="mod_channel")
     assert "modération" in refused.text
     assert world.bot.settings_store.guild(guild.id).mod_channel_id is not None

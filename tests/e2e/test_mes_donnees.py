@@ -111,6 +111,10 @@ async def test_every_feature_s_data_is_labelled_with_no_raw_key(
     choice = await world.guild.slash(alice, "soutien ouvrir")
     await choice.click("sout:open:private", by=alice)
 
+    # réseau: a profile
+    opened = await world.guild.slash(alice, "profil creer", profession="fr-ass", lieu="FR-29")
+    await opened.submit_modal({"presentation": "AS", "city": "", "years": ""}, by=alice)
+
     shown = await world.guild.slash(alice, "mes-donnees")
     sections = world.bot.personal_data.names
     assert {f["name"] for f in shown.embeds[0]["fields"]} == {

@@ -121,13 +121,14 @@ async def test_a_deleted_channel_is_reported_to_moderators_once(world: Harness) 
 
     reply = await world.guild.slash(world.alice, "config rappels")
     assert reply.ephemeral and "échec" in reply.text
+    assert "le salon a été supprimé" in reply.text and "unknown_channel" not in reply.text
 
 
 async def test_config_rappels_lists_pending_items_for_moderators_only(world: Harness) -> None:
     annonces = world.guild.channel("annonces")
     await _schedule(world, annonces, "vendredi 18h", "Apéro")
     reply = await world.guild.slash(world.alice, "config rappels")
-    assert "(1)" in reply.text and "annonce programmée" in reply.text
+    assert "1 message à venir" in reply.text and "annonce programmée" in reply.text
     refused = await world.guild.slash(world.bob, "config rappels")
     assert refused.ephemeral and "modération" in refused.text
     english = await world.guild.slash(world.carol, "config rappels")

@@ -61,7 +61,7 @@ async def test_moderators_add_edit_remove_server_entries_on_top_of_the_shipped_o
     world: Harness,
 ) -> None:
     added = await add(world, world.alice, **MRC)
-    assert added.text == t("sigles.admin.added", "fr", sigle="MRC", region="QC")
+    assert added.text == t("sigles.admin.added", "fr", sigle="MRC", region="Québec")
     reply = await world.guild.slash(world.bob, "sigle", terme="MRC")
     [field] = reply.embeds[0]["fields"]
     assert MRC["explication"] in field["value"] and "**EPCI** (🇫🇷 France)" in field["value"]
@@ -79,7 +79,7 @@ async def test_moderators_add_edit_remove_server_entries_on_top_of_the_shipped_o
     done = await world.guild.slash(
         world.alice, "glossaire modifier", entree=choice["value"], explication="Nouveau texte."
     )
-    assert done.text == t("sigles.admin.edited", "fr", sigle="MRC", region="QC")
+    assert done.text == t("sigles.admin.edited", "fr", sigle="MRC", region="Québec")
     reply = await world.guild.slash(world.bob, "sigle", terme="MRC")
     [field] = reply.embeds[0]["fields"]
     assert "Nouveau texte." in field["value"] and "**EPCI**" in field["value"]
@@ -89,7 +89,7 @@ async def test_moderators_add_edit_remove_server_entries_on_top_of_the_shipped_o
     assert nope.text == t("sigles.error.unknown_entry", "fr")
 
     gone = await world.guild.slash(world.alice, "glossaire supprimer", entree=choice["value"])
-    assert gone.text == t("sigles.admin.removed", "fr", sigle="MRC", region="QC")
+    assert gone.text == t("sigles.admin.removed", "fr", sigle="MRC", region="Québec")
     reply = await world.guild.slash(world.bob, "sigle", terme="MRC")
     assert not reply.embeds
     assert await rows(world) == 1
@@ -107,7 +107,7 @@ async def test_bad_entries_and_non_moderators_are_refused_and_nothing_is_written
         (MRC | {"equivalents": "DPJ"}, t("sigles.error.bad_ref", "fr", ref="DPJ", regions=regions)),
         (
             MRC | {"developpe": "x" * 201},
-            t("sigles.error.field_too_long", "fr", field="developpe", max=200, length=201),
+            t("sigles.error.field_too_long", "fr", field="forme développée", max=200, length=201),
         ),
         (MRC | {"sigle": "-.-"}, t("sigles.error.no_letters", "fr", sigle="-.-")),
     ]
@@ -119,7 +119,7 @@ async def test_bad_entries_and_non_moderators_are_refused_and_nothing_is_written
     assert await rows(world) == 0
     await add(world, world.alice, **MRC)
     twice = await add(world, world.alice, **MRC)
-    assert twice.text == t("sigles.error.exists", "fr", sigle="MRC", region="QC")
+    assert twice.text == t("sigles.error.exists", "fr", sigle="MRC", region="Québec")
     assert await rows(world) == 1
 
 
@@ -242,3 +242,15 @@ async def test_cli_exports_a_servers_entries_from_the_bots_database(
     # the shipped glossary plus the server's own entry
     assert len(table) - 1 == len(load_glossary()) + 1
     assert [r[:3] for r in table[1:] if r[0] == "MRC"] == [["MRC", "QC", MRC["developpe"]]]
+
+
+async def test_the_index_of_a_server_the_bot_left_is_dropped(world: Harness) -> None:
+    await add(world, world.alice, **MRC)
+    reply = await world.guild.slash(world.bob, "sigle", terme="MRC")
+    assert MRC["explication"] in reply.text
+    libraries = world.bot.get_cog("SiglesCog").flows.libraries
+    assert libraries.cached() == {world.guild.id: 1}
+    world.server.gateway.dispatch("GUILD_DELETE", {"id": str(world.guild.id)})  # removed
+    await world.idle()
+    assert world.bot.get_guild(world.guild.id) is None
+    assert libraries.cached() == {}

@@ -92,10 +92,10 @@ async def test_a_server_entry_added_meanwhile_can_be_the_next_sigle(world: Harne
     await start(world, annonces)
     await expect_post(world, annonces, SUNDAYS_9H_PARIS[0])  # France
     await expect_post(world, annonces, SUNDAYS_9H_PARIS[1])  # Québec; Belgique comes next
-    cog = world.bot.get_cog("SiglesCog")
+    flows = world.bot.get_cog("SiglesCog").flows
     guild_id = world.guild.id
-    history = await cog.store.shown_this_round(guild_id, "")
-    entries = rotation.pool((await cog.library(guild_id)).matcher.glossary.entries)
+    history = await flows.store.shown_this_round(guild_id, "")
+    entries = rotation.pool((await flows.libraries.get(guild_id)).glossary.entries)
     belgian = min(rotation.rank(guild_id, e) for e in entries if e.region == "BE")
     fields = {
         "region": "BE",

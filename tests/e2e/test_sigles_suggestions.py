@@ -168,7 +168,7 @@ async def test_bad_suggestions_are_explained_and_not_filed(world: Harness) -> No
         world.bob,
         MRC | {"sigle": "ASE", "region": ["FR"], "developpe": "Aide sociale à l'enfance"},
     )
-    assert known.text == t("sigles.error.exists", "fr", sigle="ASE", region="FR")
+    assert known.text == t("sigles.error.exists", "fr", sigle="ASE", region="France")
     blank = await propose(world, world.bob, MRC | {"sigle": "..."})
     assert blank.text == t("sigles.error.no_letters", "fr", sigle="...")
     assert await count(world, "sigles_suggestions") == 0

@@ -1,0 +1,151 @@
+"""Each server's glossary index (cogs.sigles.flows.Libraries) on a real database: bounded,
+rebuilt on change, the previous one served meanwhile to what cannot wait, forgotten on leave."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.db import Database
+from cogs.sigles.flows import Libraries
+from cogs.sigles.glossary import Entry, load_glossary
+from cogs.sigles.store import SiglesStore
+
+SHIPPED = load_glossary()
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def entry(sigle: str, guild_id: int) -> Entry:
+    return Entry(
+        sigle=sigle,
+        region="QC",
+        developpe=f"Dispositif {sigle}",
+        explication="Un dispositif propre à ce serveur.",
+        domaine="institutions",
+        source="https://example.org",
+        origin="guild",
+        guild_id=guild_id,
+    )
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SiglesStore]:
+    db = await Database.open(tmp_path / "sigles.db")
+    try:
+        yield SiglesStore(db)
+    finally:
+        await db.close()
+
+
+async def fill(store: SiglesStore, guild_id: int, count: int) -> None:
+    for n in range(count):
+        assert await store.add(guild_id, entry(f"ZQ{guild_id}X{n}", guild_id), 1, NOW)
+
+
+async def test_least_recently_used_servers_go_first(store: SiglesStore) -> None:
+    for guild_id in (1, 2, 3):
+        await fill(store, guild_id, 2)
+    libraries = Libraries(store, SHIPPED, servers=2)
+    for guild_id in (1, 2):
+        assert len((await libraries.get(guild_id)).rows) == 2
+    await libraries.get(1)  # 1 is used again: 2 is now the least recently used
+    await libraries.get(3)
+    assert set(libraries.cached()) == {1, 3}
+    # an evicted server is indexed again when asked
+    assert [r.entry.sigle for r in (await libraries.get(2)).rows] == ["ZQ2X0", "ZQ2X1"]
+    assert set(libraries.cached()) == {3, 2}
+
+
+async def test_the_cache_is_bounded_by_the_servers_own_entries_too(store: SiglesStore) -> None:
+    await fill(store, 1, 4)
+    await fill(store, 2, 3)
+    libraries = Libraries(store, SHIPPED, entries=5)
+    await libraries.get(1)
+    await libraries.get(2)
+    assert libraries.cached() == {2: 3}
+    # one server bigger than the bound alone is still kept (it is the one being used)
+    await fill(store, 3, 6)
+    await libraries.get(3)
+    assert libraries.cached() == {3: 6}
+
+
+async def test_servers_without_entries_share_the_shipped_index(store: SiglesStore) -> None:
+    libraries = Libraries(store, SHIPPED, servers=1)
+    await fill(store, 1, 1)
+    await libraries.get(1)
+    for guild_id in range(100, 110):
+        assert await libraries.get(guild_id) is libraries.plain
+        assert libraries.ready(guild_id)
+    assert libraries.cached() == {1: 1}  # they took no slot
+    assert await libraries.get(None) is libraries.plain
+
+
+async def test_a_change_is_indexed_at_once_and_autocomplete_never_waits(
+    store: SiglesStore,
+) -> None:
+    await fill(store, 1, 1)
+    libraries = Libraries(store, SHIPPED)
+    before = await libraries.get(1)
+    assert await store.add(1, entry("ZQNEW", 1), 1, NOW)
+    libraries.changed(1)
+    assert not libraries.ready(1)
+    assert libraries.latest(1) is before  # the index being built is not waited for
+    after = await libraries.get(1)  # the change is in what /sigle reads
+    assert {r.entry.sigle for r in after.rows} == {"ZQ1X0", "ZQNEW"}
+    assert after.matcher.lookup("zqnew") and not before.matcher.lookup("zqnew")
+    assert libraries.ready(1) and libraries.latest(1) is after
+
+
+async def test_a_first_entry_and_a_last_removal_move_the_server_in_and_out(
+    store: SiglesStore,
+) -> None:
+    libraries = Libraries(store, SHIPPED)
+    assert await libraries.get(1) is libraries.plain
+    assert await store.add(1, entry("ZQONE", 1), 1, NOW)
+    libraries.changed(1)
+    assert libraries.latest(1) is libraries.plain
+    [row] = (await libraries.get(1)).rows
+    assert await store.delete(1, row.id)
+    libraries.changed(1)
+    assert await libraries.get(1) is libraries.plain
+    assert libraries.cached() == {}
+
+
+async def test_a_server_the_bot_left_is_forgotten_even_mid_build(store: SiglesStore) -> None:
+    await fill(store, 1, 2)
+    libraries = Libraries(store, SHIPPED)
+    await libraries.get(1)
+    libraries.forget(1)
+    assert libraries.cached() == {}
+    libraries.changed(1)  # an index being built when the bot leaves
+    [orphan] = [t for t in asyncio.all_tasks() if t.get_name() == "sigles-index-1"]
+    libraries.forget(1)
+    await orphan  # it finishes…
+    assert libraries.cached() == {}  # …and is not kept
+    assert len((await libraries.get(1)).rows) == 2  # asked again: built again
+
+
+async def test_asked_before_a_change_gets_what_was_there_after_it_gets_the_change(
+    store: SiglesStore,
+) -> None:
+    libraries = Libraries(store, SHIPPED)
+    asked = asyncio.ensure_future(libraries.get(1))
+    await asyncio.sleep(0)
+    assert await store.add(1, entry("ZQLATE", 1), 1, NOW)
+    libraries.changed(1)
+    assert await asked is libraries.plain
+    assert [r.entry.sigle for r in (await libraries.get(1)).rows] == ["ZQLATE"]
+    assert libraries.cached() == {1: 1}
+
+
+async def test_while_a_first_index_is_built_autocomplete_reads_the_shipped_glossary(
+    store: SiglesStore,
+) -> None:
+    await fill(store, 1, 1)
+    libraries = Libraries(store, SHIPPED)
+    assert libraries.latest(1) is libraries.plain and not libraries.ready(1)
+    assert len((await libraries.get(1)).rows) == 1  # latest started the build
