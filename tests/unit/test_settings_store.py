@@ -60,12 +60,13 @@ async def test_a_change_made_by_another_process_reaches_this_one(database: Path 
         await first.save_guild(GuildSettings(guild_id=42, language="en", timezone="Asia/Tokyo"))
         await _until(lambda: second.lang_of(42) == "en")
         assert str(second.guild_zone(42)) == "Asia/Tokyo"
-        # the listening connections die (a server restart): changes made meanwhile are caught up
+        # a change nobody is told of, then the listening connections die (a server restart):
+        # once back, everything is read again
+        await first_db.execute("UPDATE guild_settings SET language = 'fr' WHERE guild_id = 42")
         await first_db.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE application_name = 'passerelle-listen' AND pid <> pg_backend_pid()"
         )
-        await first_db.execute("UPDATE guild_settings SET language = 'fr' WHERE guild_id = 42")
         await _until(lambda: second.lang_of(42) == "fr")
         await first.save_guild(GuildSettings(guild_id=7, region="QC"))
         await _until(lambda: second.region_of(7) == "QC")
