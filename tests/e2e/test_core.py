@@ -6,6 +6,8 @@ import discord
 from discord import app_commands
 from discord_server import Harness
 
+from bot.discord_text import EMBED_FIELDS_MAX, EMBED_TOTAL_LIMIT
+
 
 async def test_config_round_trip_survives_a_restart(world: Harness) -> None:
     guild = world.guild
@@ -78,7 +80,9 @@ async def test_aide_shows_moderator_commands_to_moderators_only(world: Harness) 
     assert "/help" in english.text and "What Passerelle can do" in english.text
     for reply in (member, moderator, english):
         [embed] = reply.embeds
-        assert len(str(embed)) < 6000 and len(embed.get("fields", [])) <= 25
+        # Discord's count: every text of the embed (title, description, fields, footer, author)
+        assert len(discord.Embed.from_dict(embed)) <= EMBED_TOTAL_LIMIT
+        assert len(embed.get("fields", [])) <= EMBED_FIELDS_MAX
 
 
 async def test_an_unexpected_error_gets_an_apology_with_a_reference_that_is_in_the_log(
