@@ -10,7 +10,11 @@ advances or removes the item.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import secrets
+import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -22,7 +26,14 @@ from bot.discord_text import NO_MENTIONS, SAFE_MENTIONS
 from bot.i18n import t
 from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Schedule
 from bot.reminders.pacing import Spacer, TokenBucket
-from bot.reminders.policy import Timeliness, backoff, gives_up, nonce_for, timeliness
+from bot.reminders.policy import (
+    CLAIM_LEASE,
+    Timeliness,
+    backoff,
+    gives_up,
+    nonce_for,
+    timeliness,
+)
 from bot.reminders.store import FINAL, ReminderStore
 from bot.shards import Sharding
 
@@ -115,6 +126,8 @@ class ReminderEngine:
         self.batch = batch
         self._tick = asyncio.Lock()
         self._running = False
+        # Who claims the items this process sends (a new one at every start).
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # -- what features call ---------------------------------------------------------------------
     def register(self, kind: str, handler: ReminderHandler) -> None:
@@ -158,6 +171,9 @@ class ReminderEngine:
     async def start(self) -> None:
         """Rebuild the wake-up from the table; overdue items are handled at once (late policy)."""
         self._running = True
+        if self.store.db.dialect == "sqlite":
+            # One process per SQLite file: a claim left there is a dead process's, ours.
+            await self.store.release_all()
         await self._rewake()
 
     async def stop(self) -> None:
@@ -201,22 +217,39 @@ class ReminderEngine:
         """Settle everything due now; returns how many items were handled."""
         handled = 0
         async with self._tick:
-            while True:
-                now = self.clock.now()
-                items = await self.store.due(now, self.batch)
-                if not items:
-                    break
-                gate = asyncio.Semaphore(self.workers)
-
-                async def one(
-                    item: DueItem, now: datetime = now, gate: asyncio.Semaphore = gate
-                ) -> None:
-                    async with gate:
-                        await self._handle(item, now)
-
-                await asyncio.gather(*(one(item) for item in items))
-                handled += len(items)
+            renewing = asyncio.create_task(self._renew_claims(), name="reminders-renew")
+            try:
+                handled = await self._claim_and_handle()
+            finally:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
         await self._rewake()
+        return handled
+
+    async def _renew_claims(self) -> None:
+        """While a run works, what it claimed stays its own (a live process keeps its items)."""
+        while True:
+            await asyncio.sleep(CLAIM_LEASE.total_seconds() / 3)
+            await self.store.renew(self.owner, self.clock.now() + CLAIM_LEASE)
+
+    async def _claim_and_handle(self) -> int:
+        handled = 0
+        while True:
+            now = self.clock.now()
+            items = await self.store.claim(now, self.batch, self.owner, now + CLAIM_LEASE)
+            if not items:
+                break
+            gate = asyncio.Semaphore(self.workers)
+
+            async def one(
+                item: DueItem, now: datetime = now, gate: asyncio.Semaphore = gate
+            ) -> None:
+                async with gate:
+                    await self._handle(item, now)
+
+            await asyncio.gather(*(one(item) for item in items))
+            handled += len(items)
         return handled
 
     async def _handle(self, item: DueItem, now: datetime) -> None:

@@ -36,7 +36,8 @@ class ReminderStore:
             " payload, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
             " ON CONFLICT(kind, ref) DO UPDATE SET guild_id = excluded.guild_id,"
             " occurrence = excluded.occurrence, due_at = excluded.due_at,"
-            " expires_at = excluded.expires_at, payload = excluded.payload, attempts = 0",
+            " expires_at = excluded.expires_at, payload = excluded.payload, attempts = 0,"
+            " claimed_by = NULL, lease_until = NULL",
             (
                 kind,
                 ref,
@@ -62,18 +63,55 @@ class ReminderStore:
         return cur.rowcount
 
     async def next_due(self) -> datetime | None:
+        """When there is next something to claim: an item's due time, or, for an item another
+        process holds, the end of its lease."""
         value = await self.db.fetchval(
-            f"SELECT MIN(due_at) FROM reminder_items WHERE {self._owned}"
+            "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at"
+            f" THEN lease_until ELSE due_at END) FROM reminder_items WHERE {self._owned}"
         )
         return None if value is None else from_ts(value)
 
     async def due(self, now: datetime, limit: int) -> list[DueItem]:
+        """What is due and not claimed (tests and tools; the engine claims, see `claim`)."""
         rows = await self.db.fetchall(
             f"SELECT * FROM reminder_items WHERE due_at <= ? AND {self._owned}"
-            " ORDER BY due_at, id LIMIT ?",
-            (to_ts(now), limit),
+            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id LIMIT ?",
+            (to_ts(now), to_ts(now), limit),
         )
         return [DueItem.from_row(r) for r in rows]
+
+    async def claim(
+        self, now: datetime, limit: int, owner: str, lease_until: datetime
+    ) -> list[DueItem]:
+        """Take up to `limit` due items nobody holds (or whose holder's lease ran out) for
+        `owner` until `lease_until`, in one statement: two processes never get the same item.
+
+        PostgreSQL skips the rows another claim is taking (SKIP LOCKED) and checks the lease
+        again on the row it updates; SQLite runs one statement at a time."""
+        free = "(lease_until IS NULL OR lease_until <= ?)"
+        rows = await self.db.fetchall(
+            "UPDATE reminder_items SET claimed_by = ?, lease_until = ? WHERE id IN"
+            f" (SELECT id FROM reminder_items WHERE due_at <= ? AND {self._owned} AND {free}"
+            f" ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED) AND {free} RETURNING *",
+            (owner, to_ts(lease_until), to_ts(now), to_ts(now), limit, to_ts(now)),
+        )
+        return sorted((DueItem.from_row(r) for r in rows), key=lambda i: (i.due_at, i.id))
+
+    async def renew(self, owner: str, lease_until: datetime) -> int:
+        """Still at work on what `owner` holds: its claims last until `lease_until`."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET lease_until = ? WHERE claimed_by = ?",
+            (to_ts(lease_until), owner),
+        )
+        return cur.rowcount
+
+    async def release_all(self) -> int:
+        """Forget every claim (SQLite: one process per file, so a claim left is a dead one's)."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET claimed_by = NULL, lease_until = NULL"
+            " WHERE claimed_by IS NOT NULL"
+        )
+        return cur.rowcount
 
     async def pending(self, guild_id: int, limit: int) -> list[DueItem]:
         rows = await self.db.fetchall(
@@ -158,7 +196,8 @@ class ReminderStore:
             return
         await self.db.execute(
             "UPDATE reminder_items SET occurrence = ?, due_at = ?, expires_at = ?,"
-            " payload = ?, attempts = 0 WHERE id = ? AND occurrence = ? AND due_at = ?",
+            " payload = ?, attempts = 0, claimed_by = NULL, lease_until = NULL"
+            " WHERE id = ? AND occurrence = ? AND due_at = ?",
             (
                 following.occurrence,
                 to_ts(following.due_at),
@@ -173,8 +212,8 @@ class ReminderStore:
     async def retry_later(self, item: DueItem, when: datetime) -> None:
         """Try this occurrence again later, unless the feature rescheduled it meanwhile."""
         await self.db.execute(
-            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1"
-            " WHERE id = ? AND occurrence = ? AND due_at = ?",
+            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1, claimed_by = NULL,"
+            " lease_until = NULL WHERE id = ? AND occurrence = ? AND due_at = ?",
             (to_ts(when), item.id, item.occurrence, to_ts(item.due_at)),
         )
 
