@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
+from bot.db.buckets import SharedBucket
 from bot.discord_text import SAFE_MENTIONS
 from bot.errors import answer_error
 from bot.guild_settings import SettingsStore
@@ -118,6 +119,11 @@ class Passerelle(commands.Bot):
             settings=self.settings_store,
             sharding=self.settings.shards,
         )
+        if self.db.dialect == "postgresql":
+            # Discord's global limit is the bot's, not a process's: one bucket for all of them.
+            self.reminders.limiter = SharedBucket(
+                self.db, "discord_global", rate=self.reminders.limiter.rate, burst=2
+            )
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())

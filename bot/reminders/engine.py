@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
     from bot.clock import Clock
     from bot.db import Database
+    from bot.db.buckets import SharedBucket
     from bot.guild_settings import SettingsStore
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,8 @@ class ReminderEngine:
         self.store = ReminderStore(db, sharding)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
-        self.limiter = TokenBucket(rate_per_second, burst=2)
+        # Replaced by a bucket in the database when several processes share the bot's budget.
+        self.limiter: TokenBucket | SharedBucket = TokenBucket(rate_per_second, burst=2)
         self.dm_spacer = Spacer(dm_interval)
         self.batch = batch
         self._tick = asyncio.Lock()
