@@ -23,4 +23,14 @@ VOLUME ["/app/var"]
 WORKDIR /app/var
 USER 10001:10001
 
+# The web side (calendar feeds, public agenda page, /healthz, /metrics) is on in the image, on
+# every interface of the container so that its port can be published (-p 127.0.0.1:8080:8080
+# for a reverse proxy on the host). /metrics answers other machines only with METRICS_TOKEN.
+ENV WEB_PORT=8080 \
+    WEB_HOST=0.0.0.0
+EXPOSE 8080
+# Healthy: the database answers a write, the gateway is connected, reminders are on time.
+HEALTHCHECK --interval=30s --timeout=15s --start-period=90s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
+
 CMD ["python", "-m", "bot", "run"]

@@ -9,6 +9,8 @@ import json
 import logging
 import signal
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 
 import discord
@@ -21,6 +23,7 @@ from bot.db import cli as db_cli
 from bot.endpoints import use_endpoints
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
+from bot.web import WebStartError
 
 log = logging.getLogger("bot")
 
@@ -34,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     cmds.add_argument("--json", action="store_true", help="JSON payload")
     database = sub.add_parser("db", help="status | backup FICHIER | migrate-to URL", add_help=False)
     database.add_argument("rest", nargs=argparse.REMAINDER)
+    sub.add_parser(
+        "health", help="le bot en marche va-t-il bien ? (/healthz) / is the running bot healthy?"
+    )
     for name in sorted(cli.plugins()):  # sub-commands the features declare (bot.cli)
         plugin = sub.add_parser(name, help=f"{name} … (--help)", add_help=False)
         plugin.add_argument("rest", nargs=argparse.REMAINDER)
@@ -102,6 +108,37 @@ async def _commands(settings: Settings) -> int:
     return 0
 
 
+HEALTH_TIMEOUT = 10.0  # seconds; Docker's HEALTHCHECK gives more
+
+
+def _health(settings: Settings) -> int:
+    """GET /healthz of the bot running here: 0 when healthy, 1 otherwise (Docker HEALTHCHECK)."""
+    if settings.web_port is None:
+        print(
+            "WEB_PORT n'est pas défini : pas de /healthz à interroger. "
+            "/ WEB_PORT is not set: no /healthz to ask.",
+            file=sys.stderr,
+        )
+        return 1
+    host = settings.web_host
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    url = f"http://{host}:{settings.web_port}/healthz"
+    try:
+        # No proxy from the environment: this is a question to the machine itself.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(url, timeout=HEALTH_TIMEOUT) as answer:
+            print(answer.read().decode("utf-8", "replace").strip())
+            return 0
+    except urllib.error.HTTPError as error:  # 503: the body names the failing checks
+        print(error.read().decode("utf-8", "replace").strip(), file=sys.stderr)
+    except (urllib.error.URLError, OSError) as error:
+        print(f"{url} : {error}", file=sys.stderr)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -121,10 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_commands(settings))
         if command == "db":
             return db_cli.command(list(args.rest), settings)
+        if command == "health":
+            return _health(settings)
         plugin = cli.load(command)
         if plugin is not None:
             return plugin(list(args.rest), settings)
-    except DatabaseTooNewError as error:
+    except (DatabaseTooNewError, WebStartError) as error:
         print(error, file=sys.stderr)
         return 2
     except discord.LoginFailure:

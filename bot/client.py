@@ -15,6 +15,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
+from bot import health
+from bot.agenda import AgendaRegistry
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.db.buckets import SharedBucket
@@ -24,10 +26,13 @@ from bot.guild_settings import SettingsStore
 from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
+from bot.metrics import Metrics, Outcome
 from bot.personal_data import PersonalDataRegistry
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
+from bot.web import WebContext, WebServer
+from bot.web.store import WebStore
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +65,10 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    web_store: WebStore
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
+        self.metrics = Metrics()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
         intents.presences = False
@@ -76,6 +83,7 @@ class Passerelle(commands.Bot):
             # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
             # nothing here waits for ready, and late guilds still arrive as guild_available.
             guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
+            http_trace=self.metrics.http_trace(),  # Discord's answers, 429s among them
             **options,
         )
         self.settings = settings
@@ -84,6 +92,9 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
+        self.agenda = AgendaRegistry()
+        self.gateway_state = health.GatewayState()
+        self.web: WebServer | None = None
 
     # -- which servers are this process's (bot/shards.py) ---------------------------------------
     @property
@@ -104,6 +115,8 @@ class Passerelle(commands.Bot):
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
         self.db = await Database.open(self.settings.database)
+        self.db.observer = self.metrics.database_call
+        self.web_store = WebStore(self.db)
         self.settings_store = SettingsStore(
             self.db,
             default_locale=self.settings.default_locale,
@@ -118,6 +131,7 @@ class Passerelle(commands.Bot):
             clock=self.clock,
             settings=self.settings_store,
             sharding=self.settings.shards,
+            metrics=self.metrics,
         )
         if self.db.dialect == "postgresql":
             # Discord's global limit is the bot's, not a process's: one bucket for all of them.
@@ -138,8 +152,53 @@ class Passerelle(commands.Bot):
         await self.prepare()
         self.scheduler.start()
         await self.reminders.start()
+        await self.start_web()
         if self.primary:  # once for the whole cluster
             await self.sync_commands()
+
+    # -- the web side ---------------------------------------------------------------------------
+    async def start_web(self) -> None:
+        """Calendars, the public page, /healthz and /metrics, when WEB_PORT is set."""
+        if self.settings.web_port is None:
+            return
+        ctx = WebContext(
+            store=self.web_store,
+            agenda=self.agenda,
+            clock=self.clock,
+            metrics=self.metrics,
+            lang_of=self.settings_store.lang_of,
+            health=self.health,
+            refresh_metrics=self.refresh_metrics,
+            metrics_token=self.settings.metrics_token,
+            trusted_proxies=frozenset(self.settings.web_trusted_proxies),
+        )
+        self.web = WebServer(ctx, host=self.settings.web_host, port=self.settings.web_port)
+        await self.web.start()
+
+    async def health(self) -> health.Health:
+        return await health.check(
+            db=self.db, gateway=self.gateway_state, engine=self.reminders, clock=self.clock
+        )
+
+    async def refresh_metrics(self) -> None:
+        """The gauges read at scrape time."""
+        self.metrics.engine(await self.reminders.queue_length(), await self.reminders.lag())
+        self.metrics.gateway_connected.set(1 if self.gateway_state.connected else 0)
+
+    # -- gateway and interactions, for /healthz and /metrics ------------------------------------
+    async def on_connect(self) -> None:
+        self.gateway_state.up(self.clock.now())
+
+    async def on_resumed(self) -> None:
+        self.gateway_state.up(self.clock.now())
+
+    async def on_disconnect(self) -> None:
+        self.gateway_state.down(self.clock.now())
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[Passerelle], command: Any
+    ) -> None:
+        self.metrics.interaction(f"/{command.qualified_name}", Outcome.OK)
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -177,6 +236,9 @@ class Passerelle(commands.Bot):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         if getattr(self, "reminders", None) is not None:
             await self.reminders.stop()
         if self.scheduler.running:

@@ -12,6 +12,7 @@ from discord import app_commands
 from bot.checks import NotModerator, PermissionNames
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
+from bot.metrics import Outcome
 from bot.user_error import UserError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def describe(error: BaseException, lang: str) -> tuple[str, bool]:
 async def answer_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
     lang = interaction_lang(interaction)
     text, unexpected = describe(error, lang)
+    count_interaction(interaction, Outcome.ERROR if unexpected else Outcome.REFUSED)
     if unexpected:
         ref = secrets.token_hex(4).upper()
         # The traceback goes to the log with the reference; never the member's input.
@@ -64,6 +66,13 @@ async def answer_error(interaction: discord.Interaction[Any], error: BaseExcepti
         log.info("could not answer interaction %s: expired or already answered", interaction.id)
     except discord.HTTPException:
         log.warning("could not send the error answer for interaction %s", interaction.id)
+
+
+def count_interaction(interaction: discord.Interaction[Any], outcome: str) -> None:
+    """For `/metrics` (bot.metrics): how the interaction ended, by command or component."""
+    metrics = getattr(interaction.client, "metrics", None)
+    if metrics is not None:
+        metrics.interaction(_where(interaction), outcome)
 
 
 def _where(interaction: discord.Interaction[Any]) -> str:
@@ -100,3 +109,5 @@ class GuardedItem:
             await self.run(interaction)
         except Exception as error:
             await answer_error(interaction, error)
+        else:
+            count_interaction(interaction, Outcome.OK)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from bot.shards import Sharding
 SUPPORTED_LOCALES = ("fr", "en")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_PORT = 65535
+METRICS_TOKEN_MIN_LENGTH = 24  # a secret, not a password: long enough not to be guessed
 
 
 class SettingsError(Exception):
@@ -35,6 +38,14 @@ class Settings:
     # Only for a REST proxy or the project's test server; Discord itself by default.
     discord_api_base: str = "https://discord.com/api/v10"
     discord_gateway_url: str = "wss://gateway.discord.gg/"
+    # The web side (calendars, public agenda page, /healthz, /metrics): off unless web_port is
+    # set; 0 picks a free port (tests). Bound to web_host; links use public_base_url.
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    public_base_url: str | None = None
+    metrics_token: str | None = field(default=None, repr=False)
+    # Reverse proxies whose X-Forwarded-For is believed (rate limits per real visitor).
+    web_trusted_proxies: tuple[str, ...] = ()
     # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
     # loaded is reported at start-up and the guard keeps its rules (never no guard).
     guard_model: str = "fr_core_news_sm"
@@ -161,6 +172,7 @@ def load_settings(
             "invalid addresses; leave them empty to use Discord.",
         )
 
+    web = _web_settings(values)
     guard_model = values.get("GUARD_MODEL", "").strip() or Settings.guard_model
     shards = _sharding(values)
     if shards is not None and not shards.whole and not db_url:
@@ -181,6 +193,7 @@ def load_settings(
         ) from None
 
     return Settings(
+        **web,
         guard_model=guard_model,
         discord_api_base=api_base,
         discord_gateway_url=gateway,
@@ -252,3 +265,62 @@ def _sharding(values: Mapping[str, str]) -> Sharding | None:
             f"both, with 0 ≤ CLUSTER_ID < CLUSTER_COUNT ≤ SHARD_COUNT ({count}).",
         )
     return Sharding.cluster(count, cluster_id, clusters)
+
+
+def _web_settings(values: Mapping[str, str]) -> dict[str, object]:
+    """WEB_PORT, WEB_HOST, PUBLIC_BASE_URL, METRICS_TOKEN, WEB_TRUSTED_PROXIES."""
+    raw_port = values.get("WEB_PORT", "").strip()
+    port: int | None = None
+    if raw_port:
+        if not raw_port.isdigit() or int(raw_port) > MAX_PORT:
+            raise _fail(
+                "WEB_PORT",
+                f"« {raw_port} » n'est pas un port ; un nombre de 1 à 65535 (8080 par exemple), "
+                "ou vide pour ne pas servir le web.",
+                f"'{raw_port}' is not a port; a number from 1 to 65535 (e.g. 8080), "
+                "or empty for no web side.",
+            )
+        port = int(raw_port)
+    host = values.get("WEB_HOST", "").strip() or "127.0.0.1"
+
+    base = values.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or None
+    if base is not None:
+        parts = urlsplit(base)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise _fail(
+                "PUBLIC_BASE_URL",
+                f"« {base} » n'est pas une adresse web ; par exemple https://agenda.exemple.org "
+                "(l'adresse publique du serveur web du bot, sans / final).",
+                f"'{base}' is not a web address; e.g. https://agenda.example.org "
+                "(the public address of the bot's web side, no trailing /).",
+            )
+
+    token = values.get("METRICS_TOKEN", "").strip() or None
+    if token is not None and len(token) < METRICS_TOKEN_MIN_LENGTH:
+        raise _fail(
+            "METRICS_TOKEN",
+            f"trop court ; au moins {METRICS_TOKEN_MIN_LENGTH} caractères "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").',
+            f"too short; at least {METRICS_TOKEN_MIN_LENGTH} characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").',
+        )
+
+    proxies = tuple(
+        p for p in values.get("WEB_TRUSTED_PROXIES", "").replace(" ", "").split(",") if p
+    )
+    for proxy in proxies:
+        try:
+            ipaddress.ip_address(proxy)
+        except ValueError:
+            raise _fail(
+                "WEB_TRUSTED_PROXIES",
+                f"« {proxy} » n'est pas une adresse IP ; par exemple 127.0.0.1.",
+                f"'{proxy}' is not an IP address; e.g. 127.0.0.1.",
+            ) from None
+    return {
+        "web_port": port,
+        "web_host": host,
+        "public_base_url": base,
+        "metrics_token": token,
+        "web_trusted_proxies": proxies,
+    }

@@ -164,6 +164,26 @@ async def world(
     harness.check()
 
 
+# The web side's public address in tests (links the bot gives); it serves on a free port.
+WEB_BASE = "https://agenda.example.org"
+
+
+@pytest.fixture
+async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
+    """`world` with the web side on (WEB_PORT=0: a free port, `world.bot.web.url`)."""
+    factory = passerelle_factory(tmp_path / "passerelle.db", web_port=0, public_base_url=WEB_BASE)
+    harness = Harness(factory)
+    await harness.start()
+    # Every request reads the database, so a test sees an edit at once (the reuse of reads
+    # for a few seconds has its own test).
+    harness.bot.web.ctx.reads.fresh_for = 0.0
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+    harness.check()
+
+
 @pytest.fixture
 def alice(world: Harness) -> discord.abc.Snowflake:
     return world.alice  # type: ignore[return-value]

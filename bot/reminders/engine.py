@@ -17,7 +17,7 @@ import secrets
 import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -44,10 +44,12 @@ if TYPE_CHECKING:
     from bot.db import Database
     from bot.db.buckets import SharedBucket
     from bot.guild_settings import SettingsStore
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 WAKE_JOB = "reminders.wake"
+SENDING = "sending"  # written before a send; not an outcome
 
 
 class Transient(Exception):
@@ -108,6 +110,7 @@ class ReminderEngine:
         scheduler: AsyncIOScheduler,
         clock: Clock,
         settings: SettingsStore,
+        metrics: Metrics | None = None,
         workers: int = 8,
         rate_per_second: float = 47.0,
         dm_interval: float = 1.0,
@@ -118,6 +121,7 @@ class ReminderEngine:
         self.scheduler = scheduler
         self.clock = clock
         self.settings = settings
+        self.metrics = metrics
         # Only the items of this process's servers (bot/shards.py); all when unsharded.
         self.store = ReminderStore(db, sharding)
         self.handlers: dict[str, ReminderHandler] = {}
@@ -163,6 +167,17 @@ class ReminderEngine:
     async def clear_reports(self, guild_id: int, channel_id: int) -> None:
         """A moderator fixed a channel: its next failure is reported again."""
         await self.store.clear_reports(guild_id, channel_id)
+
+    async def queue_length(self) -> int:
+        """How many items wait (every server): `/metrics`."""
+        return await self.store.count_all()
+
+    async def lag(self) -> timedelta:
+        """How long the oldest due item has been waiting (zero when nothing is overdue):
+        `/healthz` and `/metrics`. A healthy engine keeps it near zero."""
+        oldest = await self.store.next_due()
+        now = self.clock.now()
+        return max(timedelta(0), now - oldest) if oldest is not None else timedelta(0)
 
     async def forget_deliveries(self, kind: str, before: datetime) -> int:
         """Drop this kind's delivery records older than `before` (a feature whose records
@@ -263,7 +278,7 @@ class ReminderEngine:
         try:
             when = timeliness(item.due_at, item.expires_at, now)
             if when is Timeliness.MISSED:
-                await self.store.record(item, "*", "missed", now)
+                await self._record(item, "*", "missed", now)
                 log.warning(
                     "reminder %s %s for %s missed (due %s)",
                     item.kind,
@@ -278,7 +293,7 @@ class ReminderEngine:
             # already delivered by a process that died before settling it — then the feature's
             # state already says "sent" and only the settling is left, with no new record.
             if not outgoing and not await self.store.has_deliveries(item):
-                await self.store.record(item, "*", "skipped", now)
+                await self._record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:
                 if not await self._deliver_once(handler, item, out, now, when):
@@ -290,7 +305,7 @@ class ReminderEngine:
                     return
                 for out in outgoing:
                     if await self.store.ledger_status(item, out.target) not in FINAL:
-                        await self.store.record(item, out.target, "failed", now, error="retries")
+                        await self._record(item, out.target, "failed", now, error="retries")
                 log.error("reminder %s %s gave up after %d tries", item.kind, item.ref, attempts)
             following: Schedule | None = await handler.next_schedule(item)
             await self.store.settle(item, following)
@@ -301,13 +316,21 @@ class ReminderEngine:
                 await self.store.retry_later(item, now + backoff(attempts))
                 return
             # A bug, not Discord: record it and move on rather than retry for ever.
-            await self.store.record(item, "*", "failed", now, error="internal")
+            await self._record(item, "*", "failed", now, error="internal")
             try:  # a recurring item goes on with its next occurrence, if that can be computed
                 following = await handler.next_schedule(item)
             except Exception:
                 log.exception("reminder %s %s: no next occurrence either", item.kind, item.ref)
                 following = None
             await self.store.settle(item, following)
+
+    async def _record(
+        self, item: DueItem, target: str, status: str, now: datetime, **details: Any
+    ) -> None:
+        """An outcome in the ledger, and in the metrics."""
+        await self.store.record(item, target, status, now, **details)
+        if self.metrics is not None:
+            self.metrics.reminder(item.kind, status)
 
     async def _deliver_once(
         self,
@@ -320,7 +343,7 @@ class ReminderEngine:
         """True when this target is settled (delivered, fallen back, or failed for good)."""
         if await self.store.ledger_status(item, out.target) in FINAL:
             return True
-        await self.store.record(item, out.target, "sending", now)
+        await self.store.record(item, out.target, SENDING, now)
         nonce = nonce_for(item.kind, item.ref, item.occurrence, out.target)
         status = "late" if when is Timeliness.LATE else "sent"
         try:
@@ -333,12 +356,12 @@ class ReminderEngine:
                 log.warning("reminder %s %s: transient failure %s", item.kind, item.ref, error)
                 return False
             if isinstance(error, Permanent):
-                await self.store.record(item, out.target, "failed", now, error=error.code)
+                await self._record(item, out.target, "failed", now, error=error.code)
                 if not await handler.on_permanent_failure(item, out.target, error.code):
                     await self._report(item, out, error.code, now)
                 return True
             raise
-        await self.store.record(item, out.target, status, now, message_id=message.id)
+        await self._record(item, out.target, status, now, message_id=message.id)
         await handler.on_delivered(item, out.target, message)
         return True
 
@@ -370,7 +393,7 @@ class ReminderEngine:
         if not member.dm_closed:
             await store.save_member(replace(member, dm_closed=True))
         if out.fallback_channel_id is None or not out.fallback_content:
-            await self.store.record(item, out.target, "fallback", now, error="dm_closed")
+            await self._record(item, out.target, "fallback", now, error="dm_closed")
             return True
         fallback = Outgoing(
             target=f"channel:{out.fallback_channel_id}",
@@ -387,9 +410,9 @@ class ReminderEngine:
         except Exception as raw:
             if isinstance(classify(raw), Transient):
                 return False
-            await self.store.record(item, out.target, "failed", now, error="fallback")
+            await self._record(item, out.target, "failed", now, error="fallback")
             return True
-        await self.store.record(item, out.target, "fallback", now, message_id=message.id)
+        await self._record(item, out.target, "fallback", now, message_id=message.id)
         return True
 
     async def _report(self, item: DueItem, out: Outgoing, code: str, now: datetime) -> None:

@@ -71,6 +71,9 @@ class ReminderStore:
         )
         return None if value is None else from_ts(value)
 
+    async def count_all(self) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_items"))
+
     async def due(self, now: datetime, limit: int) -> list[DueItem]:
         """What is due and not claimed (tests and tools; the engine claims, see `claim`)."""
         rows = await self.db.fetchall(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from cogs.apero.cog import AperoCog
 from cogs.apero.flows import AperoFlows
-from cogs.apero.handlers import AperoData, AperoReminders
+from cogs.apero.handlers import AperoAgenda, AperoData, AperoReminders
 from cogs.apero.service import Kind
 from cogs.apero.store import AperoStore
 
@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: Passerelle) -> None:
-    flows = AperoFlows(bot, AperoStore(bot.db))
+    store = AperoStore(bot.db)
+    flows = AperoFlows(bot, store)
     bot.add_dynamic_items(*flows.views.items)
     bot.reminders.register(Kind.REMINDER, AperoReminders(flows))
     bot.personal_data.register("apero", AperoData(flows))
+    bot.agenda.register("apero", AperoAgenda(store))
     await bot.add_cog(AperoCog(bot, flows))

@@ -266,7 +266,7 @@ class AperoFlows:
             service.check_name_free(
                 await self.store.names(guild.id, except_id=series.id), fields.name
             )
-        await self.store.update(series.id, fields)
+        await self.store.update(series.id, fields, self.now())
         updated = series.with_(fields=fields)
         await self.reschedule(updated)
         return updated
@@ -297,9 +297,9 @@ class AperoFlows:
         """Skip the date typed (holidays), or restore a skipped one."""
         series = await self.managed(interaction, serie)
         occ = service.occurrence_named(series, text, self.now())
-        if restore and not await self.store.remove_skip(series.id, occ.day):
+        if restore and not await self.store.remove_skip(series.id, occ.day, self.now()):
             raise UserError("apero.error.not_skipped", date=Day(occ.day))
-        if not restore and not await self.store.add_skip(series.id, occ.day):
+        if not restore and not await self.store.add_skip(series.id, occ.day, self.now()):
             raise UserError("apero.error.already_skipped", date=Day(occ.day))
         await self.reschedule(series)
         return series, occ

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.db import Database
-from bot.db.timestamps import to_ts
+from bot.db.timestamps import from_ts, to_ts
 from bot.text import fold
 from bot.when.offsets import codes, from_codes
 from cogs.apero.service import DRAFT_TTL, Draft, Series, SeriesFields
@@ -28,8 +28,8 @@ _COLUMNS = (
 )
 _SET = ", ".join(f"{c} = ?" for c in _COLUMNS)
 _INSERT = (
-    f"INSERT INTO apero_series (guild_id, created_by, created_at, {', '.join(_COLUMNS)})"
-    f" VALUES (?, ?, ?, {', '.join('?' for _ in _COLUMNS)}) RETURNING id"
+    "INSERT INTO apero_series (guild_id, created_by, created_at, updated_at,"
+    f" {', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, {', '.join('?' for _ in _COLUMNS)}) RETURNING id"
 )
 
 
@@ -104,6 +104,17 @@ class Erased:
     hosted: list[Series]
 
 
+@dataclass(frozen=True)
+class Listed:
+    """A series as calendars see it (bot.agenda)."""
+
+    series: Series
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+    skipped: tuple[date, ...]
+
+
 class AperoStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -132,13 +143,21 @@ class AperoStore:
                 return None
             new_id = await tx.fetchval(
                 _INSERT,
-                (draft.guild_id, created_by, to_ts(now), *_values(draft.fields)),
+                (draft.guild_id, created_by, to_ts(now), to_ts(now), *_values(draft.fields)),
             )
         return int(new_id)
 
-    async def update(self, series_id: int, fields: SeriesFields) -> None:
+    async def update(self, series_id: int, fields: SeriesFields, now: datetime) -> None:
+        # revision: calendars' SEQUENCE (bot.agenda), +1 on every change they must follow
         await self.db.execute(
-            f"UPDATE apero_series SET {_SET} WHERE id = ?", (*_values(fields), series_id)
+            f"UPDATE apero_series SET {_SET}, revision = revision + 1, updated_at = ? WHERE id = ?",
+            (*_values(fields), to_ts(now), series_id),
+        )
+
+    async def _revised(self, series_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE apero_series SET revision = revision + 1, updated_at = ? WHERE id = ?",
+            (to_ts(now), series_id),
         )
 
     async def set_paused(self, series_id: int, paused: bool, reason: str | None) -> bool:
@@ -187,19 +206,63 @@ class AperoStore:
             found.setdefault(row["series_id"], set()).add(date.fromisoformat(row["day"]))
         return found
 
-    async def add_skip(self, series_id: int, day: date) -> bool:
+    async def add_skip(self, series_id: int, day: date, now: datetime) -> bool:
         cur = await self.db.execute(
             "INSERT INTO apero_skips (series_id, day) VALUES (?, ?)"
             " ON CONFLICT (series_id, day) DO NOTHING",
             (series_id, day.isoformat()),
         )
+        if cur.rowcount == 1:
+            await self._revised(series_id, now)  # a new EXDATE
         return cur.rowcount == 1
 
-    async def remove_skip(self, series_id: int, day: date) -> bool:
+    async def remove_skip(self, series_id: int, day: date, now: datetime) -> bool:
         cur = await self.db.execute(
             "DELETE FROM apero_skips WHERE series_id = ? AND day = ?", (series_id, day.isoformat())
         )
+        if cur.rowcount == 1:
+            await self._revised(series_id, now)
         return cur.rowcount == 1
+
+    # -- the agenda outside Discord (bot.agenda) -------------------------------------------------
+    async def agenda(self, guild_id: int) -> list[Listed]:
+        """The server's series that are not paused, with what calendars need."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM apero_series WHERE guild_id = ? AND paused = 0 ORDER BY id",
+            (guild_id,),
+        )
+        return await self._listed(rows)
+
+    async def agenda_of_member(self, user_id: int, since: date) -> list[Listed]:
+        """The series (not paused) the member said « Je serai là » to since `since`."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM apero_series WHERE paused = 0 AND id IN (SELECT series_id"
+            " FROM apero_attendance WHERE user_id = ? AND day >= ?) ORDER BY id",
+            (user_id, since.isoformat()),
+        )
+        return await self._listed(rows)
+
+    async def _listed(self, rows: list[Any]) -> list[Listed]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        marks = ", ".join("?" for _ in ids)
+        skips: dict[int, list[date]] = {i: [] for i in ids}
+        for k in await self.db.fetchall(
+            f"SELECT series_id, day FROM apero_skips WHERE series_id IN ({marks}) ORDER BY day",
+            ids,
+        ):
+            skips[k["series_id"]].append(date.fromisoformat(k["day"]))
+        return [
+            Listed(
+                _series(r),
+                from_ts(r["created_at"]),
+                from_ts(max(r["updated_at"], r["created_at"])),
+                r["revision"],
+                tuple(skips[r["id"]]),
+            )
+            for r in rows
+        ]
 
     # -- « Je serai là » ------------------------------------------------------------------------
     async def toggle_attendance(

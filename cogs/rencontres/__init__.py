@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from cogs.rencontres.cog import RencontresCog
 from cogs.rencontres.flows import RencontresFlows
-from cogs.rencontres.handlers import RencontresData, handlers
+from cogs.rencontres.handlers import RencontresAgenda, RencontresData, handlers
 from cogs.rencontres.store import RencontreStore
 
 if TYPE_CHECKING:
@@ -20,4 +20,5 @@ async def setup(bot: Passerelle) -> None:
     for kind, handler in handlers(flows).items():
         bot.reminders.register(kind, handler)
     bot.personal_data.register("rencontres", RencontresData(store))
+    bot.agenda.register("rencontres", RencontresAgenda(store))
     await bot.add_cog(RencontresCog(bot, flows))

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 
+from bot.agenda import Agenda, AgendaEvent, EventStatus, Window
 from bot.discord_text import escape
 from bot.i18n import t
 from bot.personal_data import Item
 from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.rencontres import render
 from cogs.rencontres.flows import RencontresFlows
-from cogs.rencontres.service import Kind, Presence, Rencontre, Status
+from cogs.rencontres.service import Format, Kind, Presence, Rencontre, Status
 from cogs.rencontres.store import RencontreStore
 
 log = logging.getLogger(__name__)
@@ -125,3 +126,43 @@ class RencontresData:
 
     async def erase(self, user_id: int) -> int:
         return await self.store.erase(user_id)
+
+
+class RencontresAgenda:
+    """What calendars and the public agenda page show of meet-ups (`bot.agenda`)."""
+
+    def __init__(self, store: RencontreStore) -> None:
+        self.store = store
+
+    async def for_guild(self, guild_id: int, window: Window) -> Agenda:
+        return Agenda(
+            events=tuple(map(agenda_event, await self.store.agenda(guild_id, window.since)))
+        )
+
+    async def for_member(self, user_id: int, window: Window) -> Agenda:
+        found = await self.store.agenda_of_member(user_id, window.since)
+        return Agenda(events=tuple(map(agenda_event, found)))
+
+
+def agenda_event(event: Rencontre) -> AgendaEvent:
+    message = (
+        f"https://discord.com/channels/{event.guild_id}/{event.channel_id}/{event.message_id}"
+        if event.channel_id and event.message_id
+        else None
+    )
+    return AgendaEvent(
+        key=f"rencontre-{event.id}",
+        guild_id=event.guild_id,
+        title=event.title,
+        start=event.starts_at,
+        end=event.ends_at,
+        zone=event.zone,
+        updated_at=event.updated_at or event.starts_at,
+        sequence=event.revision,
+        status=EventStatus.CANCELLED if event.status is Status.CANCELLED else EventStatus.CONFIRMED,
+        place=event.place if event.format is Format.PRESENTIEL else None,
+        video_link=event.link if event.format is Format.VISIO else None,
+        message_url=message,
+        description=event.description,
+        kind="rencontre.agenda.kind",
+    )

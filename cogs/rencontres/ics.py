@@ -35,7 +35,7 @@ def _vevent(event: Rencontre, host: str, now: datetime) -> icalendar.Event:
     if description:
         vevent.add("description", description)
     vevent.add("status", "CANCELLED" if event.status is Status.CANCELLED else "CONFIRMED")
-    vevent.add("sequence", 0)
+    vevent.add("sequence", event.revision)  # the same as in the subscribed feeds
     return vevent
 
 

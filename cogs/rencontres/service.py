@@ -105,6 +105,8 @@ class Rencontre:
     message_id: int | None = None
     thread_id: int | None = None
     scheduled_event_id: int | None = None
+    revision: int = 0  # +1 on every change calendars must follow (their SEQUENCE)
+    updated_at: datetime | None = None
 
     @property
     def ends_at(self) -> datetime:

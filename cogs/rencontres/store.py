@@ -49,6 +49,8 @@ def _event(row: Any) -> Rencontre:
         message_id=row["message_id"],
         thread_id=row["thread_id"],
         scheduled_event_id=row["scheduled_event_id"],
+        revision=row["revision"],
+        updated_at=from_ts(row["updated_at"]),
     )
 
 
@@ -150,7 +152,7 @@ class RencontreStore:
         await self.db.execute(
             "UPDATE rencontres SET title = ?, description = ?, starts_at = ?, ends_at = ?,"
             " duration_min = ?, zone = ?, format = ?, place = ?, link = ?, capacity = ?,"
-            " updated_at = ? WHERE id = ?",
+            " updated_at = ?, revision = revision + 1 WHERE id = ?",
             (
                 details.title,
                 details.description,
@@ -170,6 +172,8 @@ class RencontreStore:
     async def set_fields(self, event_id: int, now: datetime, **values: Any) -> None:
         assert values and set(values) <= _SETTABLE, values
         sets = ", ".join(f"{name} = ?" for name in values)
+        if values.get("status") is Status.CANCELLED:  # calendars must hear of it
+            sets += ", revision = revision + 1"
         await self.db.execute(
             f"UPDATE rencontres SET {sets}, updated_at = ? WHERE id = ?",
             (*values.values(), to_ts(now), event_id),
@@ -200,6 +204,35 @@ class RencontreStore:
         )
         total = rows[0]["total"] if rows else 0
         return [Listed(_event(r), r["going"]) for r in rows], total
+
+    # -- the agenda outside Discord (bot.agenda) -------------------------------------------------
+    _AGENDA = (
+        " AND ((r.status IN (?, ?) AND r.ends_at > ?) OR (r.status = ? AND r.updated_at > ?))"
+        " ORDER BY r.starts_at, r.id"
+    )
+
+    async def agenda(self, guild_id: int, since: datetime) -> list[Rencontre]:
+        """Published (or already archived) events ending after `since`, and events cancelled
+        after `since`."""
+        rows = await self.db.fetchall(
+            "SELECT r.* FROM rencontres r WHERE r.guild_id = ?" + self._AGENDA,
+            (guild_id, *self._agenda_params(since)),
+        )
+        return [_event(r) for r in rows]
+
+    async def agenda_of_member(self, user_id: int, since: datetime) -> list[Rencontre]:
+        """The same, limited to events the member said « Je viens » or « Peut-être » to."""
+        rows = await self.db.fetchall(
+            "SELECT r.* FROM rencontre_rsvps a JOIN rencontres r ON r.id = a.rencontre_id"
+            " WHERE a.user_id = ? AND a.status IN (?, ?)" + self._AGENDA,
+            (user_id, Presence.GOING, Presence.MAYBE, *self._agenda_params(since)),
+        )
+        return [_event(r) for r in rows]
+
+    @staticmethod
+    def _agenda_params(since: datetime) -> tuple[object, ...]:
+        ts = to_ts(since)
+        return (Status.PUBLISHED, Status.ARCHIVED, ts, Status.CANCELLED, ts)
 
     async def count_upcoming(self, guild_id: int, now: datetime) -> int:
         return int(

@@ -13,6 +13,7 @@ from apero_support import advance_to, create_series, reminders_in
 from discord_server import Harness
 
 from bot.i18n import has, t, tn
+from bot.web.store import LinkScope
 from cogs.mes_donnees import render
 
 
@@ -110,6 +111,10 @@ async def test_every_feature_s_data_is_labelled_with_no_raw_key(
     await posted.click(f"sout:notify:{thread.id}", by=alice)
     choice = await world.guild.slash(alice, "soutien ouvrir")
     await choice.click("sout:open:private", by=alice)
+    # agenda: her own calendar link (`world` has no web side: made through the core's store)
+    await world.bot.web_store.issue(
+        LinkScope.MEMBER, alice.id, lang="fr", label="", now=world.clock.now()
+    )
 
     # réseau: a profile
     opened = await world.guild.slash(alice, "profil creer", profession="fr-ass", lieu="FR-29")

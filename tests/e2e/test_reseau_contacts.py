@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import discord
 from discord_server import Harness
 from reseau_support import ask, directory, last_dm, make_profile
 
@@ -53,7 +54,7 @@ async def test_accepting_opens_a_private_thread_in_the_chosen_channel(world: Har
     await ask(world, world.bob, await directory(world, world.bob), "Alice", "Bonjour !")
     accepted = await last_dm(world.alice).click("Accepter", by=world.alice)
     threads = rencontres.threads
-    assert len(threads) == 1 and threads[0].type == 12  # a private thread
+    assert len(threads) == 1 and threads[0].type is discord.ChannelType.private_thread
     thread = threads[0]
     assert {world.alice.id, world.bob.id} <= set(thread.member_ids)
     assert f"<#{thread.id}>" in accepted.text

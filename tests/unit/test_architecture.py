@@ -23,8 +23,6 @@ SQL = re.compile(
     r"^\s*(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b",
     re.IGNORECASE | re.DOTALL,
 )
-# Features still being moved to the template (issue 11); this set only ever shrinks.
-NOT_YET_ON_THE_TEMPLATE: set[str] = set()
 
 
 def _modules() -> dict[str, Path]:
@@ -112,7 +110,7 @@ def _cycles() -> list[list[str]]:
 
 
 def test_no_import_cycle() -> None:
-    cycles = [c for c in _cycles() if _feature(c[0]) not in NOT_YET_ON_THE_TEMPLATE]
+    cycles = list(_cycles())
     assert not cycles, cycles
 
 
@@ -168,8 +166,6 @@ def test_rules_import_nothing_from_discord(feature: str) -> None:
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_no_cog_looks_another_up(feature: str) -> None:
-    if feature in NOT_YET_ON_THE_TEMPLATE:
-        return
     offenders = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "cogs" / feature).rglob("*.py")
