@@ -169,9 +169,10 @@ WEB_BASE = "https://agenda.example.org"
 
 
 @pytest.fixture
-async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
-    """`world` with the web side on (WEB_PORT=0: a free port, `world.bot.web.url`)."""
-    factory = passerelle_factory(tmp_path / "passerelle.db", web_port=0, public_base_url=WEB_BASE)
+async def web_world(database: Path | str) -> AsyncIterator[Harness]:
+    """`world` with the web side on (WEB_PORT=0: a free port, `world.bot.web.url`), on the run's
+    back-end."""
+    factory = passerelle_factory(database, web_port=0, public_base_url=WEB_BASE)
     harness = Harness(factory)
     await harness.start()
     # Every request reads the database, so a test sees an edit at once (the reuse of reads
