@@ -124,6 +124,7 @@ async def run(processes: int, guilds: int, count: int, seconds: float) -> dict[s
         "span": span,
         "global_429": global_429,
         "channel_429": len(hits) - global_429,
+        "global_routes": sorted({h["route"] for h in hits if h["scope"] == "global"}),
         "delivered": len({s.text for s in cluster.sent}),
         "count": count,
         "interactions": answered / took,
@@ -158,7 +159,7 @@ def main() -> int:
             f"  {processes} process{'es' if processes > 1 else ''}: sends {r['rate']:.1f}/s"
             f" ({r['rate'] / GLOBAL_PER_SECOND:.2f} × {GLOBAL_PER_SECOND}/s) over"
             f" {r['span']:.1f} s, delivered {r['delivered']}/{count}, 429s global"
-            f" {r['global_429']}, a channel's {r['channel_429']}"
+            f" {r['global_429']} {r['global_routes'] or ''}, a channel's {r['channel_429']}"
             f" | interactions {r['interactions']:.1f}/s (p50 {r['latency']:.2f} s,"
             f" {r['missed']} not answered within Discord's 3 s), database {r['tps']:.0f} commits/s"
             f" | load {r['load']:.1f}  {'OK' if good else 'FAILED'}"
