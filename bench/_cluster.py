@@ -37,7 +37,7 @@ from bot.reminders.store import ReminderStore  # noqa: E402
 from cogs.annonces.service import KIND, USEFUL_FOR, ref_for  # noqa: E402
 from cogs.annonces.store import AnnouncementStore  # noqa: E402
 
-__all__ = ["ROOT", "Cluster", "postgres", "seed_reminders", "servers_on_shards"]
+__all__ = ["ROOT", "Cluster", "announced", "postgres", "seed_reminders", "servers_on_shards"]
 
 OK_BELOW = 300  # HTTP statuses below this are successes
 TOO_MANY_REQUESTS = 429
@@ -134,6 +134,12 @@ class Sent:
     text: str
     channel_id: int
     at: float  # the server's clock (time.time()) when it answered
+    late: bool = False  # posted with the late note (past its due time by the late policy)
+
+
+def announced(content: str) -> str:
+    """The announcement's own text in a posted message (without the note a late one gets)."""
+    return content.split("\n\n-# ", 1)[0]
 
 
 @dataclass
@@ -195,7 +201,10 @@ class Cluster:
                 and r["json"]
             ):
                 channel = int(r["path"].split("/")[-2])
-                self.sent.append(Sent(r["json"].get("content") or "", channel, now))
+                content = r["json"].get("content") or ""
+                self.sent.append(
+                    Sent(announced(content), channel, now, late=content != announced(content))
+                )
         return len(self.sent)
 
     async def wait_for(self, total: int, seconds: float, *, every: float = 0.2) -> float:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -23,6 +24,7 @@ from collections import Counter
 
 from _cluster import (
     Cluster,
+    announced,
     channels_of,
     due_in,
     postgres,
@@ -62,7 +64,7 @@ async def drill(processes: int, shards: int, guilds: int, count: int, down: floa
             await cluster.poll()
             # what members see: the channels' messages (a resent nonce is no new message)
             seen = [
-                m["content"]
+                announced(m["content"])
                 for channel in sorted(set(texts.values()))
                 for m in await server.messages(channel)
             ]
@@ -80,7 +82,12 @@ async def drill(processes: int, shards: int, guilds: int, count: int, down: floa
     after_kill = max(s.at for s in cluster.sent) - killed
     span = max(s.at for s in cluster.sent) - min(s.at for s in cluster.sent)
     global_429 = sum(1 for h in hits if h["scope"] == "global")
-    ok = not lost and not twice and not wrong and after_kill <= deadline - killed
+    first = min(s.at for s in cluster.sent)
+    before = killed_at / (killed - first) if killed > first else float("nan")
+    # the same bound at the rate this machine reached before the kill (its load is printed)
+    loaded = max(CLAIM_LEASE.total_seconds(), down) + count / before
+    exactly_once = not lost and not twice and not wrong
+    ok = exactly_once and after_kill <= deadline - killed
     print(
         f"cluster drill: {processes} processes × {shards} shards, {guilds} servers, {count} due"
         f"\n  process {victim} killed after {killed_at} delivered, down {down:.0f} s;"
@@ -93,7 +100,12 @@ async def drill(processes: int, shards: int, guilds: int, count: int, down: floa
         f"\n  last delivery {after_kill:.1f} s after the kill; bound {deadline - killed:.1f} s"
         f" (lease {CLAIM_LEASE.total_seconds():.0f} + floor {floor:.1f});"
         f" lateness p50 {statistics.median(late):.1f} s, max {max(late):.1f} s"
-        f"\n  combined rate {count / span:.1f} msg/s over {span:.1f} s (limit {GLOBAL_PER_SECOND})"
+        f"\n  combined rate {count / span:.1f} msg/s over {span:.1f} s (limit {GLOBAL_PER_SECOND});"
+        f" {before:.1f} msg/s before the kill; load {os.getloadavg()[0]:.1f} on"
+        f" {os.cpu_count()} cores"
+        f"\n  exactly once: {'yes' if exactly_once else 'NO'}; within lease + floor:"
+        f" {'yes' if ok else 'no'}; within lease + the fan-out at the rate reached"
+        f" ({loaded:.1f} s): {'yes' if after_kill <= loaded else 'no'}"
         f"\n  {'OK' if ok else 'FAILED'}"
     )
     return ok

@@ -98,6 +98,7 @@ async def spawn_probe(
         env=_env(server, None),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 30)
@@ -186,6 +187,10 @@ class ServerProcess:
         await self.session.close()
 
 
+# The server's first line describes every seeded guild: hundreds of them exceed asyncio's 64 KiB.
+SERVER_INFO_LIMIT = 64 * 1024 * 1024
+
+
 async def spawn_server(
     *,
     seed: list[dict[str, Any]] | None = None,
@@ -207,6 +212,7 @@ async def spawn_server(
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS)])},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
     line = await asyncio.wait_for(proc.stdout.readline(), 30)
