@@ -42,6 +42,7 @@ __all__ = ["ROOT", "Cluster", "announced", "postgres", "seed_reminders", "server
 OK_BELOW = 300  # HTTP statuses below this are successes
 TOO_MANY_REQUESTS = 429
 MESSAGES = "/messages"
+LOG_LINES_KEPT = 200
 
 
 @contextlib.asynccontextmanager
@@ -155,6 +156,8 @@ class Cluster:
     _seen: int = 0
     sent: list[Sent] = field(default_factory=list)
     rate_limited: int = 0
+    logs: dict[int, list[str]] = field(default_factory=dict)  # each process's last lines
+    _drains: list[asyncio.Task[None]] = field(default_factory=list)
 
     async def start(self, cluster_id: int) -> None:
         env = {
@@ -164,7 +167,17 @@ class Cluster:
             "IDENTIFY_INTERVAL": "0",
             **self.env,
         }
-        self.procs[cluster_id] = await spawn_bot(self.server, self.url, env=env)
+        proc = await spawn_bot(self.server, self.url, env=env)
+        self.procs[cluster_id] = proc
+        # Read what it logs: a full stderr pipe (a busy machine's heartbeat warnings) would
+        # block the process.
+        self._drains.append(asyncio.create_task(self._drain(cluster_id, proc)))
+
+    async def _drain(self, cluster_id: int, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stderr is not None
+        while line := await proc.stderr.readline():
+            self.logs.setdefault(cluster_id, []).append(line.decode(errors="replace"))
+            del self.logs[cluster_id][:-LOG_LINES_KEPT]
 
     async def start_all(self) -> None:
         for cluster_id in range(self.size):

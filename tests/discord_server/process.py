@@ -101,7 +101,12 @@ async def spawn_probe(
         limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
     if not line:
         assert proc.stderr is not None
         raise RuntimeError("probe died: " + (await proc.stderr.read()).decode()[-2000:])
@@ -183,7 +188,11 @@ class ServerProcess:
     async def stop(self) -> None:
         if self.proc.returncode is None:
             self.proc.terminate()
-            await asyncio.wait_for(self.proc.wait(), 10)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:  # never leave a server behind
+                self.proc.kill()
+                await self.proc.wait()
         await self.session.close()
 
 
@@ -215,7 +224,12 @@ async def spawn_server(
         limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
     if not line:
         assert proc.stderr is not None
         raise RuntimeError("server died: " + (await proc.stderr.read()).decode()[-2000:])
