@@ -7,6 +7,7 @@ everything else here is a short hand-written list. All comparisons use ``bot.tex
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -60,8 +61,45 @@ def french_words() -> frozenset[str]:
     return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The folded words of a space-separated list."""
     return frozenset(fold(w) for w in text.split())
+
+
+_words = words
+
+
+def _lines(name: str) -> frozenset[str]:
+    """The folded lines of a shipped list (``#`` starts a comment line)."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line.strip()) for line in lines if line.strip() and line[0] != "#")
+
+
+@cache
+def communities() -> frozenset[str]:
+    """First Nations and Inuit communities (``communautes.txt``): small places, always."""
+    return _lines("communautes.txt")
+
+
+@cache
+def famous_by_first() -> dict[str, tuple[str, ...]]:
+    """The famous names grouped by their first word (« claire » → « claire hedon »)."""
+    groups: dict[str, list[str]] = {}
+    for name in famous():
+        groups.setdefault(re.split(r"[\s'’-]", name, maxsplit=1)[0], []).append(name)
+    return {first: tuple(names) for first, names in groups.items()}
+
+
+@cache
+def famous() -> frozenset[str]:
+    """Fictional characters, famous cases and public figures (``celebres.txt``), folded.
+
+    A single word that is also a first name (« Fanny », « Marius ») is left out: a child can
+    bear it; the fiction cues of ``names`` handle the character.
+    """
+    return frozenset(
+        name for name in _lines("celebres.txt") if " " in name or name not in first_names()
+    )
 
 
 # Words that can follow a civility without being a name.
@@ -96,8 +134,9 @@ FIELD_WORDS: Final = _words(
     "oui non ok svp stp cf etc nb ps rdv revue journal magazine editions collection"
 )
 
-# Places a colleague names without pointing at anyone: large cities and regions.
-BIG_PLACES: Final = _words(
+# Places a colleague names without pointing at anyone: large cities and regions (the words below,
+# and ``grands_lieux.txt``: regions, départements, provinces, cantons, cities of ~50,000 and more).
+_BIG_PLACE_WORDS: Final = _words(
     "paris marseille lyon toulouse nice nantes montpellier strasbourg bordeaux lille rennes "
     "reims toulon grenoble dijon angers nimes villeurbanne clermont-ferrand aix-en-provence "
     "brest tours amiens limoges metz besancon perpignan orleans rouen caen nancy argenteuil "
@@ -113,6 +152,8 @@ BIG_PLACES: Final = _words(
     "seine-saint-denis val-de-marne hauts-de-seine nord pas-de-calais rhone gironde "
     "france quebec canada belgique suisse wallonie flandre"
 )
+# a place that is also a first name (« Aude », « Antony ») stays a possible first name
+BIG_PLACES: Final = _BIG_PLACE_WORDS | (_lines("grands_lieux.txt") - first_names().names)
 
 # Public figures, authors and namesakes of laws a colleague cites without naming anyone followed.
 PUBLIC_FIGURES: Final = _words(
@@ -123,7 +164,7 @@ PUBLIC_FIGURES: Final = _words(
     "macron borne attal barnier bayrou lecornu hollande sarkozy chirac mitterrand taquet "
     "laforcade borloo veil badinter legault trudeau carney poilievre charest couillard "
     "marois laurent lionel-groulx"
-)
+) | frozenset(name for name in famous() if " " not in name)
 
 # Words before a name-looking word that make it a place, a structure or a citation.
 NOT_PERSON_BEFORE: Final = _words(
@@ -174,5 +215,11 @@ COMMON_WORDS: Final = _words(
 
 GREETINGS: Final = _words(
     "merci bonjour bonsoir salut coucou hello hey bravo re cc slt bjr ciao allo felicitations "
-    "courage hola yo"
+    "courage hola yo bienvenue bienvenu welcome bisous bises"
+)
+
+# English words spaCy sometimes reads as a person at the start of a sentence (« Any tips? »).
+ENGLISH_WORDS: Final = _words(
+    "any anyone anybody the my our we i you he she they his her their this that what who how "
+    "when where why hi hey thanks thank please kid kids mom mum dad client father mother"
 )

@@ -14,6 +14,11 @@ Each detector yields ``(kind, start, end)``. Decisions (tested in tests/unit/tes
 - a birth date needs birth wording (« né le », « DDN ») or a full date whose year is a plausible
   birth year with no event word before it; a birth year alone needs birth wording
   (« né en 2009 », « née en 87 »);
+- the Belgian national register number (``stdnum.be.nn``, and its BIS variant) and the Swiss
+  AVS/AHV number (``stdnum.ch.ssn``, 756 and an EAN-13 check digit) are national identifiers: a
+  valid checksum counts, and so does a malformed one when the member names it (« NN », « AVS »);
+- the numbers of the help lines the bot itself ships (``data/ressources/lignes.toml``, calls and
+  texts) are services, never a person's line;
 - case and file numbers need their word (« dossier », « allocataire », « RG » …) and at least four
   digits, so « art. 38 » and « L.223-1 » stay clean.
 """
@@ -21,12 +26,18 @@ Each detector yields ``(kind, start, end)``. Decisions (tested in tests/unit/tes
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 from typing import Final
 
 import phonenumbers
 from stdnum import iban as std_iban
 from stdnum import luhn
+from stdnum.be import bis as std_be_bis
+from stdnum.be import nn as std_be_nn
+from stdnum.ch import ssn as std_ch_ssn
 from stdnum.fr import nir as std_nir
 from stdnum.fr import siren as std_siren
 from stdnum.fr import siret as std_siret
@@ -104,6 +115,30 @@ def sins_and_sirens(text: str) -> Iterator[Hit]:
             yield "sin", m.start(), m.end()
         elif std_siren.is_valid(number) and number[0] == "0":
             continue
+
+
+# ------------------------------------------------------------------------------------ BE / CH
+_BE_NN = re.compile(
+    r"(?<![\w.\-])\d{2}[ .]?\d{2}[ .]?\d{2}[ .\-]?\d{3}[ .\-]?\d{2}(?![\w]|[.\-]\d)"
+)
+_BE_NN_SAID = re.compile(
+    r"(?i:\bnn\b|\bn\.n\.|registre\s+national|num[ée]ro\s+national|rijksregister|"
+    r"\bniss\b|carte\s+d['’]identit[ée]|\beid\b|num[ée]ro\s+bis)"
+)
+_CH_AVS = re.compile(r"(?<![\w.\-])756[ .]?\d{4}[ .]?\d{4}[ .]?\d{2}(?![\w]|[.\-]\d)")
+_CH_AVS_SAID = re.compile(r"(?i:\bavs\b|\bahv\b|\bnavs\b|\bassurance[\s-]+vieillesse)")
+
+
+def national_ids(text: str) -> Iterator[Hit]:
+    """Belgian national register (and BIS) numbers, Swiss AVS/AHV numbers."""
+    for m in _CH_AVS.finditer(text):
+        if std_ch_ssn.is_valid(_digits(m[0])) or _said(_CH_AVS_SAID, text, m.start()):
+            yield "national_id", m.start(), m.end()
+    for m in _BE_NN.finditer(text):
+        number = _digits(m[0])
+        valid = std_be_nn.is_valid(number) or std_be_bis.is_valid(number)
+        if valid or _said(_BE_NN_SAID, text, m.start(), 50):
+            yield "national_id", m.start(), m.end()
 
 
 # ------------------------------------------------------------------------------------ NAM (Québec)
@@ -242,6 +277,41 @@ def _personal_number(candidate: str) -> bool:
     return False
 
 
+# « 0496/47.82.13 », « 02/512.34.56 »: the Belgian way, the zone or mobile prefix before a slash
+_BE_SLASH = re.compile(r"(?<![\w/.])0\d{1,3}/ ?\d{2,3}(?:[ .]?\d{2,3}){1,3}(?![\w/]|[.]\d)")
+HELP_LINES: Final = Path(__file__).resolve().parents[2] / "data" / "ressources" / "lignes.toml"
+_SERVICE_FIELDS: Final = frozenset({"numero", "valeur"})
+
+
+def _national_digits(digits: str) -> str:
+    """« 1 514 600-1002 » and « 514 600-1002 » alike: without a Canadian leading 1."""
+    return digits[1:] if len(digits) == _NANP + 1 and digits[0] == "1" else digits
+
+
+@cache
+def service_numbers() -> frozenset[str]:
+    """The digits of every number of the shipped help lines (calls and texts)."""
+    found: set[str] = set()
+
+    def walk(value: object, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and key in _SERVICE_FIELDS:
+            digits = _digits(value)
+            if len(digits) >= _MIN_PHONE:
+                found.add(_national_digits(digits))
+
+    try:
+        walk(tomllib.loads(HELP_LINES.read_text(encoding="utf-8")))
+    except (OSError, tomllib.TOMLDecodeError):
+        return frozenset()
+    return frozenset(found)
+
+
 def phones(text: str) -> Iterator[Hit]:
     for m in _PHONE.finditer(text):
         value = m[0].rstrip(" ).-")
@@ -250,8 +320,15 @@ def phones(text: str) -> Iterator[Hit]:
         digits = _digits(value)
         if not _MIN_PHONE <= len(digits) <= _MAX_PHONE:
             continue
+        if _national_digits(digits) in service_numbers():
+            continue  # a help line the bot itself lists
         if _personal_number(value.lstrip("(") if value.count("(") > value.count(")") else value):
             yield "phone", m.start(), m.start() + len(value)
+    for m in _BE_SLASH.finditer(text):
+        digits = _digits(m[0])
+        in_range = _MIN_PHONE <= len(digits) <= _MAX_PHONE
+        if in_range and digits not in service_numbers() and _personal_number(digits):
+            yield "phone", m.start(), m.end()
 
 
 # ------------------------------------------------------------------------------------ birth dates

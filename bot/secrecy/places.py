@@ -41,6 +41,31 @@ _ADDRESS = re.compile(
     r"|(?i:" + _WEAK_STREET + r")" + _SP + r"+" + _ARTICLE + r"(?:" + _NAME_WORD + r"|\d{1,4}\b))"
 )
 # « habite rue des Lilas », « vit au bout du rang 4 »: a street without a number, with living words
+# « avenue de Morges 47 », « rue de la Station 12 »: the number after the street (Belgium,
+# Switzerland)
+_NUMBER_AFTER = re.compile(
+    r"(?<![\w])(?:(?i:"
+    + _STRONG_STREET
+    + r"|place|route|quai|chemin)"
+    + _SP
+    + r"+"
+    + _ARTICLE
+    + r"(?:"
+    + _NAME_WORD
+    + r")(?:"
+    + _SP
+    + r"(?:"
+    + _NAME_WORD
+    + r"))?"
+    + _SP
+    + r"+\d{1,4}(?:"
+    + _SP
+    + r"?(?i:bis|ter|[a-d]))?(?!"
+    + _SP
+    + r"*(?:ans|an|h|heures?|%|€|\$|"
+    r"mois|jours?|semaines?|km|min|personnes|places|fois|janv\w*|f[ée]v\w*|mars|avr\w*|mai|"
+    r"juin|juil\w*|ao[ûu]t|sept\w*|oct\w*|nov\w*|d[ée]c\w*)\b)(?![\w,.]\d)\b)"
+)
 _LIVES_ON = re.compile(
     r"(?i:\b(?:habite|habitent|vit|vivent|demeure|domicili[ée]e?s?|log[ée]e?s?|reste|restent)\b"
     r"[^.!?\n]{0,25}?\b(?:" + _STRONG_STREET + r"|rang|route|lotissement|r[ée]sidence|cit[ée]|"
@@ -96,6 +121,26 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left : min(rights) if rights else len(text)]
 
 
+# « EHPAD Les Tilleuls, chambre 112 », « CHSLD …, 3e étage, chambre 310 »: where someone lives
+_ROOM = re.compile(
+    r"(?i:\b(?:chambre|ch\.|room|appartement|appt|app\.|lit)\s*(?:n[°o]\.?\s*)?\d{1,4}\b)"
+)
+_RESIDENCE = re.compile(
+    r"(?i:\b(?:ehpad|chsld|rpa|usld|\bhome\b|r[ée]sidence|maison\s+de\s+retraite|"
+    r"foyer|pension|h[ée]bergement|ressource\s+interm[ée]diaire|\bri\b|nursing\s+home|"
+    r"centre\s+d['’]h[ée]bergement|unit[ée]|pavillon|h[ôo]pital|hospitalis[ée]e?|clinique|"
+    r"long[ée]\s+dur[ée]e|psychiatrie)\b)"
+)
+
+
+def rooms(text: str) -> Iterator[Hit]:
+    """A room number in a care home, a residence or a ward: an address."""
+    if not _RESIDENCE.search(text):
+        return
+    for m in _ROOM.finditer(text):
+        yield "address", m.start(), m.end()
+
+
 def addresses(text: str) -> Iterator[Hit]:
     for m in _ADDRESS.finditer(text):
         sentence = _sentence(text, m.start(), m.end())
@@ -111,6 +156,12 @@ def addresses(text: str) -> Iterator[Hit]:
             yield "address", m.start(), m.end()
     for m in _CA_POSTCODE.finditer(text):
         yield "address", m.start(), m.end()
+    for m in _NUMBER_AFTER.finditer(text):
+        sentence = _sentence(text, m.start(), m.end())
+        if _VENUE.search(sentence) and not _LIVING.search(sentence):
+            continue
+        yield "address", m.start(), m.end()
+    yield from rooms(text)
 
 
 # ------------------------------------------------------------------------------------ handles
@@ -143,11 +194,11 @@ _LOCALITY_NOUN = re.compile(
 )
 # « à Pont-Rouge », « de Val-des-Bois », « à Ferrières-en-Gâtinais »: a compound place name
 _COMPOUND_PLACE = re.compile(
-    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’]+"
+    r"(?:\b(?:[àaÀA]|[Dd]e|[Dd]u|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’]+"
     r"(?:-[\wÀ-ÿ'’]+)+)"
 )
 _SMALL_PLACE_NAME = re.compile(
-    r"(?:\b(?:[àa]|de|du|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>(?:Saint|Sainte|St|Ste|"
+    r"(?:\b(?:[àaÀA]|[Dd]e|[Dd]u|d['’]|sur|pr[èe]s\s+de|vers)\s+)(?P<place>(?:Saint|Sainte|St|Ste|"
     r"Notre-Dame|Lac|Mont|Pointe|Rivi[èe]re|Val|Port|Bois|Cap|Grand|Petit|Petite|Les|La|Le|L['’])"
     r"[\-\s][A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
 )
@@ -168,11 +219,14 @@ _ROLE = (
     r"fleuriste|libraire|cafetier|aubergiste|h[ôo]teli[eè]re?|camionneu(?:r|se)|bûcheron|"
     r"pêcheu(?:r|se)|sacristain|bedeau|organiste|marguilli[eè]re?|[ée]chevin|gardien\s+de\s+but|"
     r"capitaine|moniteur|monitrice|sauveteu(?:r|se)|surveillante?|cantini[eè]re|"
-    r"atsem|aesh|avs|taxi|ambulancier"
+    r"atsem|aesh|avs|taxi|ambulancier|p[ée]diatre|p[ée]dopsychiatre|psychiatre|orthophoniste|"
+    r"ost[ée]opathe|opticien(?:ne)?|avocate?|[ée]b[ée]niste|forgeron(?:ne)?|vigneron(?:ne)?|"
+    r"berg[eè]re?|ma[çc]on|couvreur|charpentier|jardini[eè]re?|[ée]duc(?:atrice|ateur)?|b[ée]n[ée]vole|organisat(?:eur|rice)|goaler|gardien"
 )
 _ROLE_AT_PLACE = re.compile(
-    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur)\s*(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|"
-    r"nouvel(?:le)?\s+|nouveau\s+)?(?:" + _ROLE + r")\b(?P<rest>[^.!?\n]{0,60}))"
+    r"(?i:\b(?:le|la|l['’]|notre|son|sa|leur|(?:un|le)\s+couple\s+d[e']|les)\s*"
+    r"(?:seule?\s+|unique\s+|ancien(?:ne)?\s+|derni[èe]re?\s+|nouvel(?:le)?\s+|nouveau\s+)?"
+    r"(?:" + _ROLE + r")s?\b(?P<rest>[^.!?\n]{0,60}))"
 )
 # « la fille du pharmacien », « la femme du maire », « le petit-fils de l'épicier »: one family
 _KIN_OF_ROLE = re.compile(
@@ -194,20 +248,24 @@ _RUNS_BUSINESS = re.compile(
 )
 # what makes a role-holder in a place someone followed rather than a partner of the service
 _SENSITIVE = re.compile(
-    r"(?i:drogu\w*|alcool\w*|agress\w*|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
-    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|harc[eè]l\w*|"
+    r"(?i:\b(?:drogu\w*|alcool\w*|agress\w*|violem\w*|ne\s+se\s+soigne|vit\s+seule?\b|"
+    r"isol[ée]e?\b|incurie|diog[èe]ne|insalubr\w*|scarif\w*|automutil\w*|surdose|overdose|"
+    r"tentative\s+de\s+suicide|\bts\b(?=\s+(?:hier|cette|ce|la|le|samedi|dimanche|lundi))|\bdes\s+bleus\b|ecchymoses?|coquards?|burn-?out|viol[ée]e?\b|\bboit\b|ivre|violen\w*|frapp\w*|battu|d[ée]pression|burn-?out|"
+    r"suicid\w*|d[ée]tresse|plainte|arr[êe]t[ée]e?|soup[çc]onn[ée]e?|(?:cyber)?harc[eè]l\w*|"
     r"attouchements?|abus\w*|maltrait\w*|dettes?|expuls\w*|enceinte|fugu\w*|deuil|"
     r"d[ée]c[èe]s|perdu\s+(?:son|sa|ses)|mort|malade|hospitalis\w*|cancer|psychiatr\w*|"
     r"signal\w*|information\s+pr[ée]occupante|placement|plac[ée]e?|prison|d[ée]tenu|"
     r"asile|sans[\s-]papiers|irr[ée]guli\w*|(?:sa|son|ses)\s+(?:propre\s+)?(?:fille|fils|"
     r"enfants?|femme|mari|conjointe?|ex)|inqui[eè]t\w*|menac\w*|\bpeur\b|crise|s[ée]paration|"
     r"divorce|licenci\w*|ch[ôo]mage|pleur\w*|police|gendarme\w*|\bdpj\b|curatelle|tutelle|"
-    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par)"
+    r"on\s+(?:le|la|les)\s+(?:suit|accompagne)|suivie?\s+(?:par|au|à|chez)|accompagn[ée]e?\s+par))"
 )
 _UNIQUE = re.compile(
     r"\b(?i:le\s+seul|la\s+seule|l['’]unique)\s+[A-ZÀ-Ý][\wÀ-ÿ]+(?:ois|oise|ais|aise|ien|ienne|"
     r"éen|éenne|ain|aine)\b|"
-    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui)\b|"
+    r"(?i:\b(?:le|la)\s+seule?\s+(?:[àa]|qui|du|de\s+la|de\s+l['’]|dans|au|en)\b|"
+    r"\bthe\s+only\s+(?:\w+\s+){0,2}?(?:kid|child|family|girl|boy|woman|man|teen|student|"
+    r"doctor|nurse|teacher|one)\b|"
     r"\b(?:le\s+seul|la\s+seule|les\s+seul(?:e)?s|l['’]unique|seule?)\s+(?:\w+\s+){0,2}?"
     r"(?:famille|enfant|jeune|personne|femme|homme|fille|gar[çc]on|[ée]l[èe]ve|m[èe]re|p[èe]re|"
     r"couple|b[ée]b[ée]|ado|dame|monsieur|r[ée]sidente?|noire?|arabe|musulmane?|juif|juive|"
@@ -228,7 +286,7 @@ _DETAIL = re.compile(
     r"sourde?|malvoyante?|dialys[ée]e?|greff[ée]e?|mucoviscidose|myopathie|[ée]pilep\w*|"
     r"alzheimer|parkinson|schizophr\w*|bipolaire|anorexi\w*|polyhandicap\w*|br[ûu]l[ée]e?s?\b|"
     r"br[ûu]lures?|cicatrice|albinos|tatou\w*|nain(?:e)?\b|b[ée]quilles?|"
-    r"jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|famille\s+nombreuse|\d+\s+enfants|"
+    r"jumeaux|jumelles|jumeau|jumelle|tripl[ée]e?s|quadrupl[ée]e?s|famille\s+nombreuse|\d+\s+enfants|"
     r"(?:m[èe]re|p[èe]re)\s+de\s+(?:\d+|deux|trois|quatre|cinq|six|sept|huit|neuf|dix)|"
     r"veu(?:f|ve)|orphelin(?:e)?|adopt[ée]e?|r[ée]fugi[ée]e?|demandeu(?:r|se)\s+d['’]asile|"
     r"incendie|accident|noyade|suicid\w*|meurtre|homicide|agression|fait\s+divers|"
@@ -241,16 +299,98 @@ _DETAIL = re.compile(
 )
 _PERSON_REF = re.compile(
     r"(?i:\b(?:les\s+(?:jumeaux|jumelles|tripl[ée]e?s|quadrupl[ée]e?s|enfants|petits|parents)\b|"
-    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|"
+    r"(?:la|le|l['’])\s*(?:dame|monsieur|femme|homme|jeune|ado|adolescente?|petite?|gamine?|gars|"
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
-    r"une?\s+(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|"
+    r"une?\s+(?:(?:vieux|vieille|jeune|petite?|grande?|pauvre|autre)\s+)?"
+    r"(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|a[îi]n[ée]e?|gamine?|gars|"
     r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
     r"personne|veuve?|veuf|retrait[ée]e?)|cette\s+(?:dame|femme|jeune|ado|famille|m[èe]re|"
     r"personne|enfant)|ce\s+(?:monsieur|jeune|gar[çc]on|p[èe]re|couple|b[ée]b[ée]|patient)|"
     r"(?:mon|ma)\s+(?:usag[eè]re?|patiente?|cliente?|r[ée]sidente?|b[ée]n[ée]ficiaire|"
     r"jeune|suivie?)|(?:sa|son|ses)\s+(?:m[èe]re|p[èe]re|fils|fille|enfants?|femme|mari|"
-    r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\bil\b|\blui\b))"
+    r"conjointe?|parents|fr[èe]re|s[œo]eur|famille|voisine?)|\belle\b|\blui\b|"
+    r"\bil\b(?!\s+(?:y\s+a|faut|s['’]agit|semble|reste|manque|existe|para[iî]t|suffit|"
+    r"est\s+(?:possible|important|normal|difficile|urgent|temps|question))\b)))"
 )
+
+_ENGLISH_PERSON = re.compile(
+    r"(?i:\ban?\s+\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\b|"
+    r"\b(?:an?|the|my|our|this|his|her|their)\s+(?:\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\s+|"
+    r"young\s+|teenage\s+|single\s+|old\s+|elderly\s+)?(?:kid|child|girl|boy|teen|teenager|"
+    r"mom|mum|dad|mother|father|man|woman|lady|guy|family|client|patient|resident|grandmother|"
+    r"grandfather|baby|son|daughter|wife|husband)s?\b)"
+)
+_CONDITION = re.compile(
+    r"(?i:\b(?:atteinte?s?\s+(?:de|d['’]|par)|souffr\w*\s+d['’e]|diagnostiqu[ée]e?|"
+    r"syndrome\s+(?:de|d['’])|maladie\s+(?:de|d['’])|handicap\s+rare|"
+    r"(?:disease|syndrome|disorder|dialysis|wheelchair|amputee|amputated|disabled|deaf|blind|"
+    r"terminal\s+cancer)\b|\blost\s+(?:his|her|their|both|a|an|one)\s+(?:\w+\s+)?"
+    r"(?:legs?|arms?|hands?|feet|foot|sight|eyes?)\b))"
+)
+# a singular person and an age: « un gamin de 9 ans », « une dame de 91 ans », « a 7 y/o »
+_PERSON_AGE = re.compile(
+    r"(?i:\b(?:une?|ce|cette|le|la|l['’]|mon|ma|notre|leur)\s*(?:[\wÀ-ÿ-]+\s+)?"
+    r"(?:gamin|gamine|enfant|jeune|ado|adolescente?|fille|gar[çc]on|dame|monsieur|homme|femme|"
+    r"m[èe]re|p[èe]re|maman|papa|b[ée]b[ée]|patiente?|r[ée]sidente?|usag[eè]re?|mineure?|petite?|"
+    r"grand-m[èe]re|grand-p[èe]re|retrait[ée]e?|aîn[ée]e?|a[îi]n[ée]e?|cadette?|benjamine?|"
+    r"veuve?|veuf|voisine?|jumeau|jumelle)\s+(?:de|d['’]|âg[ée]e?\s+de)\s*\d{1,3}\s*(?:ans|mois)\b|"
+    r"\b\d{1,2}[\s-]?(?:y/?o|yo|year[\s-]old|years[\s-]old)\b|"
+    r"\b(?:girl|boy|kid|teen|man|woman|mom|mum|dad|lady|guy)\s*[,(]\s*\d{1,2}\s*[,)])"
+)
+# the local news or the talk of the place: « on en a parlé à Radio-Canada », « la une du journal »
+_NEWS = re.compile(
+    r"(?i:\b(?:radio-canada|\btva\b|\blcn\b|la\s+une\b|[àa]\s+la\s+une|tour\s+des\s+m[ée]dias|"
+    r"dans\s+les\s+m[ée]dias|dans\s+la\s+presse|dans\s+le\s+journal|(?:parl[ée]|pass[ée])\s+"
+    r"(?:[àa]|dans|sur)\s+(?:la\s+)?(?:radio|t[ée]l[ée]|journal|presse|facebook|[A-ZÀ-Ý])|"
+    r"happ[ée]e?\s+par|renvers[ée]e?\s+par|percut[ée]e?\s+par|in\s+the\s+news|"
+    r"on\s+the\s+news))"
+)
+# what a passer-by would recognise: « roux, avec une cicatrice », « une prothèse à la jambe »
+_PHYSICAL = re.compile(
+    r"(?i:\b(?:roux|rousse|cicatrices?|proth[èe]se|borgne|ob[èe]se|boite(?:ux|use)?|"
+    r"unijambiste|manchot(?:e)?|b[èe]gue|bossue?|jambe\s+de\s+bois|une\s+seule\s+jambe|"
+    r"un\s+seul\s+bras|perdu\s+(?:une|un|sa|son)\s+(?:jambe|bras|main|pied|[œo]e?il)|"
+    r"piercings?|dreadlocks|tr[èe]s\s+grande?|tr[èe]s\s+petite?|cheveux\s+(?:roux|bleus|"
+    r"verts|roses|blancs|ras[ée]s)|cr[âa]ne\s+ras[ée]|fauteuil\s+roulant|chaise\s+roulante|canne\s+blanche|"
+    r"tache\s+de\s+naissance|bec-de-li[èe]vre|appareil\s+auditif|tatou\w*)\b)"
+)
+# a minority said of one household or person: « une famille portugaise », « le jeune musulman »
+_DEMONYM = re.compile(
+    r"(?i:\b(?:une?|la|le|l['’]|cette|ce|seule?)\s+(?:famille|femme|homme|jeune|dame|monsieur|"
+    r"m[èe]re|p[èe]re|couple|ado|enfant|gar[çc]on|fille|maman|papa|veuve|veuf)\s+"
+    r"(?!(?:voisin|cousin|copin|urbain|humain|lointain|certain|prochain|quotidien|ancien|moyen|"
+    r"mondain|souverain)e?s?\b)(?-i:[a-zà-ÿ]{3,}(?:ais|aise|ois|oise|ien|ienne|éen|éenne|ain|"
+    r"aine|an|ane|ine|ite|que|e))\b(?<!ique)(?<!ienne\b)|"
+    r"\b(?:une?|la|le|l['’]|cette|ce)\s+(?:famille|femme|homme|jeune|dame|m[èe]re|p[èe]re|"
+    r"couple|ado|enfant|fille|gar[çc]on)\s+(?:rom|gitane?|musulmane?|juive?|sikh|"
+    r"t[ée]moin\s+de\s+j[ée]hovah|amish|mennonite|hassidique|noire?|arabe|asiatique|africaine?|"
+    r"maghr[ée]bine?|turque|kurde|tamoule?|chinoise?)\b|"
+    r"\b[A-Z][a-z]+(?:an|ian|ese|ish|i)\s+(?:mum|mom|dad|family|woman|man|kid|girl|boy|teen)\b)"
+)
+_SELF_SENTENCE = re.compile(
+    r"(?i:\W*(?:moi\b|perso\b|je\s+suis\b|j['’]suis\b|je\s+travaille|je\s+bosse|j['’]habite|"
+    r"je\s+vis\b|je\s+viens\b|j['’]exerce|j['’]ai\s+\d+\s+ans|mon\s+(?:premier\s+)?poste|"
+    r"i['’]m\b|i\s+am\b|i\s+work|i\s+live|as\s+a\b))"
+)
+
+
+# « les enfants autistes », « des personnes âgées atteintes d'Alzheimer »: a category, no one
+_GENERIC_BEFORE = re.compile(
+    r"(?i:\b(?:enfants|personnes|jeunes|parents|familles|femmes|hommes|adultes|ados|"
+    r"adolescent(?:e)?s|[ée]l[èe]ves|mineur(?:e)?s|r[ée]sident(?:e)?s|patient(?:e)?s|a[îi]n[ée](?:e)?s|"
+    r"gens|usag[eè]r(?:e)?s|b[ée]n[ée]ficiaires|kids|children|people|families|teens|adults|"
+    r"students|seniors|parents)(?:\s+[\wÀ-ÿ'’-]+){0,2}\s*$)"
+)
+
+
+def _generic(text: str, start: int) -> bool:
+    return _GENERIC_BEFORE.search(text[max(0, start - 50) : start]) is not None
+
+
+def _about_self(text: str, start: int) -> bool:
+    """« Moi, 42 ans, TS à Rimouski … »: the member speaks of themself."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    return _SELF_SENTENCE.match(text, left) is not None
 
 
 _STREET_NAME = re.compile(
@@ -261,8 +401,65 @@ _STREET_NAME = re.compile(
 _ONE_WORD_PLACE = re.compile(r"\b(?:[àa]|de|d['’])\s*(?P<place>[A-ZÀ-Ý][a-zà-ÿ'’]{3,})\b")
 
 
+_ACRONYM_MAX_LEN = 2
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\wÀ-ÿ'’]+(?:[-\s][A-ZÀ-Ý][\wÀ-ÿ'’]+)*")
+# « a kid from Kuujjuaq », « in Roberval »: an English sentence names its places this way
+_ENGLISH_PLACE = re.compile(r"\b(?:in|from|near|outside)\s+(?P<place>[A-Z][\w'’\-]{3,})")
+
+
+# « l'US Plouay », « le FC Saxon », « les Castors de Saint-Ambroise »: a local club names its town
+_CLUB = re.compile(
+    r"\b(?:US|AS|FC|SC|ES|AJ|CS|RC|JS|SO|AC|ASC|USM|ESC|HC|BC|VC|TC|JA|UA|CO|EC|SA|"
+    r"(?i:stade|olympique|racing|sporting|union\s+sportive|entente|amicale|[ée]toile|"
+    r"association\s+sportive|club))\s+(?:(?i:de|du|d['’])\s*)?(?P<place>[A-ZÀ-Ý][\wÀ-ÿ'’-]+)"
+)
+
+
+def _clubs(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _CLUB.finditer(text):
+        key = fold(m["place"])
+        if key not in lx.BIG_PLACES and key not in lx.FIELD_WORDS and len(key) > _ACRONYM_MAX_LEN:
+            spans.append(m.span("place"))
+    return spans
+
+
+def _communities(text: str) -> list[tuple[int, int]]:
+    """First Nations and Inuit communities (``communautes.txt``): small places, always."""
+    known = lx.communities()
+    spans = []
+    for m in _CAPITALISED.finditer(text):
+        words = m[0].split()
+        for n in range(len(words), 0, -1):  # « Uashat mak Mani-utenam », « Kitigan Zibi »
+            if fold(" ".join(words[:n])) in known:
+                spans.append((m.start(), m.start() + len(" ".join(words[:n]))))
+                break
+    return spans
+
+
+def _english_places(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _ENGLISH_PLACE.finditer(text):
+        key = fold(m["place"])
+        if key in lx.BIG_PLACES or key in lx.ENGLISH_WORDS or key in lx.FIELD_WORDS:
+            continue
+        if key in lx.french_words() or key in lx.first_names():
+            continue
+        spans.append(m.span("place"))
+    return spans
+
+
+_INDEFINITE_BEFORE = re.compile(r"(?i:\b(?:une?|d['’]une?|des|certaine?s?|petite?s?)\s*$)")
+
+
 def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _LOCALITY_NOUN.finditer(text)]
+    # « un village », « d'une petite commune »: any village, not one a colleague can find
+    spans = [
+        m.span()
+        for m in _LOCALITY_NOUN.finditer(text)
+        if not _INDEFINITE_BEFORE.search(text, 0, m.start())
+    ]
+    spans += _communities(text) + _english_places(text) + _clubs(text)
     spans += [m.span() for m in _STREET_NAME.finditer(text)]
     spans += [m.span("place") for m in _SMALL_PLACE_NAME.finditer(text)]
     for m in _COMPOUND_PLACE.finditer(text):
@@ -285,6 +482,21 @@ def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[in
     return spans
 
 
+# « l'église de Murat », « la gare de Lure »: what comes after is the town, even a first name
+_STRUCTURE_OF = re.compile(
+    r"(?i:\b(?:[ée]glise|mairie|gare|[ée]cole|coll[èe]ge|lyc[ée]e|march[ée]|pharmacie|"
+    r"boulangerie|[ée]picerie|poste|commune|village|paroisse|piscine|biblioth[èe]que|caserne|"
+    r"camping|stade|usine|scierie|carri[èe]re|abattoir|cimeti[èe]re|presbyt[èe]re)\s+"
+    r"(?:de|d['’])\s*$)"
+)
+_FIRST_NAME_BEFORE = re.compile(r"[A-ZÀ-Ý][\wÀ-ÿ'’-]+\s*$")
+
+
+def _is_known_first(text: str, start: int) -> bool:
+    before = _FIRST_NAME_BEFORE.search(text, 0, start)
+    return before is not None and fold(before[0].strip()) in lx.first_names()
+
+
 def _one_word_places(text: str) -> list[tuple[int, int]]:
     """« de Montbrison », « à Vichy »: a capitalised word after de/à that is no person or field."""
     spans = []
@@ -292,18 +504,39 @@ def _one_word_places(text: str) -> list[tuple[int, int]]:
         key = fold(m["place"])
         if key in lx.BIG_PLACES or key in lx.FIELD_WORDS or key in lx.TITLES:
             continue
-        if key in lx.first_names() and key not in lx.first_names().words:
+        if (
+            key in lx.first_names()
+            and key not in lx.first_names().words
+            and not _STRUCTURE_OF.search(text, 0, m.start("place"))
+        ):
             continue
+        if _FIRST_NAME_BEFORE.search(text, 0, m.start()) and _is_known_first(text, m.start()):
+            continue  # « Delphine de Vigan »: a particle name, not a place
         spans.append(m.span("place"))
     return spans
 
 
+# « le pédiatre de Lure a fait une information préoccupante »: the professional acts for another
+_PROFESSIONAL_ACT = re.compile(
+    r"(?i:\b(?:a|ont|avait|va|vont|doit)\s+(?:fait|faire|envoy[ée]|envoyer|transmis|transmettre|"
+    r"r[ée]dig[ée]|r[ée]diger|d[ée]pos[ée]|d[ée]poser)\s+(?:un|une|le|la|son|sa)\s+"
+    r"(?:signalement|information\s+pr[ée]occupante|ip|plainte))"
+)
+
+
+def _sensitive_besides(text: str, start: int, end: int) -> bool:
+    """Something sensitive outside the role itself (« le psychiatre de Lure » is a partner)."""
+    rest = _PROFESSIONAL_ACT.sub(" ", f"{text[:start]} {text[end:]}")
+    return _SENSITIVE.search(rest) is not None or _DETAIL.search(rest) is not None
+
+
 def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
-    places = _small_places(text, entities)
+    # « Je suis à Vesoul », « je travaille à Dinan »: the member's own place points at no one
+    places = [p for p in _small_places(text, entities) if not _about_self(text, p[0])]
     sensitive = _SENSITIVE.search(text) is not None or _DETAIL.search(text) is not None
     for m in _KIN_OF_ROLE.finditer(text):
         yield "combination", m.start(), m.end()
-    role_places = places + _one_word_places(text)
+    role_places = places + [p for p in _one_word_places(text) if not _about_self(text, p[0])]
     for m in _RUNS_BUSINESS.finditer(text):
         if sensitive and any(m.start("rest") <= s <= m.end() + 5 for s, _ in role_places):
             yield "combination", m.start(), m.end()
@@ -311,15 +544,25 @@ def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
         rest_start = m.start("rest")
         near = any(rest_start <= s <= m.end() + 5 for s, _ in role_places)
         linked = re.match(r"^\s*(?:[\wÀ-ÿ]+\s+){0,2}?(?:de|du|d['’]|à|a|au|des)\b", m["rest"], re.I)
-        if near and linked and sensitive:
+        if near and linked and _sensitive_besides(text, m.start(), rest_start):
             yield "combination", m.start(), m.end()
     for m in _KNOWN.finditer(text):
         yield "combination", m.start(), m.end()
     for m in _UNIQUE.finditer(text):
         if role_places or _DETAIL.search(text):
             yield "combination", m.start(), m.end()
-    if places:
-        detail = _DETAIL.search(text)
-        if detail and _PERSON_REF.search(text):
+    if role_places:
+        places = role_places
+        detail = next(
+            (
+                m
+                for pattern in (_DETAIL, _CONDITION, _PERSON_AGE, _NEWS, _PHYSICAL, _DEMONYM)
+                for m in pattern.finditer(text)
+                if not _about_self(text, m.start()) and not _generic(text, m.start())
+            ),
+            None,
+        )
+        person = _PERSON_REF.search(text) or _ENGLISH_PERSON.search(text)
+        if detail and (person or _PERSON_AGE.search(text)):
             start = min(detail.start(), places[0][0])
             yield "combination", start, max(detail.end(), places[0][1])

@@ -7,9 +7,10 @@ Imports nothing from discord.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -325,15 +326,23 @@ def check_refs(entries: Iterable[Entry], known: Iterable[Entry] = ()) -> list[Pr
     ``known`` are extra entries refs may point at (e.g. the shipped glossary for server entries).
     """
     entries = list(entries)
-    index = _index((*entries, *known))
+    if isinstance(known, Glossary):  # already indexed: only the new entries are
+        own = _index(entries)
+
+        def named(target: tuple[str, str]) -> list[Entry]:
+            return [*own.get(target, ()), *known.at(target)]
+    else:
+        index = _index((*entries, *known))
+
+        def named(target: tuple[str, str]) -> list[Entry]:
+            return index.get(target, [])
+
     problems: list[Problem] = []
     for entry in entries:
         for name in REF_FIELDS:
             for ref in entry.refs(name):
                 parsed = parse_ref_full(ref)
-                found = (
-                    [e for e in index.get(parsed.target, []) if e.matches(parsed)] if parsed else []
-                )
+                found = [e for e in named(parsed.target) if e.matches(parsed)] if parsed else []
                 if not found:
                     problems.append(
                         Problem(
@@ -411,24 +420,79 @@ def parse_file(path: Path, *, label: str | None = None) -> tuple[list[Entry], li
 
 
 class Glossary:
-    """An immutable set of entries with lookup by normalised sigle or alias."""
+    """An immutable set of entries with lookup by normalised sigle or alias.
 
-    __slots__ = ("_by_key", "_by_ref", "_entries")
+    Each entry has a place in the glossary's order (`order`: comparable keys, positions by
+    default): lookups list entries found alike in that order. `changed` makes the glossary with
+    a few entries more or less without indexing the others again.
+    """
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    __slots__ = ("_by_key", "_by_ref", "_entries", "_order")
+
+    def __init__(self, entries: Iterable[Entry], order: Iterable[Any] | None = None) -> None:
         self._entries: tuple[Entry, ...] = tuple(entries)
-        by_key: dict[str, list[Entry]] = {}
-        for entry in self._entries:
-            keys = {entry.key, *(normalise(a) for a in entry.alias)}
-            for key in keys:
-                if key:
-                    by_key.setdefault(key, []).append(entry)
-        self._by_key = by_key
-        self._by_ref = _index(self._entries)
+        self._order: tuple[Any, ...] = (
+            tuple(range(len(self._entries))) if order is None else tuple(order)
+        )
+        # normalised sigle or alias / (region, sigle) → [(place, entry)], in the glossary's order
+        self._by_key: dict[str, list[tuple[Any, Entry]]] = {}
+        self._by_ref: dict[tuple[str, str], list[tuple[Any, Entry]]] = {}
+        for place, entry in zip(self._order, self._entries, strict=True):
+            self._index(entry, place, fresh=True)
+
+    def _index(self, entry: Entry, place: Any, *, fresh: bool = False) -> None:
+        item = (place, entry)
+        keys = {entry.key, *(normalise(a) for a in entry.alias)}
+        tables = [(self._by_key, key) for key in keys if key]
+        tables.append((self._by_ref, (entry.region, entry.key)))
+        for table, key in tables:
+            found = table.get(key)
+            if found is None:
+                table[key] = [item]
+            elif fresh:  # built in order
+                found.append(item)
+            else:  # a copy: the glossary this one comes from keeps its list
+                found = table[key] = found.copy()
+                bisect.insort(found, item, key=_place)
+
+    def _unindex(self, entry: Entry) -> None:
+        keys = {entry.key, *(normalise(a) for a in entry.alias)}
+        tables = [(self._by_key, key) for key in keys if key]
+        tables.append((self._by_ref, (entry.region, entry.key)))
+        for table, key in tables:
+            kept = [item for item in table.get(key, ()) if item[1] is not entry]
+            if kept:
+                table[key] = kept
+            else:
+                table.pop(key, None)
+
+    def changed(
+        self,
+        entries: Sequence[Entry],
+        order: Sequence[Any],
+        removed: Iterable[Entry],
+        added: Iterable[tuple[Any, Entry]],
+    ) -> Glossary:
+        """This glossary without `removed` (entries of it) and with `added` (place, entry):
+        `entries` and `order` are the result's entries in order, as the caller keeps them.
+        Only the changed entries are indexed; the others' index is shared, never changed."""
+        new = Glossary.__new__(Glossary)
+        new._entries, new._order = tuple(entries), tuple(order)
+        new._by_key, new._by_ref = self._by_key.copy(), self._by_ref.copy()
+        for entry in removed:
+            new._unindex(entry)
+        for place, entry in added:
+            new._index(entry, place)
+        return new
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         return self._entries
+
+    @property
+    def order(self) -> tuple[Any, ...]:
+        """Each entry's place in the glossary's order (parallel to `entries`)."""
+        return self._order
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -438,10 +502,14 @@ class Glossary:
 
     def lookup(self, sigle: str, region: str | None = None) -> list[Entry]:
         """Every entry whose sigle or alias normalises like ``sigle`` (guild entries first)."""
-        found = self._by_key.get(normalise(sigle), [])
+        found = [e for _, e in self._by_key.get(normalise(sigle), ())]
         if region is not None:
             found = [e for e in found if e.region == region.upper()]
         return sorted(found, key=lambda e: (e.origin != "guild", REGIONS.index(e.region)))
+
+    def at(self, target: tuple[str, str]) -> list[Entry]:
+        """The entries of a (region, normalised sigle), in order."""
+        return [e for _, e in self._by_ref.get(target, ())]
 
     def resolve(self, ref: str) -> list[Entry]:
         """Entries named by a ``"REGION:SIGLE"`` ref (several if the sigle is ambiguous and the
@@ -449,7 +517,7 @@ class Glossary:
         parsed = parse_ref_full(ref)
         if parsed is None:
             return []
-        return [e for e in self._by_ref.get(parsed.target, []) if e.matches(parsed)]
+        return [e for e in self.at(parsed.target) if e.matches(parsed)]
 
     def with_extra(self, entries: Iterable[Entry]) -> Glossary:
         """A new glossary with server entries layered on top of this one.
@@ -485,6 +553,10 @@ class Glossary:
         """``"423 entrées : FR 231, QC 192"``."""
         parts = ", ".join(f"{r} {n}" for r, n in self.counts_by_region().items())
         return f"{len(self)} entrées : {parts}"
+
+
+def _place(item: tuple[Any, Entry]) -> Any:
+    return item[0]
 
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "sigles"

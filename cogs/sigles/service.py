@@ -5,12 +5,14 @@ Pure: imports nothing from discord; raises `UserError` for anything a member typ
 
 from __future__ import annotations
 
+import bisect
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from bot.i18n import t
@@ -164,19 +166,42 @@ def answer(matcher: Matcher, text: str, region: str | None = None) -> Answer:
 
 
 # -- one server's glossary ----------------------------------------------------------------------
+# A server's glossary in order: the shipped entries (in their files' order), then its own (by
+# sigle, region and id). Each entry's place in that order breaks ties between equal answers.
+SHIPPED, SERVER = 0, 1
+Identity = tuple[str, str, str]
+
+
+def row_place(row: GuildEntry) -> tuple[int, str, str, int]:
+    return (SERVER, row.entry.sigle, row.entry.region, row.id)
+
+
+def _picker_key(row: GuildEntry) -> str:
+    return normalise(f"{row.entry.sigle} {row.entry.developpe}")
+
+
 @dataclass(frozen=True)
 class Library:
     """One server's view of the glossary: the shipped entries with its own on top, indexed.
 
     Built by `build_library` from immutable values, so it can be built on a worker thread while
-    the event loop goes on; never changed once built (a change builds a new one).
+    the event loop goes on; never changed once built: `changed` makes a new one in proportion
+    to the change (a few entries added, edited or removed), sharing the rest.
     """
 
     matcher: Matcher
-    rows: tuple[GuildEntry, ...] = ()
-    credits: Mapping[tuple[str, str, str], int | None] = field(default_factory=dict)
+    rows: tuple[GuildEntry, ...] = ()  # in the glossary's order
+    credits: Mapping[Identity, int | None] = field(default_factory=dict)
     # The server's entries as moderators pick them (`/glossaire modifier`): folded once.
     picker_keys: tuple[str, ...] = ()
+    row_places: tuple[tuple[int, str, str, int], ...] = ()  # `row_place` of each row
+    # Every shipped entry as (identity, place, entry); the identities of shipped entries that
+    # the server's own replace (same sigle, region and expansion), with how many rows do.
+    shipped: tuple[tuple[Identity, tuple[int, int], Entry], ...] = ()
+    hidden: Mapping[Identity, int] = field(default_factory=dict)
+    row_ids: Mapping[int, tuple[int, str, str, int]] = field(default_factory=dict)  # id → place
+    # identity → (place, entry) of every shipped entry
+    shipped_ids: Mapping[Identity, tuple[tuple[int, int], Entry]] = field(default_factory=dict)
 
     @property
     def glossary(self) -> Glossary:
@@ -190,26 +215,112 @@ class Library:
         )
         return list(islice(found, limit))
 
+    def changed(
+        self, removed: Iterable[GuildEntry] = (), added: Iterable[GuildEntry] = ()
+    ) -> Library:
+        """This library without the rows `removed` (by id) and with `added` (an edit is both,
+        the same id; a row already there is replaced): equal to `build_library` with the
+        server's rows as they now are, in work proportional to the change (plus shallow
+        copies); this one is left as it was."""
+        rows, places, picker_keys = self.rows, self.row_places, self.picker_keys
+        credits, hidden, where = dict(self.credits), dict(self.hidden), dict(self.row_ids)
+        gone: list[Entry] = []
+        new: list[tuple[Any, Entry]] = []
+        # Tuples are cut and joined (copies in C) rather than lists changed then frozen again.
+        for row_id in [old.id for old in removed] + [row.id for row in added]:
+            place = where.pop(row_id, None)  # an added row already there is replaced
+            if place is None:
+                continue  # not (or no longer) there
+            at = bisect.bisect_left(places, place)
+            row = rows[at]
+            rows, places = rows[:at] + rows[at + 1 :], places[:at] + places[at + 1 :]
+            picker_keys = picker_keys[:at] + picker_keys[at + 1 :]
+            identity = row.entry.identity
+            credits.pop(identity, None)
+            gone.append(row.entry)
+            if identity in hidden:
+                hidden[identity] -= 1
+                if not hidden[identity]:
+                    del hidden[identity]
+        for row in added:
+            place = where[row.id] = row_place(row)
+            at = bisect.bisect_left(places, place)
+            rows = (*rows[:at], row, *rows[at:])
+            places = (*places[:at], place, *places[at:])
+            picker_keys = (*picker_keys[:at], _picker_key(row), *picker_keys[at:])
+            identity = row.entry.identity
+            credits[identity] = row.contributor_id
+            new.append((place, row.entry))
+            if identity in self.shipped_ids:
+                hidden[identity] = hidden.get(identity, 0) + 1
+        for identity in self.hidden.keys() - hidden.keys():  # shown again
+            new.append(self.shipped_ids[identity])
+        for identity in hidden.keys() - self.hidden.keys():  # replaced by the server's own
+            gone.append(self.shipped_ids[identity][1])
+        glossary = self.glossary
+        shipped = glossary.entries[: len(glossary) - len(self.rows)]
+        shipped_places = glossary.order[: len(shipped)]
+        if hidden.keys() != self.hidden.keys():
+            kept = [(pl, entry) for identity, pl, entry in self.shipped if identity not in hidden]
+            shipped = tuple(entry for _, entry in kept)
+            shipped_places = tuple(pl for pl, _ in kept)
+        entries = (*shipped, *map(_entry_of, rows))
+        glossary = glossary.changed(entries, (*shipped_places, *places), gone, new)
+        return Library(
+            self.matcher.changed(glossary, gone, new),
+            rows,
+            credits,
+            picker_keys,
+            places,
+            self.shipped,
+            hidden,
+            where,
+            self.shipped_ids,
+        )
+
+
+_entry_of: Callable[[GuildEntry], Entry] = attrgetter("entry")
+
 
 def shipped_library(shipped: Glossary) -> Library:
-    return Library(Matcher(shipped))
+    return build_library(shipped, ())
 
 
-def build_library(shipped: Glossary, rows: Sequence[GuildEntry]) -> Library:
+def build_library(shipped: Glossary, rows: Iterable[GuildEntry]) -> Library:
     """The server's library: its entries layered on the shipped ones, every index built.
 
     CPU-heavy for big glossaries (about a second at 10,000 entries): callers run it off the
     event loop. Pure: reads its arguments (immutable values), shares nothing mutable.
     """
-    rows = tuple(rows)
-    if not rows:
-        return shipped_library(shipped)
-    glossary = shipped.with_extra(row.entry for row in rows)
+    rows = tuple(sorted(rows, key=row_place))
+    places = tuple(map(row_place, rows))
+    items = tuple(
+        (entry.identity, (SHIPPED, position), entry)
+        for position, entry in enumerate(shipped.entries)
+    )
+    shipped_ids = {identity for identity, _, _ in items}
+    hidden: dict[Identity, int] = {}
+    credits: dict[Identity, int | None] = {}
+    for row in rows:
+        identity = row.entry.identity
+        credits[identity] = row.contributor_id
+        if identity in shipped_ids:
+            hidden[identity] = hidden.get(identity, 0) + 1
+    kept = [(place, entry) for identity, place, entry in items if identity not in hidden]
+    glossary = Glossary(
+        (*(entry for _, entry in kept), *map(_entry_of, rows)),
+        (*(place for place, _ in kept), *places),
+    )
     return Library(
         Matcher(glossary),
         rows,
-        {row.entry.identity: row.contributor_id for row in rows},
-        tuple(normalise(f"{row.entry.sigle} {row.entry.developpe}") for row in rows),
+        credits,
+        tuple(map(_picker_key, rows)),
+        places,
+        items,
+        hidden,
+        {row.id: place for row, place in zip(rows, places, strict=True)},
+        {identity: (place, entry) for identity, place, entry in items},
     )
 
 
@@ -274,12 +385,11 @@ def build_entry(data: Mapping[str, Any], *, guild_id: int, known: Glossary) -> E
         raise UserError("sigles.error.invalid_entry", details="; ".join(problems)[:600])
     missing = check_refs([entry], known)
     if missing:
-        known_targets = {(e.region, e.key) for e in known}
         bad = next(
             ref
             for name in REF_FIELDS
             for ref in entry.refs(name)
-            if parse_ref(ref) not in known_targets
+            if (target := parse_ref(ref)) is None or not known.at(target)
         )
         raise UserError("sigles.error.unknown_ref", ref=bad)
     return entry

@@ -184,3 +184,55 @@ async def test_a_change_made_by_another_process_rebuilds_this_ones_index(
             await asyncio.sleep(0.02)
     finally:
         await other_db.close()
+
+
+async def test_one_change_is_applied_to_the_index_at_once_without_a_rebuild(
+    store: SiglesStore,
+) -> None:
+    await fill(store, 1, 3)
+    libraries = Libraries(store, SHIPPED)
+    before = await libraries.get(1)
+    new_id = await store.add(1, entry("ZQNEW", 1), 1, NOW)
+    assert new_id is not None
+    added = await store.entry(1, new_id)
+    assert added is not None
+    libraries.update(1, added=[added])
+    assert libraries.ready(1)  # nothing being built: the change is in at once
+    assert not [t for t in asyncio.all_tasks() if t.get_name() == "sigles-index-1"]
+    after = await libraries.get(1)
+    assert after.matcher.lookup("zqnew") and not before.matcher.lookup("zqnew")
+    # an edit (the row as it was, then as it is) and a removal
+    old = after.rows[0]
+    assert await store.update(1, old.id, entry("ZQEDITED", 1), NOW)
+    edited = await store.entry(1, old.id)
+    assert edited is not None
+    libraries.update(1, removed=[old], added=[edited])
+    assert await store.delete(1, new_id)
+    libraries.update(1, removed=[added])
+    now = await libraries.get(1)
+    assert sorted(r.entry.sigle for r in now.rows) == ["ZQ1X1", "ZQ1X2", "ZQEDITED"]
+    assert not now.matcher.lookup(old.entry.sigle) and not now.matcher.lookup("zqnew")
+    # exactly what a rebuild from the database gives
+    libraries.forget(1)
+    rebuilt = await libraries.get(1)
+    assert rebuilt.rows == now.rows and rebuilt.glossary.entries == now.glossary.entries
+    assert rebuilt.matcher.suggest("zq") == now.matcher.suggest("zq")
+
+
+async def test_a_change_applied_at_once_keeps_the_bounds_and_the_plain_servers(
+    store: SiglesStore,
+) -> None:
+    libraries = Libraries(store, SHIPPED, servers=1)
+    await fill(store, 1, 1)
+    await libraries.get(1)
+    assert await libraries.get(2) is libraries.plain  # no entries of its own
+    new_id = await store.add(2, entry("ZQTWO", 2), 1, NOW)
+    assert new_id is not None
+    row = await store.entry(2, new_id)
+    assert row is not None
+    libraries.update(2, added=[row])  # its first entry: a slot, and 1 goes (one server kept)
+    assert libraries.cached() == {2: 1}
+    libraries.update(2, removed=[row])  # its last: back to the shared shipped index
+    assert await libraries.get(2) is libraries.plain and libraries.cached() == {}
+    libraries.update(3, added=[row])  # not in memory: nothing to follow, read when asked
+    assert libraries.cached() == {}
