@@ -1,7 +1,7 @@
 """The web side under load: a feed of 1,000 meet-ups (from the cache, rebuilt), the public page
 under 100 concurrent requests, and 10,000 requests with wrong tokens.
 
-Run: .venv/bin/python bench/agenda.py [--quick]
+Run: .venv/bin/python bench/agenda.py [--quick] [--profile]
 
 The server is the real web side (bot.web) over a real database filled through the real stores
 (Rencontres, Apéro), in a process of its own; this process is the client, over 127.0.0.1.
@@ -9,7 +9,12 @@ Each figure is printed beside a baseline measured in the same run: a bare aiohtt
 the same server process returning a static body of the same size (no database, no rendering).
 
 Goals (issue 18): feed p99 < 20 ms from the cache and < 200 ms rebuilt; page p99 < 50 ms under
-100 concurrent requests; wrong tokens change nothing and cost < 1 ms each.
+100 concurrent requests; wrong tokens change nothing and cost < 1 ms each. Those absolute
+figures assume an idle machine; on a loaded one (the load averages are printed on every line)
+the honest figure is the ratio to bare aiohttp measured in the same run (×1.00: our code costs
+nothing beyond aiohttp's own). A rebuild has no bare counterpart: it is split, server side,
+into the providers' read of the agenda (the features' stores) and the feed's rendering (ours).
+`--profile` prints the server process's cProfile for each part.
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing as mp
+import os
 import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +37,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import aiohttp
 from aiohttp import web
-from cogs.apero.model import Draft, SeriesFields
 
-from bot.agenda import AgendaRegistry
+from bot.agenda import Agenda, AgendaRegistry
 from bot.clock import FakeClock
 from bot.db import Database
 from bot.health import Health
 from bot.metrics import Metrics
-from bot.web import WebContext, WebServer
+from bot.web import WebContext, WebServer, ics
 from bot.web.cache import FRESH_FOR
 from bot.web.ratelimit import Limits
 from bot.web.store import LinkScope, WebStore
 from cogs.apero.handlers import AperoAgenda
+from cogs.apero.service import SeriesFields
 from cogs.apero.store import AperoStore
 from cogs.rencontres.handlers import RencontresAgenda
 from cogs.rencontres.service import Details, Format
@@ -52,6 +59,8 @@ GUILD = 1
 EVENTS = 1000
 CONCURRENCY = 100
 OK = 200
+PROFILE_LINES = 30
+OPTIONS = argparse.Namespace(quick=False, profile=False)
 GENEROUS = Limits(rate=1e9, burst=1e9, failure_rate=1e9, failure_burst=1e9)
 
 
@@ -80,9 +89,11 @@ async def fill(path: Path) -> str:
     for n, (day, zone) in enumerate(
         [(4, "Europe/Paris"), (2, "America/Montreal"), (0, "Europe/Paris")]
     ):
-        fields = SeriesFields(f"Apéro {n}", day, "18:00", zone, 100, "https://meet.example.org/a")
-        draft_id = await aperos.save_draft(GUILD, 42, fields, NOW)
-        await aperos.create_from_draft(Draft(draft_id, GUILD, 42, fields), 42, NOW)
+        fields = SeriesFields(
+            f"Apéro {n}", day, wall_time(18), zone, 100, "https://meet.example.org/a"
+        )
+        draft = await aperos.save_draft(GUILD, 42, fields, NOW)
+        await aperos.create_from_draft(draft, 42, NOW)
     web_store = WebStore(db)
     token = await web_store.issue(LinkScope.GUILD, GUILD, lang="fr", label="Bench", now=NOW)
     await web_store.enable_page(GUILD, "Bench", NOW)
@@ -90,9 +101,47 @@ async def fill(path: Path) -> str:
     return token
 
 
+class TimedRegistry(AgendaRegistry):
+    """The real registry, timing each read of a server's agenda (the providers' share)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[float] = []
+
+    async def for_guild(self, guild_id: int, now: datetime) -> Agenda:
+        t0 = time.perf_counter()
+        try:
+            return await super().for_guild(guild_id, now)
+        finally:
+            self.reads.append(time.perf_counter() - t0)
+
+
+def timed_renders() -> list[float]:
+    """Times every feed rendering in this (server) process: the web side's own share."""
+    renders: list[float] = []
+    render = ics.render
+
+    def timed(*args: Any, **kwargs: Any) -> bytes:
+        t0 = time.perf_counter()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            renders.append(time.perf_counter() - t0)
+
+    ics.render = timed  # type: ignore[assignment]
+    return renders
+
+
+def split(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name}: none"
+    return f"{name}: {len(values)}, p50 {pct(values, 50):.1f} ms p99 {pct(values, 99):.1f} ms"
+
+
 async def serve(path: Path, limits: Limits, fresh_for: float, ports: Any, stop: Any) -> None:
     db = await Database.open(path)
-    registry = AgendaRegistry()
+    renders = timed_renders()
+    registry = TimedRegistry()
     registry.register("rencontres", RencontresAgenda(RencontreStore(db)))
     registry.register("apero", AperoAgenda(AperoStore(db)))
 
@@ -113,6 +162,8 @@ async def serve(path: Path, limits: Limits, fresh_for: float, ports: Any, stop: 
         limits=limits,
     )
     ctx.reads.fresh_for = fresh_for
+    if fresh_for == 0:  # every request reads: nothing stale either
+        ctx.reads.stale_for = 0.0
     server = WebServer(ctx, host="127.0.0.1", port=0)
     await server.start()
 
@@ -133,13 +184,32 @@ async def serve(path: Path, limits: Limits, fresh_for: float, ports: Any, stop: 
     baseline_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     ports.put((server.port, baseline_port))
     await asyncio.get_running_loop().run_in_executor(None, stop.get)
+    if fresh_for == 0:
+        print(
+            f"    server side — {split('agenda reads (providers)', registry.reads)};"
+            f" {split('feed renders', renders)} | {load()}"
+        )
     await server.stop()
     await runner.cleanup()
     await db.close()
 
 
-def server_process(path: str, limits: Limits, fresh_for: float, ports: Any, stop: Any) -> None:
+def server_process(
+    path: str, limits: Limits, fresh_for: float, ports: Any, stop: Any, profile: bool
+) -> None:
+    if not profile:
+        asyncio.run(serve(Path(path), limits, fresh_for, ports, stop))
+        return
+    import cProfile  # noqa: PLC0415 (only with --profile)
+    import pstats  # noqa: PLC0415
+
+    profiler = cProfile.Profile()
+    profiler.enable()
     asyncio.run(serve(Path(path), limits, fresh_for, ports, stop))
+    profiler.disable()
+    stats = pstats.Stats(profiler).strip_dirs().sort_stats("tottime")
+    print(f"\n--- server-side profile (fresh_for {fresh_for:g}), by own time ---")
+    stats.print_stats(PROFILE_LINES)
 
 
 # -- the client -------------------------------------------------------------------------------
@@ -148,10 +218,16 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
+def load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def line(name: str, ms: list[float], base: list[float], goal: str) -> None:
+    ratio = pct(ms, 99) / pct(base, 99)
     print(
-        f"  {name:<34} p50 {pct(ms, 50):7.2f} ms  p99 {pct(ms, 99):7.2f} ms"
-        f"   | baseline p50 {pct(base, 50):6.2f} ms  p99 {pct(base, 99):6.2f} ms   goal {goal}"
+        f"  {name:<30} p50 {pct(ms, 50):7.2f} ms  p99 {pct(ms, 99):7.2f} ms"
+        f" | bare aiohttp p50 {pct(base, 50):6.2f} ms  p99 {pct(base, 99):6.2f} ms"
+        f" | p99 ×{ratio:.2f} | goal {goal} | {load()}"
     )
 
 
@@ -183,8 +259,8 @@ async def concurrent(
 
 
 async def bench(quick: bool) -> None:
-    repeat = 40 if quick else 300
-    rebuilt = 10 if quick else 60
+    repeat = 100 if quick else 300
+    rebuilt = 15 if quick else 60
     rounds = 3 if quick else 20
     wrong = 1000 if quick else 10_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,7 +307,9 @@ async def server(
 ) -> AsyncIterator[tuple[str, str, aiohttp.ClientSession]]:
     ctx = mp.get_context("spawn")
     ports, stop = ctx.Queue(), ctx.Queue()
-    proc = ctx.Process(target=server_process, args=(str(path), limits, fresh_for, ports, stop))
+    proc = ctx.Process(
+        target=server_process, args=(str(path), limits, fresh_for, ports, stop, OPTIONS.profile)
+    )
     proc.start()
     port, baseline_port = ports.get(timeout=60)
     connector = aiohttp.TCPConnector(limit=CONCURRENCY)
@@ -310,8 +388,8 @@ async def wrong_tokens(
     valid = (await timed(session, f"{base}/feed/{token}.ics"))[1]
     print(
         f"  {count} wrong tokens, {what}: {wall / count * 1000:.3f} ms each"
-        f" ({count / wall:.0f}/s, 50 at a time) | baseline {base_wall / count * 1000:.3f} ms each"
-        "   goal < 1 ms each"
+        f" ({count / wall:.0f}/s, 50 at a time) | bare aiohttp {base_wall / count * 1000:.3f} ms"
+        f" each | ×{wall / base_wall:.2f} | goal < 1 ms each | {load()}"
     )
     print(
         f"    answers {dict(sorted(statuses.items()))}; links table unchanged: {before == after};"
@@ -323,7 +401,11 @@ async def wrong_tokens(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer requests (CI)")
-    asyncio.run(bench(parser.parse_args().quick))
+    parser.add_argument(
+        "--profile", action="store_true", help="print the server side's cProfile per part"
+    )
+    parser.parse_args(namespace=OPTIONS)
+    asyncio.run(bench(OPTIONS.quick))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot import health
 from bot.agenda import AgendaRegistry
+from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
 from bot.db.buckets import SharedBucket
@@ -27,7 +28,9 @@ from bot.guild_settings.store import MemberPreferencesData
 from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
+from bot.notices import Notices
 from bot.personal_data import PersonalDataRegistry
+from bot.redraw import REDRAW_INTERVAL, Redraws
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
@@ -49,6 +52,8 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
 
 
 FEATURES_PACKAGE = "cogs"
+# At shutdown, how long pending redraws may take to show their last state.
+REDRAWS_SETTLE_SECONDS = 2.0
 
 
 def feature_packages() -> list[str]:
@@ -65,9 +70,18 @@ class Passerelle(commands.Bot):
     db: Database
     settings_store: SettingsStore
     reminders: ReminderEngine
+    notices: Notices
+    approvals: Approvals
     web_store: WebStore
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        redraw_interval: float = REDRAW_INTERVAL,
+        **options: Any,
+    ) -> None:
         self.metrics = Metrics()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
@@ -92,6 +106,8 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
+        # Messages that follow a changing state (poll tallies): few edits, the last state shown.
+        self.redraws = Redraws(interval=redraw_interval)
         self.agenda = AgendaRegistry()
         self.gateway_state = health.GatewayState()
         self.web: WebServer | None = None
@@ -138,6 +154,19 @@ class Passerelle(commands.Bot):
             self.reminders.limiter = SharedBucket(
                 self.db, "discord_global", rate=self.reminders.limiter.rate, burst=2
             )
+        self.notices = Notices(self.db)
+        await self.notices.load()
+        self.personal_data.register("notices", self.notices)
+        self.approvals = Approvals(
+            self,
+            db=self.db,
+            settings=self.settings_store,
+            reminders=self.reminders,
+            notices=self.notices,
+            clock=self.clock,
+        )
+        self.add_dynamic_items(*self.approvals.items)
+        self.personal_data.register("approvals", self.approvals)
         # The secrecy guard's model: a missing one is said here, once; loading waits for ready.
         self.guard_model = secrecy_model.configure(self.settings.guard_model)
         await self.tree.set_translator(CatalogTranslator())
@@ -199,6 +228,8 @@ class Passerelle(commands.Bot):
         self, interaction: discord.Interaction[Passerelle], command: Any
     ) -> None:
         self.metrics.interaction(f"/{command.qualified_name}", Outcome.OK)
+        # Notes that could not reach the member by DM (bot.notices), after their command.
+        await self.notices.deliver(interaction)
 
     async def command_payload(self, guild: discord.abc.Snowflake | None = None) -> list[dict]:
         """The application-command payload exactly as `CommandTree.sync` sends it."""
@@ -239,6 +270,13 @@ class Passerelle(commands.Bot):
         if self.web is not None:
             await self.web.stop()
             self.web = None
+        # Messages being redrawn get their last state if that is quick; then nothing waits.
+        try:
+            async with asyncio.timeout(REDRAWS_SETTLE_SECONDS):
+                await self.redraws.settled()
+        except TimeoutError:
+            log.info("redraws still pending at shutdown: left as they are")
+        await self.redraws.close()
         if getattr(self, "reminders", None) is not None:
             await self.reminders.stop()
         if self.scheduler.running:

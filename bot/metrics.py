@@ -94,6 +94,7 @@ class Metrics:
             buckets=WEB_BUCKETS,
             registry=r,
         )
+        self._web_children: dict[tuple[str, int], tuple[Any, Any]] = {}
 
     # -- what the core calls --------------------------------------------------------------------
     def reminder(self, kind: str, outcome: str) -> None:
@@ -110,8 +111,17 @@ class Metrics:
         self.database.labels(operation).observe(seconds)
 
     def web_request(self, route: str, status: int, seconds: float) -> None:
-        self.web_requests.labels(route, str(status)).inc()
-        self.web_latency.labels(route).observe(seconds)
+        # Every web request comes here: the labelled children are looked up once per
+        # (route, status), both sets being bounded.
+        children = self._web_children.get((route, status))
+        if children is None:
+            children = (
+                self.web_requests.labels(route, str(status)),
+                self.web_latency.labels(route),
+            )
+            self._web_children[(route, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def http_trace(self) -> aiohttp.TraceConfig:
         """Given to discord.py (`http_trace=`): every answer Discord's REST API gives it."""

@@ -54,6 +54,11 @@ class Settings:
     # Seconds between two IDENTIFYs of this process's shards (Discord: 5 s per
     # max_concurrency bucket); 0 only against the project's test server.
     identify_interval: float = 5.0
+    # Fetching feeds (bot.net): never read from .env or the environment. Only tests set them,
+    # to fetch from a feed server they run on 127.0.0.1 (those ports only) without waiting.
+    fetch_loopback_ports: frozenset[int] = frozenset()
+    fetch_min_interval: float = 2.0
+    fetch_timeout: float = 20.0
 
     @property
     def database(self) -> Path | str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from bot.i18n import t
+
 
 @runtime_checkable
 class Localised(Protocol):
@@ -30,3 +32,14 @@ class UserError(Exception):
 
     def __repr__(self) -> str:  # params may hold user text: keep them out of reprs and logs
         return f"{type(self).__name__}({self.key!r})"
+
+
+class Cause:
+    """Another `UserError`'s sentence as a parameter, worded in the member's language: a
+    refusal that says which part of the input it is about (« créneau 3 : … »)."""
+
+    def __init__(self, error: UserError) -> None:
+        self.error = error
+
+    def render(self, lang: str) -> str:
+        return t(self.error.key, lang, **self.error.params_in(lang))

@@ -123,16 +123,23 @@ def database_settings(database: Path | str) -> dict[str, object]:
     return {"database_path": Path(database)}
 
 
-def passerelle_factory(database: Path | str, **settings: object) -> Callable[[], discord.Client]:
+def passerelle_factory(
+    database: Path | str, *, redraw_interval: float | None = None, **settings: object
+) -> Callable[[], discord.Client]:
+    """Bots on `database` (a file or a PostgreSQL URL). `redraw_interval`: seconds between two
+    redraws of one message (Discord's pace by default; the tests scale it with the loopback
+    Discord's windows)."""
     from bot.client import make_bot
     from bot.clock import FakeClock
+    from bot.redraw import REDRAW_INTERVAL
     from bot.settings import Settings
 
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", **database_settings(database), **settings)  # type: ignore[arg-type]
-        return make_bot(conf, clock=clock)
+        interval = REDRAW_INTERVAL if redraw_interval is None else redraw_interval
+        return make_bot(conf, clock=clock, redraw_interval=interval)
 
     return make
 
@@ -149,7 +156,9 @@ async def world(
     database: Path | str, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    factory = passerelle_factory(database)
+    from bot.redraw import REDRAW_INTERVAL
+
+    factory = passerelle_factory(database, redraw_interval=REDRAW_INTERVAL * time_scale)
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
@@ -176,8 +185,9 @@ async def web_world(database: Path | str) -> AsyncIterator[Harness]:
     harness = Harness(factory)
     await harness.start()
     # Every request reads the database, so a test sees an edit at once (the reuse of reads
-    # for a few seconds has its own test).
+    # for a few seconds, and of stale ones while a new read runs, have their own tests).
     harness.bot.web.ctx.reads.fresh_for = 0.0
+    harness.bot.web.ctx.reads.stale_for = 0.0
     try:
         yield harness
     finally:

@@ -119,13 +119,17 @@ class _Queries:
         self._timed("write", started)
         return row
 
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        """One write statement for many rows, all or nothing (nothing else is written in
+        between); returns how many rows it changed. For a write that is one statement per row
+        (its checks in the statement itself), cheaper than a transaction."""
         started = time.perf_counter()
         async with self._writer() as conn:
-            await conn.executemany(
+            changed = await conn.executemany(
                 self._backend.translate(sql), [_values(sql, row) for row in rows]
             )
         self._timed("write", started)
+        return changed
 
 
 class _Held:

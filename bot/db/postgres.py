@@ -19,7 +19,7 @@ import os
 import re
 import secrets
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -67,8 +67,18 @@ class PostgresConnection:
     async def execute(self, sql: str, params: Params) -> Result:
         return Result(_rowcount(await self._conn.execute(sql, *params)))
 
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, [tuple(r) for r in rows])
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        # asyncpg's executemany gives no row count: one prepared statement run per row, in a
+        # transaction of its own unless the caller's is open (all or nothing either way).
+        statement = await self._conn.prepare(sql)
+        changed = 0
+        async with AsyncExitStack() as stack:
+            if not self._conn.is_in_transaction():
+                await stack.enter_async_context(self._conn.transaction())
+            for row in rows:
+                await statement.fetch(*row)
+                changed += _rowcount(statement.get_statusmsg())
+        return changed
 
 
 class PostgresBackend:

@@ -54,8 +54,9 @@ class SqliteConnection:
         async with self._conn.execute(sql, params) as cur:
             return Result(cur.rowcount)
 
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
+        async with self._conn.executemany(sql, rows) as cur:
+            return cur.rowcount
 
 
 async def _connect(path: str, *, read_only: bool = False) -> aiosqlite.Connection:

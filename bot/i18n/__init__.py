@@ -175,18 +175,31 @@ PARIS, MONTREAL = ZoneInfo("Europe/Paris"), ZoneInfo("America/Montreal")
 _PARIS_MONTREAL_ZONES = (PARIS.key, MONTREAL.key, "America/Toronto")
 
 
-def format_paris_montreal(instant: datetime, lang: str, zone: ZoneInfo | str | None = None) -> str:
+def format_short(instant: datetime, lang: str, zone: ZoneInfo, *, with_zone: bool = False) -> str:
+    """A date and time in few words, in `zone`: « ven. 6 mars 18:00 », "Fri, Mar 6 6:00 PM"
+    (where room is short: a select's options, a long list)."""
+    local = instant.astimezone(zone)
+    pattern = "EEE d MMM HH:mm" if lang == "fr" else "EEE, MMM d h:mm a"
+    text = _babel_format_datetime(local, pattern, tzinfo=zone, locale=babel_locale(lang, zone))
+    return f"{text} ({zone.key})" if with_zone else text
+
+
+def format_paris_montreal(
+    instant: datetime, lang: str, zone: ZoneInfo | str | None = None, *, short: bool = False
+) -> str:
     """The instant in words at Paris and at Montréal, and in `zone` (named) when it is
-    neither: what both sides of the community read beside a Discord timestamp."""
+    neither: what both sides of the community read beside a Discord timestamp. `short`: in
+    few words (`format_short`), for long lists."""
+    words = format_short if short else format_datetime
     text = t(
         "time.paris_montreal",
         lang,
-        paris=format_datetime(instant, lang, PARIS),
-        montreal=format_datetime(instant, lang, MONTREAL),
+        paris=words(instant, lang, PARIS),
+        montreal=words(instant, lang, MONTREAL),
     )
     key = zone.key if isinstance(zone, ZoneInfo) else zone
     if key and key not in _PARIS_MONTREAL_ZONES:
-        text += "\n" + format_datetime(instant, lang, ZoneInfo(key), with_zone=True)
+        text += "\n" + words(instant, lang, ZoneInfo(key), with_zone=True)
     return text
 
 

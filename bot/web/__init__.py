@@ -66,6 +66,7 @@ class WebServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        self.ctx.reads.cancel()
 
     @property
     def url(self) -> str:

@@ -7,8 +7,10 @@ Routes (GET, and HEAD from the same handlers):
   /healthz                           200 or 503 with the checks (JSON)
   /metrics                           Prometheus; loopback peers only, or METRICS_TOKEN
   /robots.txt
-Everything is read from the database on each request (any bot process can serve any server);
-only rendered bodies and rate-limit buckets live in memory.
+What feeds and pages are made from is read from the database a few seconds apart (any bot
+process can serve any server; `bot.web.cache`); the links' hashes are kept in memory
+(`bot.web.store`), so a request for a cached feed or page, or with a wrong token, touches no
+database. Rendered bodies (with their validators) and rate-limit buckets live in memory.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from aiohttp import web
 from bot.agenda import Agenda
 from bot.i18n import t
 from bot.web import ics, page
-from bot.web.cache import FreshReads, RenderCache, respond
+from bot.web.cache import STALE_FOR, FreshReads, RenderCache, respond
 from bot.web.ratelimit import Limits, RateLimiter
 from bot.web.security import (
     AccessLogger,
@@ -50,6 +52,8 @@ FORWARDED = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 ROBOTS = "User-agent: *\nDisallow: /feed/\n"
 SERVICE_UNAVAILABLE = 503
 OK = 200
+NOT_FOUND = 404
+TOO_MANY = 429
 
 __all__ = ["AccessLogger", "WebContext", "build_app"]
 
@@ -72,7 +76,7 @@ class WebContext:
     failures: RateLimiter = field(init=False)
     feeds: RenderCache = field(default_factory=RenderCache)
     pages: RenderCache = field(default_factory=RenderCache)
-    reads: FreshReads = field(default_factory=FreshReads)
+    reads: FreshReads = field(default_factory=lambda: FreshReads(stale_for=STALE_FOR))
 
     def __post_init__(self) -> None:
         self.requests = self.limits.requests()
@@ -86,8 +90,14 @@ def _ctx(request: web.Request) -> WebContext:
     return request.app[CTX]
 
 
-def _too_many(wait: float) -> web.HTTPTooManyRequests:
-    return web.HTTPTooManyRequests(headers={"Retry-After": str(max(1, round(wait + 0.5)))})
+# Refusals are answered, not raised: an aiohttp HTTPException is a whole response built and
+# then rebuilt by the `errors` middleware, and refusals are what floods are made of.
+def _too_many(wait: float) -> web.Response:
+    return plain(TOO_MANY, **{"Retry-After": str(max(1, round(wait + 0.5)))})
+
+
+def _not_found() -> web.Response:
+    return plain(NOT_FOUND)
 
 
 @web.middleware
@@ -95,7 +105,7 @@ async def rate_limit(request: web.Request, handler: Callable) -> web.StreamRespo
     ctx = _ctx(request)
     wait = ctx.requests.take(client_address(request, ctx.trusted_proxies))
     if wait is not None:
-        raise _too_many(wait)
+        return _too_many(wait)
     return await handler(request)
 
 
@@ -111,11 +121,11 @@ async def feed(request: web.Request) -> web.StreamResponse:
     client = client_address(request, ctx.trusted_proxies)
     wait = ctx.failures.exhausted(client)
     if wait is not None:  # this client has guessed enough: not even a lookup
-        raise _too_many(wait)
+        return _too_many(wait)
     link = await ctx.store.resolve(request.match_info["token"])
     if link is None:
         ctx.failures.take(client)
-        raise web.HTTPNotFound()
+        return _not_found()
     now = ctx.clock.now()
     read = ctx.agenda.for_guild if link.scope is LinkScope.GUILD else ctx.agenda.for_member
     agenda = await ctx.reads.get((link.scope, link.owner_id), lambda: read(link.owner_id, now))
@@ -150,13 +160,13 @@ async def agenda_page(request: web.Request) -> web.StreamResponse:
     now = ctx.clock.now()
     lang = ctx.lang_of(guild_id)
     agenda = await ctx.reads.get(("page", guild_id), lambda: ctx.agenda.upcoming(guild_id, now))
-    # The next occurrence of each series depends on `now`: part of what the page is made from.
-    nexts = tuple(tuple(o.start for o in s.next_occurrences(now, 1)) for s in agenda.series)
     rendered = ctx.pages.get(
         ("page", guild_id),
-        (agenda, nexts, server, lang),
+        (agenda, server, lang),
         lambda: page.render(agenda, guild_id=guild_id, server=server, lang=lang, now=now),
         now,
+        # The page shows each series' next occurrence: it holds until the first of them.
+        until=lambda: page.holds_until(agenda, now),
     )
     return respond(
         request,

@@ -168,6 +168,13 @@ def _series(series: AgendaSeries, guild_id: int, lang: str, now: datetime) -> st
     )
 
 
+def holds_until(agenda: Agenda, now: datetime) -> datetime | None:
+    """Until when `render(agenda, now=…)` gives the same page: the next occurrence it shows of
+    each series changes once that occurrence has begun."""
+    starts = [o.start for s in agenda.series for o in s.next_occurrences(now, 1)]
+    return min(starts, default=None)
+
+
 def render(agenda: Agenda, *, guild_id: int, server: str, lang: str, now: datetime) -> bytes:
     events = agenda.events[:MAX_EVENTS]
     sections = []

@@ -55,11 +55,14 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     response.headers["Server"] = SERVER_NAME
 
 
+PLAIN = "text/plain; charset=utf-8"
+_BODIES = {status: text.encode() for status, text in TEXTS.items()}
+
+
 def plain(status: int, text: str | None = None, **headers: str) -> web.Response:
-    body = text or TEXTS.get(status) or f"{status}\n"
-    return web.Response(
-        status=status, text=body, content_type="text/plain", charset="utf-8", headers=headers
-    )
+    """A short plain-text answer (the common ones encoded once: wrong tokens are many)."""
+    body = text.encode() if text else _BODIES.get(status) or f"{status}\n".encode()
+    return web.Response(status=status, body=body, headers={"Content-Type": PLAIN, **headers})
 
 
 def route_name(request: web.Request) -> str:

@@ -39,11 +39,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.when import grammar
+from bot.when.dates import date_examples, day_end, parse_date, today_in
 from bot.when.errors import ERROR_PARAMS, WhenError
 from bot.when.vocab import EXAMPLES
 from bot.when.words import Clock, Day, Moment, Place, Weekday
 
-__all__ = ["ERROR_PARAMS", "MAX_DAYS_AHEAD", "WhenError", "format_examples", "parse_when"]
+__all__ = [
+    "ERROR_PARAMS",
+    "MAX_DAYS_AHEAD",
+    "WhenError",
+    "date_examples",
+    "day_end",
+    "format_examples",
+    "parse_date",
+    "parse_when",
+    "today_in",
+]
 
 MAX_YEARS_AHEAD = 2
 MAX_DAYS_AHEAD = 731  # about MAX_YEARS_AHEAD years

@@ -6,7 +6,8 @@ from typing import Any
 
 from bot.user_error import UserError
 
-#: Every key ``parse_when`` and ``bot.when.offsets`` can raise, with the placeholders they pass.
+#: Every key ``parse_when``, ``parse_date`` and ``bot.when.offsets`` can raise, with the
+#: placeholders they pass.
 ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.not_understood": frozenset({"text", "examples"}),
     "when.error.missing_hour": frozenset({"text", "examples"}),
@@ -22,6 +23,9 @@ ERROR_PARAMS: dict[str, frozenset[str]] = {
     "when.error.ambiguous_time": frozenset(
         {"text", "day", "time", "place", "from_hour", "to_hour"}
     ),
+    "when.error.date_with_hour": frozenset({"text", "examples"}),
+    "when.error.vague_date": frozenset({"text", "example"}),
+    "when.error.past_date": frozenset({"text", "date"}),
     "when.error.bad_offset": frozenset({"text"}),
     "when.error.offset_range": frozenset({"text", "days"}),
     "when.error.offset_after_start": frozenset({"text", "start"}),

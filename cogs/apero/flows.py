@@ -19,6 +19,7 @@ from bot.discord_text import CHOICES_MAX, NO_MENTIONS, escape
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
 from bot.members import has_left
+from bot.moderators import tell_moderators
 from bot.reminders import DueItem, Schedule
 from bot.user_error import UserError
 from bot.when.words import Day
@@ -409,16 +410,14 @@ class AperoFlows:
     ) -> None:
         """In the moderators' channel, else the announcements' (never the series' own channel,
         which may be the one failing); else, if asked, by DM to whoever created the series."""
-        settings = self.bot.settings_store.guild(series.guild_id)
-        for channel_id in (settings.mod_channel_id, settings.announce_channel_id):
-            if not channel_id or channel_id == series.fields.channel_id:
-                continue
-            try:
-                where = self.bot.get_partial_messageable(channel_id, guild_id=series.guild_id)
-                await where.send(text, allowed_mentions=NO_MENTIONS)
-                return
-            except discord.HTTPException:
-                log.warning("could not tell the moderators of server %s", series.guild_id)
+        if await tell_moderators(
+            self.bot,
+            self.bot.settings_store,
+            series.guild_id,
+            text,
+            avoid_channel_id=series.fields.channel_id,
+        ):
+            return
         if creator_too and series.created_by:
             try:
                 user = await self.bot.create_dm(discord.Object(series.created_by))  # type: ignore[arg-type]

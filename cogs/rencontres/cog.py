@@ -10,12 +10,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import is_moderator, moderator_only, require_guild
-from bot.discord_text import CHOICES_MAX, truncate
+from bot.discord_text import CHOICES_MAX, NO_MENTIONS, truncate
 from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
 from cogs.rencontres import ics, render, service
 from cogs.rencontres.flows import RencontresFlows
+from cogs.rencontres.groups.service import SIZE_MAX_DEFAULT, SIZE_MIN_DEFAULT
+from cogs.rencontres.hosts import render as hosts_render
 from cogs.rencontres.service import Format
 
 if TYPE_CHECKING:
@@ -111,6 +113,103 @@ class RencontresCog(commands.Cog):
     ) -> None:
         await self.flows.cancel(interaction, service.parse_event_id(evenement), raison)
 
+    # -- /rencontre sondage ---------------------------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.sondage.name"), description=L("cmd.rencontre.sondage.desc")
+    )
+    @options(
+        "cmd.rencontre", "titre", "creneaux", "cloture", "format", "lieu", "lien", "duree", "zone"
+    )
+    @app_commands.choices(
+        format=[
+            app_commands.Choice(name=L(f"rencontre.format.{kind}"), value=str(kind))
+            for kind in Format
+        ]
+    )
+    async def sondage(
+        self,
+        interaction: Interaction,
+        titre: str,
+        creneaux: str,
+        cloture: str | None = None,
+        format: app_commands.Choice[str] | None = None,
+        lieu: str | None = None,
+        lien: str | None = None,
+        duree: str | None = None,
+        zone: str | None = None,
+    ) -> None:
+        await self.flows.polls.create(
+            interaction,
+            title=titre,
+            slots=creneaux,
+            closing=cloture,
+            format=format.value if format else None,
+            place=lieu,
+            link=lien,
+            duration=duree,
+            zone=zone,
+        )
+
+    sondage.autocomplete("zone")(zone_autocomplete)
+
+    # -- /rencontre groupes, preparer-groupes ---------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.groupes.name"), description=L("cmd.rencontre.groupes.desc")
+    )
+    @options("cmd.rencontre", "evenement", "taille_min", "taille_max")
+    async def groupes(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        taille_min: int = SIZE_MIN_DEFAULT,
+        taille_max: int = SIZE_MAX_DEFAULT,
+    ) -> None:
+        await self.flows.groups.form(
+            interaction, service.parse_event_id(evenement), taille_min, taille_max
+        )
+
+    @rencontre.command(
+        name=L("cmd.rencontre.preparer-groupes.name"),
+        description=L("cmd.rencontre.preparer-groupes.desc"),
+    )
+    @options("cmd.rencontre", "evenement", "presence", "villes", "cote")
+    async def preparer_groupes(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        presence: bool | None = None,
+        villes: str | None = None,
+        cote: bool | None = None,
+    ) -> None:
+        await self.flows.groups.ask(
+            interaction,
+            service.parse_event_id(evenement),
+            mode=presence,
+            cities=villes,
+            region=cote,
+        )
+
+    # -- /rencontre confier (moderators) --------------------------------------------------------
+    @rencontre.command(
+        name=L("cmd.rencontre.confier.name"), description=L("cmd.rencontre.confier.desc")
+    )
+    @options("cmd.rencontre", "evenement", "membre")
+    @moderator_only()
+    async def confier(
+        self,
+        interaction: Interaction,
+        evenement: str,
+        membre: discord.Member | discord.User | None = None,
+    ) -> None:
+        event = await self.flows.hosts.entrust(
+            interaction, service.parse_event_id(evenement), membre
+        )
+        await interaction.response.send_message(
+            hosts_render.entrusted(event, interaction_lang(interaction)),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
     # -- /rencontre liste, voir -----------------------------------------------------------------
     @rencontre.command(
         name=L("cmd.rencontre.liste.name"), description=L("cmd.rencontre.liste.desc")
@@ -185,6 +284,9 @@ class RencontresCog(commands.Cog):
 
     @modifier.autocomplete("evenement")
     @annuler.autocomplete("evenement")
+    @groupes.autocomplete("evenement")
+    @preparer_groupes.autocomplete("evenement")
+    @confier.autocomplete("evenement")
     @participants.autocomplete("evenement")
     async def _managed_event_autocomplete(
         self, interaction: Interaction, current: str

@@ -23,6 +23,12 @@ from bot.members import display_names
 from bot.reminders import Schedule
 from bot.user_error import UserError
 from cogs.rencontres import render, service
+from cogs.rencontres.groups.flows import GroupFlows
+from cogs.rencontres.groups.store import GroupStore
+from cogs.rencontres.hosts.flows import HostFlows
+from cogs.rencontres.mirror.flows import MirrorFlows
+from cogs.rencontres.polls.flows import PollFlows
+from cogs.rencontres.polls.store import PollStore
 from cogs.rencontres.service import (
     PRESENCE_ORDER,
     Attendance,
@@ -55,6 +61,12 @@ class RencontresFlows:
         self.bot = bot
         self.store = store
         self.views = RencontresViews(self)
+        # Its parts: date polls before a meet-up exists, small groups once many signed up,
+        # the member a moderator entrusts a meet-up to.
+        self.polls = PollFlows(bot, self, PollStore(bot.db))
+        self.groups = GroupFlows(bot, self, GroupStore(bot.db))
+        self.hosts = HostFlows(bot, self)
+        self.mirror = MirrorFlows(bot, store)  # the Discord scheduled event of each meet-up
         # Redraws of a public message in the order its answers were written: a redraw older
         # than one already sent is skipped, so the message ends on the last state.
         self._versions = itertools.count(1)
@@ -68,10 +80,19 @@ class RencontresFlows:
         return event
 
     async def managed_event(self, interaction: Interaction, event_id: int) -> Rencontre:
-        """A published, not yet ended event the member may edit (organiser or moderator)."""
+        """A published, not yet ended event the member may edit (its organiser, the member it
+        was entrusted to, or a moderator)."""
+        event = await self.manageable(interaction, event_id)
+        return service.require_open(event, self.bot.clock.now())
+
+    async def manageable(self, interaction: Interaction, event_id: int) -> Rencontre:
+        """An event the member may manage, open or not; checked on every call. When a
+        moderator acts, a manager who left the server is found (and the event handed back)."""
         event = await self.event_for(interaction, event_id)
         service.require_manager(event, interaction.user.id, is_moderator(interaction))
-        return service.require_open(event, self.bot.clock.now())
+        if not service.manages(event, interaction.user.id):
+            event = await self.hosts.check(event)
+        return event
 
     # -- drafts ---------------------------------------------------------------------------------
     async def create(
@@ -216,7 +237,7 @@ class RencontresFlows:
         )
         updated = moved.event
         await self.refresh(updated)
-        await self.mirror_sync(updated)
+        await self.mirror.sync(updated)
         if "starts_at" in changed or "duration_min" in changed:
             await self.schedule(updated)
         text = render.edited_notice(updated, changed)
@@ -236,7 +257,7 @@ class RencontresFlows:
         await self.bot.reminders.cancel_prefix(Kind.PROMOTION, f"{event.id}:")
         attendance = await self.store.attendance(event.id)
         await self.refresh(event, attendance)
-        await self.mirror_sync(event)
+        await self.mirror.sync(event)
         text = render.cancelled_notice(event, why)
         await self.tell_thread(event, text, attendance.told_of_changes)
         await interaction.followup.send(
@@ -260,16 +281,33 @@ class RencontresFlows:
             return outcome
 
         changed = await self.store.change_answers(
-            event_id, require_guild(interaction).id, decide, now
+            event_id, await self._guild_id(interaction, event_id), decide, now
         )
         event, outcome = changed.event, changed.result
+        questions = None  # the organiser may ask how they come, where from (small groups)
+        if outcome.status is Presence.GOING:
+            questions = await self.groups.questions_view(event, user_id, lang)
         await interaction.response.send_message(
-            render.rsvp_answer(event, outcome, lang), ephemeral=True
+            render.rsvp_answer(event, outcome, lang),
+            ephemeral=True,
+            view=questions or discord.utils.MISSING,
         )
+        if questions is not None:
+            questions.stop()  # dynamic items bound to ids: nothing to keep alive
         if outcome.status is Presence.GOING:
             await self.add_to_thread(event, [user_id])
         await self.refresh(event, changed.attendance, version=order[0])
         await self.announce_promotions(event, outcome.promoted)
+
+    async def _guild_id(self, interaction: Interaction, event_id: int) -> int:
+        """The server of an answer: the interaction's, or for buttons sent by DM (a poll's
+        invitation) the event's own."""
+        if interaction.guild_id is not None:
+            return interaction.guild_id
+        event = await self.store.get(event_id)
+        if event is None:
+            raise UserError("rencontre.error.unknown")
+        return event.guild_id
 
     async def show_page(self, interaction: Interaction, page: int, *, edit: bool) -> None:
         """One page of `/rencontre liste`: one query for the events and their counts."""
@@ -298,8 +336,7 @@ class RencontresFlows:
         """The answers and a CSV file with display names, for the organiser or moderators."""
         lang = interaction_lang(interaction)
         guild = require_guild(interaction)
-        event = await self.event_for(interaction, event_id)
-        service.require_manager(event, interaction.user.id, is_moderator(interaction))
+        event = await self.manageable(interaction, event_id)
         await interaction.response.defer(ephemeral=True, thinking=True)
         answers = await self.store.answers_with_time(event.id)
         answers.sort(key=lambda row: PRESENCE_ORDER.index(row.answer.status))
@@ -323,7 +360,9 @@ class RencontresFlows:
         )
 
     # -- publishing -----------------------------------------------------------------------------
-    async def _channel(self, interaction: Interaction) -> discord.TextChannel:
+    async def publish_channel(self, interaction: Interaction) -> discord.TextChannel:
+        """Where meet-ups (and polls) are published: the configured channel, else the
+        announcements', else where the command was typed; checked usable."""
         guild = require_guild(interaction)
         events_channel_id, _ = await self.store.settings(guild.id)
         announce = self.bot.settings_store.guild(guild.id).announce_channel_id
@@ -352,7 +391,7 @@ class RencontresFlows:
         now = self.bot.clock.now()
         if event.starts_at <= now:
             raise UserError("rencontre.error.now_past")
-        channel = await self._channel(interaction)
+        channel = await self.publish_channel(interaction)
         lang = self.bot.settings_store.lang_of(event.guild_id)
         # Claimed before the first await that posts: a second click (or a click on a stale
         # preview) must not post the event twice.
@@ -378,8 +417,9 @@ class RencontresFlows:
             event = event.with_(thread_id=thread.id)
         except discord.HTTPException:
             log.warning("rencontre %s: no thread (missing permission?)", event.id)
-        await self.mirror_create(interaction, event)
+        await self.mirror.create(interaction, event)
         await self.schedule(event)
+        await self.polls.after_publish(event)  # born of a poll: its voters are told
         return event
 
     # -- the public message and the thread ------------------------------------------------------
@@ -486,53 +526,6 @@ class RencontresFlows:
         await self.refresh(event)
         self._drawn.pop(event.id, None)
         return event
-
-    # -- the scheduled-event mirror -------------------------------------------------------------
-    async def mirror_create(self, interaction: Interaction, event: Rencontre) -> None:
-        guild = require_guild(interaction)
-        perms = guild.me.guild_permissions
-        if not (perms.manage_events or perms.create_events):
-            await self._warn_mirror(interaction, event)
-            return
-        try:
-            mirror = await guild.create_scheduled_event(
-                entity_type=discord.EntityType.external,
-                privacy_level=discord.PrivacyLevel.guild_only,
-                **render.mirror_fields(event),
-            )
-        except discord.Forbidden:
-            await self._warn_mirror(interaction, event)
-            return
-        except discord.HTTPException as error:
-            log.warning("rencontre %s: no scheduled event (%s)", event.id, error)
-            return
-        await self.store.set_fields(event.id, self.bot.clock.now(), scheduled_event_id=mirror.id)
-
-    async def _warn_mirror(self, interaction: Interaction, event: Rencontre) -> None:
-        if not await self.store.first_mirror_warning(
-            event.guild_id, event.organiser_id, self.bot.clock.now()
-        ):
-            return
-        text = t("rencontre.mirror.no_permission", interaction_lang(interaction))
-        try:
-            await interaction.followup.send(text, ephemeral=True)
-        except discord.HTTPException:
-            log.info("rencontre %s: could not tell the organiser about the mirror", event.id)
-
-    async def mirror_sync(self, event: Rencontre) -> None:
-        if not event.scheduled_event_id:
-            return
-        guild = self.bot.get_guild(event.guild_id)
-        if guild is None:
-            return
-        try:
-            mirror = await guild.fetch_scheduled_event(event.scheduled_event_id)
-            if event.status is Status.CANCELLED:
-                await mirror.cancel()
-            else:
-                await mirror.edit(**render.mirror_fields(event))
-        except discord.HTTPException as error:
-            log.warning("rencontre %s: scheduled event not updated (%s)", event.id, error)
 
     # -- settings -------------------------------------------------------------------------------
     async def save_settings(

@@ -15,6 +15,7 @@ from bot.personal_data import Item
 from bot.reminders import DueItem, OneShotHandler, Outgoing
 from cogs.rencontres import render
 from cogs.rencontres.flows import RencontresFlows
+from cogs.rencontres.hosts.service import HandBack
 from cogs.rencontres.service import Format, Kind, Presence, Rencontre, Status
 from cogs.rencontres.store import RencontreStore
 
@@ -42,6 +43,7 @@ class ReminderHandler(_Base):
         event = await self.published(item)
         if event is None:
             return []
+        await self.flows.hosts.check(event)  # one who left hands the event back
         going = (await self.store.attendance(event.id)).of(Presence.GOING)
         where = event.thread_id or event.channel_id
         out = [
@@ -116,16 +118,33 @@ def handlers(flows: RencontresFlows) -> dict[Kind, OneShotHandler]:
 
 
 class RencontresData:
-    """What `/mes-donnees` shows and erases: answers, and the meet-ups a member organised."""
+    """What `/mes-donnees` shows and erases: answers, the meet-ups a member organised or was
+    entrusted with."""
 
-    def __init__(self, store: RencontreStore) -> None:
-        self.store = store
+    def __init__(self, flows: RencontresFlows) -> None:
+        self.flows = flows
+        self.store = flows.store
 
     async def export(self, user_id: int) -> list[Item]:
-        return await self.store.export(user_id)
+        return [
+            *await self.store.export(user_id),
+            *await self.flows.polls.store.export(user_id),
+            *await self.flows.groups.store.export(user_id),
+        ]
 
     async def erase(self, user_id: int) -> int:
-        return await self.store.erase(user_id)
+        """Forget the member; meet-ups entrusted to them go back, and the moderators are told;
+        the open polls they answered show the tallies without them."""
+        erased = await self.store.erase(user_id)
+        for event in erased.managed:
+            await self.flows.hosts.hand_back(event, user_id, HandBack.ERASED)
+        polls, touched = await self.flows.polls.store.erase(user_id)
+        for poll_id in touched:
+            poll = await self.flows.polls.store.get(poll_id)
+            if poll is not None:
+                self.flows.polls.redraw(poll)
+        groups = await self.flows.groups.store.erase(user_id)
+        return erased.count + polls + groups
 
 
 class RencontresAgenda:

@@ -129,9 +129,15 @@ def event_embed(event: Rencontre, attendance: Attendance, lang: str) -> discord.
         value=where_text(event, lang),
         inline=False,
     )
-    embed.add_field(
-        name=t("rencontre.embed.organiser", lang), value=mention(event.organiser_id), inline=True
-    )
+    organiser = mention(event.organiser_id)
+    if event.manager_id:
+        organiser = t(
+            "rencontre.embed.entrusted",
+            lang,
+            organiser=organiser,
+            manager=mention(event.manager_id),
+        )
+    embed.add_field(name=t("rencontre.embed.organiser", lang), value=organiser, inline=True)
     embed.add_field(
         name=t("rencontre.embed.seats", lang),
         value=seats_text(event.capacity, len(going), lang),

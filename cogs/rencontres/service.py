@@ -105,6 +105,7 @@ class Rencontre:
     message_id: int | None = None
     thread_id: int | None = None
     scheduled_event_id: int | None = None
+    manager_id: int | None = None  # a member a moderator entrusted it to (« confier »)
     revision: int = 0  # +1 on every change calendars must follow (their SEQUENCE)
     updated_at: datetime | None = None
 
@@ -426,8 +427,13 @@ def require_open(event: Rencontre | None, now: datetime) -> Rencontre:
     return event
 
 
+def manages(event: Rencontre, user_id: int) -> bool:
+    """Its organiser, and the member a moderator entrusted it to (moderators: every event)."""
+    return user_id in (event.organiser_id, event.manager_id)
+
+
 def require_manager(event: Rencontre, user_id: int, moderator: bool) -> None:
-    if event.organiser_id != user_id and not moderator:
+    if not moderator and not manages(event, user_id):
         raise UserError("rencontre.error.not_organiser")
 
 
@@ -475,11 +481,12 @@ def pick_events(
 ) -> list[Rencontre]:
     """The events to offer for what the member typed: best match first, then soonest.
 
-    `may_manage` (a user id) keeps only events that member organises (moderators pass None).
+    `may_manage` (a user id) keeps only events that member organises or was entrusted with
+    (moderators pass None).
     """
     ranked = []
     for event in events:
-        if may_manage is not None and event.organiser_id != may_manage:
+        if may_manage is not None and not manages(event, may_manage):
             continue
         rank = match_rank(event, typed.strip()[:SEARCH_TEXT_MAX])
         if rank is not None:

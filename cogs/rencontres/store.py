@@ -49,6 +49,7 @@ def _event(row: Any) -> Rencontre:
         message_id=row["message_id"],
         thread_id=row["thread_id"],
         scheduled_event_id=row["scheduled_event_id"],
+        manager_id=row["manager_id"],
         revision=row["revision"],
         updated_at=from_ts(row["updated_at"]),
     )
@@ -85,6 +86,14 @@ class Listed:
 class AnswerRow:
     answer: Answer
     at: datetime
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What erasing a member removed, and the meet-ups that were entrusted to them."""
+
+    count: int
+    managed: list[Rencontre]
 
 
 class RencontreStore:
@@ -242,6 +251,22 @@ class RencontreStore:
             )
         )
 
+    # -- the member entrusted with a meet-up ----------------------------------------------------
+    async def set_manager(self, event_id: int, user_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE rencontres SET manager_id = ?, updated_at = ? WHERE id = ?",
+            (user_id, to_ts(now), event_id),
+        )
+
+    async def clear_manager(self, event_id: int, manager_id: int, now: datetime) -> bool:
+        """True for the one call that cleared it: whoever it is tells the moderators, once."""
+        cur = await self.db.execute(
+            "UPDATE rencontres SET manager_id = NULL, updated_at = ?"
+            " WHERE id = ? AND manager_id = ?",
+            (to_ts(now), event_id, manager_id),
+        )
+        return cur.rowcount == 1
+
     # -- answers --------------------------------------------------------------------------------
     async def attendance(self, event_id: int) -> Attendance:
         rows = await self.db.fetchall(
@@ -344,6 +369,9 @@ class RencontreStore:
         organised = await self.db.fetchall(
             "SELECT id, title, status FROM rencontres WHERE organiser_id = ?", (user_id,)
         )
+        managed = await self.db.fetchall(
+            "SELECT id, title, status FROM rencontres WHERE manager_id = ?", (user_id,)
+        )
         return [
             Records.of(
                 "rencontre.data.answers",
@@ -369,11 +397,27 @@ class RencontreStore:
                     for r in organised
                 ),
             ),
+            Records.of(
+                "rencontre.data.managed",
+                (
+                    (
+                        Field("rencontre.data.number", r["id"]),
+                        Field("rencontre.data.title", r["title"]),
+                        Field("rencontre.data.state", Label(f"rencontre.data.state.{r['status']}")),
+                    )
+                    for r in managed
+                ),
+            ),
         ]
 
-    async def erase(self, user_id: int) -> int:
-        """Answers and drafts go; published events stay, without their organiser."""
+    async def erase(self, user_id: int) -> Erased:
+        """Answers and drafts go; published events stay, without their organiser; those
+        entrusted to the member go back to their organiser and the moderators."""
         async with self.db.transaction() as tx:
+            rows = await tx.fetchall("SELECT * FROM rencontres WHERE manager_id = ?", (user_id,))
+            m = await tx.execute(
+                "UPDATE rencontres SET manager_id = NULL WHERE manager_id = ?", (user_id,)
+            )
             a = await tx.execute("DELETE FROM rencontre_rsvps WHERE user_id = ?", (user_id,))
             d = await tx.execute(
                 "DELETE FROM rencontres WHERE organiser_id = ? AND status = ?",
@@ -385,4 +429,5 @@ class RencontreStore:
             w = await tx.execute(
                 "DELETE FROM rencontre_mirror_warnings WHERE user_id = ?", (user_id,)
             )
-        return a.rowcount + d.rowcount + o.rowcount + w.rowcount
+        count = a.rowcount + d.rowcount + o.rowcount + w.rowcount + m.rowcount
+        return Erased(count, [_event(r) for r in rows])

@@ -570,6 +570,29 @@ class Harness:
         await self.idle()
         return [Reply(self, inter) for inter in interactions]
 
+    async def select_together(
+        self, message: Message, id_or_placeholder: str, picks: Iterable[tuple[User, list[str]]]
+    ) -> list[Reply]:
+        """Several members choosing in one select at once (each INTERACTION_CREATE sent before
+        the bot answered any), then wait until the bot is done with all."""
+        menu = find_component(message, id_or_placeholder, SELECTS)
+        channel = self._channel_of(message)
+        await self.idle()
+        interactions = []
+        for user, values in picks:
+            data = {
+                "custom_id": menu["custom_id"],
+                "component_type": menu["type"],
+                "values": values,
+            }
+            inter, payload = new_interaction(
+                self.state, InteractionType.component, user, channel, data, message=message
+            )
+            self.server.gateway.dispatch("INTERACTION_CREATE", payload)
+            interactions.append(inter)
+        await self.idle()
+        return [Reply(self, inter) for inter in interactions]
+
     async def select(
         self, message: Message, id_or_placeholder: str, values: list[str], *, by: User
     ) -> Reply:

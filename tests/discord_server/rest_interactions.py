@@ -173,6 +173,7 @@ def setup_interaction_routes(app: web.Application, server: DiscordServer) -> Non
         elif kind is MODAL:
             inter.modal = data
         inter.response_type = kind
+        inter.answered_at = time.monotonic()
         if msg is not None and kind in (UPDATE, DEFERRED_UPDATE):
             inter.message = inter.message or msg
         elif msg is not None:

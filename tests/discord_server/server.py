@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,7 @@ class RecordedRequest:
     bucket: str = ""  # the rate-limit bucket it was counted in
     counted_global: bool = False  # counted in the 50/s global limit
     headers: dict[str, str] = field(default_factory=dict)  # rate-limit headers answered
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks' windows)
 
     def __repr__(self) -> str:
         return f"<{self.method} {self.path} -> {self.status}>"

@@ -554,6 +554,7 @@ class Interaction:
     choices: list[dict[str, Any]] | None = None
     created_at: float = field(default_factory=time.monotonic)  # when it was sent to the bot
     late_by: float | None = None  # a callback after the deadline: seconds over it
+    answered_at: float | None = None  # when the initial response arrived (benchmarks)
 
 
 class World:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from apero_support import advance_to, create_series, reminders_in
 from discord_server import Harness
+from tableau_support import forum, publish_offer
 
 from bot.i18n import has, t, tn
 from bot.web.store import LinkScope
@@ -119,6 +120,28 @@ async def test_every_feature_s_data_is_labelled_with_no_raw_key(
     # réseau: a profile
     opened = await world.guild.slash(alice, "profil creer", profession="fr-ass", lieu="FR-29")
     await opened.submit_modal({"presentation": "AS", "city": "", "years": ""}, by=alice)
+
+    # tableau: an offer of hers and an alert; what she proposed to the moderators (approvals)
+    offers = await forum(world, "offres")
+    await world.guild.slash(alice, "tableau config", offres=offers)
+    await publish_offer(world, alice, title="Offre d'Alice")
+    form = await world.guild.slash(alice, "alertes offres")
+    choices = {"categories": [], "countries": [], "places": "", "professions": ""}
+    await form.submit_modal({**choices, "rhythm": ["now"]}, by=alice)
+    post_id = await world.bot.db.fetchval("SELECT id FROM tableau_posts")
+    await world.in_bot(
+        lambda: world.bot.approvals.submit(
+            "tableau.post",
+            str(post_id),
+            guild=world.bot.get_guild(world.guild.id),
+            author_id=alice.id,
+            channel_id=None,
+            lang="fr",
+        )
+    )
+    # notices: her DMs closed, the alert about Bob's offer waits for her next command
+    alice.dms_open = False
+    await publish_offer(world, world.bob, title="Offre de Bob")
 
     shown = await world.guild.slash(alice, "mes-donnees")
     sections = world.bot.personal_data.names

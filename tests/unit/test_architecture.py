@@ -5,7 +5,8 @@
 - the core (`bot`) imports no feature; a feature imports no other feature;
 - SQL lives in `store.py` files only, and no feature touches the engine's `reminder_*` tables
   or imports `bot.reminders.store`;
-- a `service.py` imports nothing from discord; no feature looks another cog up (`get_cog`).
+- a `service.py` (a feature's, or one of its parts') imports nothing from discord; no feature
+  looks another cog up (`get_cog`).
 """
 
 from __future__ import annotations
@@ -157,11 +158,11 @@ def test_sql_lives_in_store_modules_only(feature: str) -> None:
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_rules_import_nothing_from_discord(feature: str) -> None:
-    service = f"cogs.{feature}.service"
-    if service not in MODULES:
-        return
-    source = MODULES[service].read_text(encoding="utf-8")
-    assert not re.search(r"^\s*(import discord|from discord\b)", source, re.M), service
+    """The feature's `service` modules, its parts' too (`cogs.rencontres.polls.service`)."""
+    services = [m for m in MODULES if _feature(m) == feature and m.endswith(".service")]
+    for service in services:
+        source = MODULES[service].read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import discord|from discord\b)", source, re.M), service
 
 
 @pytest.mark.parametrize("feature", FEATURES)

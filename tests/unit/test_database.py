@@ -209,10 +209,19 @@ async def test_read_then_write_with_for_update_loses_nothing(database: Path | st
 async def test_executemany(database: Path | str) -> None:
     db = await Database.open(database)
     try:
-        await db.executemany(
+        written = await db.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)", [(f"k{i}", str(i)) for i in range(5)]
         )
+        assert written == 5
         assert await db.fetchval("SELECT COUNT(*) FROM meta") == 5
+        # rows a statement's own condition skips are not counted
+        changed = await db.executemany(
+            "UPDATE meta SET value = ? WHERE key = ? AND value <> ?",
+            [("x", "k1", "1"), ("y", "k2", "y"), ("z", "absent", "")],
+        )
+        assert changed == 1
+        async with db.transaction() as tx:
+            assert await tx.executemany("DELETE FROM meta WHERE key = ?", [("k3",), ("k4",)]) == 2
     finally:
         await db.close()
 

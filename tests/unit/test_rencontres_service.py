@@ -325,7 +325,7 @@ async def test_personal_data_export_and_erase(database: Path | str) -> None:
         await store.change_answers(
             published.id, 1, lambda _, a: service.answer(a, 5, Choice.GO, None), NOW
         )
-        answers, _ = await store.export(5)
+        answers, _, _ = await store.export(5)
         assert answers.as_dicts() == [
             {
                 "rencontre.data.number": published.id,
@@ -333,14 +333,26 @@ async def test_personal_data_export_and_erase(database: Path | str) -> None:
                 "rencontre.data.answer": Label("rencontre.data.answer.going"),
             }
         ]
-        _, organised = await store.export(2)
+        _, organised, _ = await store.export(2)
         assert len(organised.rows) == 2
-        assert await store.erase(5) == 1
+        await store.set_manager(published.id, 7, NOW)
+        _, _, managed = await store.export(7)
+        assert managed.as_dicts() == [
+            {
+                "rencontre.data.number": published.id,
+                "rencontre.data.title": "Café",
+                "rencontre.data.state": Label("rencontre.data.state.published"),
+            }
+        ]
+        assert (await store.erase(5)).count == 1
         assert all(not item.rows for item in await store.export(5))
-        assert await store.erase(2) == 2  # the draft goes, the published event loses its organiser
+        erased = await store.erase(2)  # the draft goes, the published event loses its organiser
+        assert erased.count == 2 and erased.managed == []
+        gone = await store.erase(7)  # the meet-up entrusted to 7 goes back
+        assert gone.count == 1 and [e.id for e in gone.managed] == [published.id]
         assert await store.get(draft.id) is None
         kept = await store.get(published.id)
-        assert kept is not None and kept.organiser_id == 0
+        assert kept is not None and kept.organiser_id == 0 and kept.manager_id is None
     finally:
         await db.close()
 

@@ -4,13 +4,14 @@ who may read /metrics, the client's address behind a trusted proxy, the WEB_* se
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import make_mocked_request
 
 from bot.settings import SettingsError, load_settings
 from bot.web.app import metrics_allowed
-from bot.web.cache import FreshReads
+from bot.web.cache import FreshReads, RenderCache
 from bot.web.ratelimit import RateLimiter
 from bot.web.security import client_address
 
@@ -38,6 +39,110 @@ async def test_reads_are_reused_while_fresh_then_read_again() -> None:
     clock.now = 5.0
     assert await reads.get("k", read) == 2
     assert await reads.get("other", read) == 3
+
+
+async def settle() -> None:
+    """Let the background reads run to their end."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def test_a_stale_read_is_served_while_a_new_one_runs_in_the_background() -> None:
+    clock = Clock()
+    reads = FreshReads(5.0, stale_for=10.0, clock=clock)
+    gate = asyncio.Event()
+    calls = []
+
+    async def read() -> int:
+        calls.append(clock.now)
+        if len(calls) > 1:
+            await gate.wait()
+        return len(calls)
+
+    assert await reads.get("k", read) == 1
+    clock.now = 6.0  # stale: served at once, one new read starts
+    assert [await reads.get("k", read) for _ in range(50)] == [1] * 50
+    assert reads.background == 1
+    await settle()
+    assert calls == [0.0, 6.0]  # one read for the fifty
+    assert await reads.get("k", read) == 1  # still under way: the stale value again
+    gate.set()
+    await settle()
+    assert await reads.get("k", read) == 2  # landed: the edit shows (within 5 + 10 s)
+    clock.now = 6.0 + 15.0  # too old to serve: this request waits for a read
+    assert await reads.get("k", read) == 3
+    assert reads.background == 1
+
+
+async def test_a_failed_background_read_keeps_the_stale_value_then_fails_when_too_old(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Clock()
+    reads = FreshReads(5.0, stale_for=10.0, clock=clock)
+    values = iter([1])
+
+    async def read() -> int:
+        try:
+            return next(values)
+        except StopIteration:
+            raise RuntimeError("database down") from None
+
+    assert await reads.get("k", read) == 1
+    clock.now = 6.0
+    assert await reads.get("k", read) == 1
+    await settle()
+    assert "background read failed" in caplog.text
+    clock.now = 16.0
+    with pytest.raises(RuntimeError):
+        await reads.get("k", read)
+
+
+async def test_background_reads_stop_with_the_web_side() -> None:
+    clock = Clock()
+    reads = FreshReads(5.0, stale_for=10.0, clock=clock)
+    never = asyncio.Event()
+    started = []
+
+    async def read() -> int:
+        started.append(1)
+        if len(started) > 1:
+            await never.wait()
+        return 1
+
+    await reads.get("k", read)
+    clock.now = 6.0
+    await reads.get("k", read)
+    await settle()
+    assert len(started) == 2
+    reads.cancel()
+    await settle()
+    assert reads.background == 1
+    assert not reads._refreshing  # nothing left running once the web side stopped
+
+
+def test_a_render_is_reused_while_its_source_is_the_same_and_until_it_expires() -> None:
+    cache = RenderCache()
+    start = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    until = start + timedelta(hours=1)
+    renders = []
+
+    def render() -> bytes:
+        renders.append(1)
+        return f"body {len(renders)}".encode()
+
+    source = ("agenda", "Serveur", "fr")
+    first = cache.get("page", source, render, start, until=lambda: until)
+    assert (
+        cache.get("page", source, render, until - timedelta(seconds=1), until=lambda: until)
+        is first
+    )
+    assert len(renders) == 1
+    # The next occurrence it shows has begun: rendered again.
+    again = cache.get("page", source, render, until, until=lambda: None)
+    assert again.body == b"body 2" and again.etag != first.etag
+    assert cache.get("page", source, render, until + timedelta(days=9)) is again  # no expiry
+    changed = cache.get("page", ("edited", "Serveur", "fr"), render, until)
+    assert changed.body == b"body 3" and len(renders) == 3
 
 
 async def test_requests_arriving_during_a_read_share_it() -> None:

@@ -1,0 +1,1 @@
+"""The Discord scheduled event that mirrors each meet-up: a part of Rencontres."""

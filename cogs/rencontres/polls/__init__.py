@@ -1,0 +1,1 @@
+"""Date polls (« /rencontre sondage »): a part of Rencontres, on the feature template."""
