@@ -1,11 +1,13 @@
 """A token bucket shared by every process of the bot: a row of `rate_buckets` in PostgreSQL.
 
-Discord's global limit (50 requests/s) is per bot, whatever the number of processes. Each
-request takes its slot in one statement: the row is refilled from the database's clock, one
-token is taken — possibly one that is not there yet (the balance goes negative), and the caller
-then waits until its slot comes, `-balance / rate` seconds. So requests are served in the order
-they asked, across processes, with one round trip each and no retry storm; in any window of W
-seconds the bucket grants at most `burst + rate × W`.
+Discord's global limit (50 requests/s) is per bot, whatever the number of processes. On
+PostgreSQL the bot's request budget (`bot.pacing`'s pacer) takes its tokens here rather than
+from a bucket in memory: one statement per token, which refills the row from the database's
+clock (the processes' clocks need not agree) and takes a token only if one is there (with
+`keep` more left for others), else says how long until there is one. So in any window of W
+seconds — on the database's clock — the processes together are granted at most
+`burst + rate × W`. Within a process the pacer serves its waiters by priority; across
+processes, whoever asks first once a token is back.
 
 SQLite has one process: the bot keeps its bucket in memory there.
 """
@@ -16,15 +18,29 @@ import asyncio
 
 from bot.db import Database
 
-# PostgreSQL's clock, in epoch seconds, read when the row is updated (after any wait for it).
+# PostgreSQL's clock, in epoch seconds, read when the row is locked (after any wait for it).
 _NOW = "EXTRACT(EPOCH FROM clock_timestamp())"
+_EPSILON = 1e-9  # float refills land a hair under a whole token
+
+_TAKE = (
+    "WITH cur AS (SELECT name, LEAST(burst, tokens + GREATEST(0, "
+    f"{_NOW} - stamp) * rate) AS level, GREATEST(stamp, {_NOW}) AS at"
+    " FROM rate_buckets WHERE name = ? FOR UPDATE)"
+    " UPDATE rate_buckets SET tokens = CASE WHEN cur.level >= ? THEN cur.level - 1"
+    " ELSE cur.level END, stamp = cur.at FROM cur WHERE rate_buckets.name = cur.name"
+    " RETURNING cur.level, cur.at"
+)
 
 
 class SharedBucket:
+    """`bot.pacing`'s TokenSource over a row of `rate_buckets` (PostgreSQL only)."""
+
     def __init__(self, db: Database, name: str, rate: float, burst: float = 1.0) -> None:
         if db.dialect != "postgresql":
             raise ValueError("a shared bucket lives in PostgreSQL (SQLite: one process)")
-        self.db, self.name, self.rate, self.burst = db, name, rate, burst
+        if rate <= 0 or burst < 1:
+            raise ValueError("a bucket needs a positive rate and room for one token")
+        self.db, self.name, self.rate, self.burst = db, name, rate, float(burst)
         self._ready = False
 
     async def _create(self) -> None:
@@ -36,24 +52,27 @@ class SharedBucket:
         )
         self._ready = True
 
-    async def reserve(self) -> float:
-        """Take the next slot; how many seconds until it comes (0: now)."""
+    async def take_at(self, keep: int = 0) -> tuple[float, float]:
+        """Take one token if one is there with `keep` more left: (0, the database's time of
+        the grant); else nothing is taken: (seconds until there may be one, that time)."""
         if not self._ready:
             await self._create()
-        balance = await self.db.fetchval(
-            "UPDATE rate_buckets SET"
-            f" tokens = LEAST(burst, tokens + ({_NOW} - stamp) * rate) - 1, stamp = {_NOW}"
-            " WHERE name = ? RETURNING tokens",
-            (self.name,),
-        )
-        return 0.0 if balance >= 0 else -float(balance) / self.rate
+        need = min(1 + keep, self.burst)
+        row = await self.db.execute_returning(_TAKE, (self.name, need - _EPSILON))
+        assert row is not None  # the row was made by _create
+        level, at = float(row[0]), float(row[1])
+        if level >= need - _EPSILON:
+            return 0.0, at
+        return (need - level) / self.rate, at
 
-    async def take(self, now: float) -> float:
-        """`bot.pacing`'s TokenSource: a token now (0), after waiting for its slot if need be."""
-        wait = await self.reserve()
-        if wait > 0:
-            await asyncio.sleep(wait)
-        return 0.0
+    async def take(self, now: float, keep: int = 0) -> float:
+        """One token now (0), or how many seconds until there may be one (nothing taken).
+        `now` is the caller's clock, unused: the database's clock is the one all share."""
+        wait, _ = await self.take_at(keep)
+        return wait
 
     async def acquire(self) -> None:
-        await self.take(0.0)
+        """Wait for a token and take it."""
+        # the database's clock refills the bucket: no event to wait for, only a time
+        while (wait := await self.take(0.0)) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
