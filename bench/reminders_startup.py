@@ -1,25 +1,26 @@
-"""Start-up with many pending reminders: process start → ready, and peak memory.
+"""Start-up with many pending reminders: process start → ready, and peak memory, as the pending
+items grow from 1,000 to 100,000; the bare discord.py bot's start on the same machine, in the same
+run, is the baseline.
 
-Goal (issue 4): under 2 s and under 150 MB with 100,000 pending items; how both grow from
-1,000 to 10,000 to 100,000. Run: .venv/bin/python bench/reminders_startup.py
+Goal (issue 4): under 2 s and under 150 MB with 100,000 pending items.
+Run: .venv/bin/python bench/reminders_startup.py [--quick]
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import signal
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from _loopback import DiscordServer, peak_rss_mb, spawn_bot
+from _loopback import Bench, args, machine_note, peak_rss_mb, ratio
 
 from bot.db import Database
-from bot.reminders.model import to_ts
+from bot.db.timestamps import to_ts
 
 SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (1_000,)
 
 
 async def seed(db_path: Path, guild_id: int, channel_id: int, count: int) -> None:
@@ -48,40 +49,42 @@ async def seed(db_path: Path, guild_id: int, channel_id: int, count: int) -> Non
         await db.close()
 
 
-async def measure(count: int) -> tuple[float, float]:
-    server = DiscordServer()
-    await server.start()
-    s = server.world
-    owner = s.add_user("dominique")
-    guild = s.add_guild("Bench", owner)
-    channel = s.add_channel(guild, "annonces")
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "bench.db"
-        await seed(db_path, guild.id, channel.id, count)
-        t0 = time.perf_counter()
-        proc = await spawn_bot(server, db_path, log_level="INFO")
-        assert proc.stderr is not None
-        try:
-            while True:
-                line = await asyncio.wait_for(proc.stderr.readline(), 30)
-                if not line:
-                    raise RuntimeError("the bot stopped before it was ready")
-                if b"Passerelle ready" in line:
-                    break
-            ready = time.perf_counter() - t0
-            memory = peak_rss_mb(proc.pid)
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            await proc.wait()
-            await server.stop()
-    return ready, memory
+async def measure(count: int | None) -> tuple[float, float]:
+    """Start → ready and peak memory; `count` None: the bare bot."""
+    bench = Bench()
+    await bench.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            if count is None:
+                ready = await bench.start_bare()
+            else:
+                db_path = Path(tmp) / "bench.db"
+                await bench.start_passerelle(db_path)  # first start: migrations, command sync
+                await bench.stop_bot()
+                await seed(db_path, bench.guild.id, bench.channel.id, count)
+                ready = await bench.start_passerelle(db_path)  # a restart with `count` pending
+            assert bench.proc is not None
+            return ready, peak_rss_mb(bench.proc.pid)
+    finally:
+        await bench.stop()
 
 
 async def main() -> None:
+    options = args(__doc__)
+    print(machine_note())
+    await measure(None)  # warm-up: bytecode of both bots cached
+    await measure(100)
+    bare, bare_mb = await measure(None)
     print(f"{'pending items':>14} | {'start → ready':>13} | {'peak RSS':>9}")
-    for count in SIZES:
+    print(f"{'bare bot':>14} | {bare:>11.2f} s | {bare_mb:>6.1f} MB")
+    figures = []
+    for count in QUICK_SIZES if options.quick else SIZES:
         ready, memory = await measure(count)
+        figures.append((count, ready, memory))
         print(f"{count:>14,} | {ready:>11.2f} s | {memory:>6.1f} MB")
+    count, ready, memory = figures[-1]
+    print(ratio(f"start → ready, {count:,} pending", bare, ready, "s", "< 2 s"))
+    print(ratio(f"peak memory, {count:,} pending", bare_mb, memory, "MB", "< 150 MB"))
 
 
 if __name__ == "__main__":

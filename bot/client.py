@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -15,7 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord import app_commands
 from discord.ext import commands
 
-from bot import health
+from bot import health, health_log
 from bot.agenda import AgendaRegistry
 from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
@@ -29,8 +30,9 @@ from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
 from bot.notices import Notices
+from bot.pacing import DiscordLimits, LocalBucket, RouteLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
-from bot.redraw import REDRAW_INTERVAL, Redraws
+from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
 from bot.secrecy import model as secrecy_model
 from bot.settings import Settings
@@ -73,15 +75,25 @@ class Passerelle(commands.Bot):
     notices: Notices
     approvals: Approvals
     web_store: WebStore
+    _health: asyncio.Task[None] | None = None
 
     def __init__(
         self,
         settings: Settings,
         *,
         clock: Clock | None = None,
-        redraw_interval: float = REDRAW_INTERVAL,
+        limits: DiscordLimits | None = None,
+        redraw_interval: float | None = None,
         **options: Any,
     ) -> None:
+        # One request budget for every request the bot sends (bot.pacing): discord.py's HTTP
+        # client takes a token in the hook before each request to the API. `redraw_interval`
+        # (seconds between two redraws of one message) overrides the one in `limits`.
+        self.limits = limits or DiscordLimits()
+        if redraw_interval is not None:
+            self.limits = dataclasses.replace(self.limits, redraw_interval=redraw_interval)
+        self.budget = self.limits.global_pacer()
+        self.routes = RouteLimits()  # each route's limit on each channel, from Discord's headers
         self.metrics = Metrics()
         intents = discord.Intents.default()
         intents.message_content = False  # slash commands only: no privileged intents needed
@@ -97,7 +109,10 @@ class Passerelle(commands.Bot):
             # discord.py waits this long after the last GUILD_CREATE before "ready" (default 2 s);
             # nothing here waits for ready, and late guilds still arrive as guild_available.
             guild_ready_timeout=options.pop("guild_ready_timeout", 0.5),
-            http_trace=self.metrics.http_trace(),  # Discord's answers, 429s among them
+            # The budget before each request; the metrics count Discord's answers (429s too).
+            http_trace=self.metrics.http_trace(
+                budget_trace(self.budget, lambda: discord.http.Route.BASE, routes=self.routes)
+            ),
             **options,
         )
         self.settings = settings
@@ -106,8 +121,9 @@ class Passerelle(commands.Bot):
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.failed_cogs: dict[str, BaseException] = {}
         self.personal_data = PersonalDataRegistry()
-        # Messages that follow a changing state (poll tallies): few edits, the last state shown.
-        self.redraws = Redraws(interval=redraw_interval)
+        # Messages that follow a changing state (counts, tallies): few edits, the last state shown.
+        self.redraws = Redraws(interval=self.limits.redraw_interval)
+        self.thread_members = ThreadMembers(self.http.add_user_to_thread)
         self.agenda = AgendaRegistry()
         self.gateway_state = health.GatewayState()
         self.web: WebServer | None = None
@@ -132,6 +148,14 @@ class Passerelle(commands.Bot):
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
         self.db = await Database.open(self.settings.database)
         self.db.observer = self.metrics.database_call
+        if self.db.dialect == "postgresql":
+            # Discord's global limit is the bot's, not a process's: the request budget takes
+            # its tokens from one bucket in the database that every process shares.
+            local = self.budget.source
+            assert isinstance(local, LocalBucket)
+            self.budget.source = SharedBucket(
+                self.db, "discord_global", rate=local.rate, burst=local.burst
+            )
         self.web_store = WebStore(self.db)
         self.settings_store = SettingsStore(
             self.db,
@@ -147,13 +171,9 @@ class Passerelle(commands.Bot):
             clock=self.clock,
             settings=self.settings_store,
             sharding=self.settings.shards,
+            dm_pacer=self.limits.dm_pacer(),
             metrics=self.metrics,
         )
-        if self.db.dialect == "postgresql":
-            # Discord's global limit is the bot's, not a process's: one bucket for all of them.
-            self.reminders.limiter = SharedBucket(
-                self.db, "discord_global", rate=self.reminders.limiter.rate, burst=2
-            )
         self.notices = Notices(self.db)
         await self.notices.load()
         self.personal_data.register("notices", self.notices)
@@ -184,6 +204,10 @@ class Passerelle(commands.Bot):
         await self.start_web()
         if self.primary:  # once for the whole cluster
             await self.sync_commands()
+        if self.settings.health_log_seconds > 0:
+            self._health = asyncio.get_running_loop().create_task(
+                health_log.report(self, self.settings.health_log_seconds), name="health report"
+            )
 
     # -- the web side ---------------------------------------------------------------------------
     async def start_web(self) -> None:
@@ -267,6 +291,8 @@ class Passerelle(commands.Bot):
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
+        if self._health is not None:
+            self._health.cancel()
         if self.web is not None:
             await self.web.stop()
             self.web = None
@@ -277,6 +303,7 @@ class Passerelle(commands.Bot):
         except TimeoutError:
             log.info("redraws still pending at shutdown: left as they are")
         await self.redraws.close()
+        await self.thread_members.close()
         if getattr(self, "reminders", None) is not None:
             await self.reminders.stop()
         if self.scheduler.running:

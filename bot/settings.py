@@ -54,6 +54,9 @@ class Settings:
     # Seconds between two IDENTIFYs of this process's shards (Discord: 5 s per
     # max_concurrency bucket); 0 only against the project's test server.
     identify_interval: float = 5.0
+    # Every this many seconds, one log line with what the process holds (tasks, views, redraws,
+    # DMs waiting): for operators watching memory, and the soak benchmark. 0: never.
+    health_log_seconds: float = 0.0
     # Fetching feeds (bot.net): never read from .env or the environment. Only tests set them,
     # to fetch from a feed server they run on 127.0.0.1 (those ports only) without waiting.
     fetch_loopback_ports: frozenset[int] = frozenset()
@@ -197,9 +200,22 @@ def load_settings(
             "must be a number of seconds.",
         ) from None
 
+    raw_health = values.get("HEALTH_LOG_SECONDS", "").strip() or "0"
+    try:
+        health = float(raw_health)
+        if health < 0:
+            raise ValueError(raw_health)
+    except ValueError:
+        raise _fail(
+            "HEALTH_LOG_SECONDS",
+            f"« {raw_health} » n'est pas un nombre de secondes (0 : jamais).",
+            f"'{raw_health}' is not a number of seconds (0: never).",
+        ) from None
+
     return Settings(
         **web,
         guard_model=guard_model,
+        health_log_seconds=health,
         discord_api_base=api_base,
         discord_gateway_url=gateway,
         discord_token=token,

@@ -124,22 +124,30 @@ def database_settings(database: Path | str) -> dict[str, object]:
 
 
 def passerelle_factory(
-    database: Path | str, *, redraw_interval: float | None = None, **settings: object
+    database: Path | str,
+    *,
+    limits: object = None,
+    redraw_interval: float | None = None,
+    **settings: object,
 ) -> Callable[[], discord.Client]:
-    """Bots on `database` (a file or a PostgreSQL URL). `redraw_interval`: seconds between two
-    redraws of one message (Discord's pace by default; the tests scale it with the loopback
-    Discord's windows)."""
+    """Bots on `database` (a file or a PostgreSQL URL). `limits`: the bot's
+    `bot.pacing.DiscordLimits` (Discord's figures by default; the tests scale them with the
+    loopback Discord's windows). `redraw_interval`: seconds between two redraws of one message,
+    overriding the one in `limits`."""
     from bot.client import make_bot
     from bot.clock import FakeClock
-    from bot.redraw import REDRAW_INTERVAL
     from bot.settings import Settings
 
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
         conf = Settings(discord_token="unused", **database_settings(database), **settings)  # type: ignore[arg-type]
-        interval = REDRAW_INTERVAL if redraw_interval is None else redraw_interval
-        return make_bot(conf, clock=clock, redraw_interval=interval)
+        return make_bot(
+            conf,
+            clock=clock,
+            limits=limits,
+            redraw_interval=redraw_interval,
+        )
 
     return make
 
@@ -155,10 +163,13 @@ def passerelle(database: Path | str) -> Callable[..., Callable[[], discord.Clien
 async def world(
     database: Path | str, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
-    """The fake Discord with its default guild, and Passerelle running on a fresh database."""
-    from bot.redraw import REDRAW_INTERVAL
+    """The fake Discord with its default guild, and Passerelle running on a fresh database.
+    The bot paces itself by Discord's figures (redraws included) on the same time scale as the
+    server's limits."""
+    from bot.pacing import DiscordLimits
 
-    factory = passerelle_factory(database, redraw_interval=REDRAW_INTERVAL * time_scale)
+    limits = DiscordLimits().scaled(time_scale)
+    factory = passerelle_factory(database, limits=limits)
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()

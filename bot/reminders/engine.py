@@ -1,10 +1,24 @@
 """The exactly-once delivery engine.
 
 SQLite holds every due item and a ledger of every delivery; APScheduler holds one wake-up (the
-earliest due item) and is rebuilt from the table at start and after every change. For each due
-item the engine asks the feature what to send, writes 'sending' in the ledger, sends with a nonce
-derived from the delivery key (Discord drops a repeat), writes the outcome, and only then
+earliest due item), armed at start and moved only when an earlier item is scheduled. For each
+due item the engine asks the feature what to send, writes 'sending' in the ledger, sends with a
+nonce derived from the delivery key (Discord drops a repeat), writes the outcome, and only then
 advances or removes the item.
+
+Pacing: every request goes through the bot's request budget (`bot.pacing`); a run sends at the
+scheduled-work priority, so members' clicks go first. Channel messages are sent by `workers`
+concurrent workers; DMs go to their own lane (`dm_pacer`, background priority) in tasks of their
+own, so a reminder with many DMs never holds a worker that channel reminders need. One run at a
+time: an item scheduled during a run is picked up by that run, without a second wake-up. Each
+run ends by pruning the ledger (`Retention`) at most once every `PRUNE_EVERY`, in small chunks
+that give way to deliveries.
+
+Several processes (PostgreSQL, bot/shards.py): each sends its own servers' items, and claims
+them first for a lease (`CLAIM_LEASE`, renewed while it holds them) in one statement, so no two
+processes ever handle the same item; a process that dies loses its claims when the lease runs
+out, and another (or itself restarted) takes them over — the ledger and the nonces still make
+each delivery exactly once.
 """
 
 from __future__ import annotations
@@ -15,19 +29,28 @@ import logging
 import os
 import secrets
 import socket
-from dataclasses import replace
+from asyncio import Semaphore
+from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 
-from bot.discord_text import NO_MENTIONS, SAFE_MENTIONS
-from bot.i18n import t
+from bot.pacing import DiscordLimits, Pacer, Priority, priority
+from bot.reminders.delivery import (  # noqa: F401 - KNOWN_CODES: part of the engine's API
+    KNOWN_CODES,
+    Delivery,
+    DMClosed,
+    Permanent,
+    Transient,
+    classify,
+)
 from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Schedule
-from bot.reminders.pacing import Spacer, TokenBucket
 from bot.reminders.policy import (
     CLAIM_LEASE,
+    PRUNE_CHUNK,
+    PRUNE_EVERY,
+    Retention,
     Timeliness,
     backoff,
     gives_up,
@@ -42,7 +65,6 @@ if TYPE_CHECKING:
 
     from bot.clock import Clock
     from bot.db import Database
-    from bot.db.buckets import SharedBucket
     from bot.guild_settings import SettingsStore
     from bot.metrics import Metrics
 
@@ -50,52 +72,6 @@ log = logging.getLogger(__name__)
 
 WAKE_JOB = "reminders.wake"
 SENDING = "sending"  # written before a send; not an outcome
-
-
-class Transient(Exception):
-    """Worth trying again later (429 after discord.py's own retries, 5xx, network)."""
-
-
-class Permanent(Exception):
-    """Not worth retrying (channel deleted, permission lost, bad request)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class DMClosed(Exception):
-    """Discord error 50007: the member does not accept DMs from the bot."""
-
-
-# Discord's JSON error codes and the HTTP status the engine tells apart.
-CANNOT_DM_USER = 50007
-MISSING_ACCESS = 50001
-TOO_MANY_REQUESTS = 429
-
-
-def classify(error: BaseException) -> BaseException:
-    if isinstance(error, DMClosed | Transient | Permanent):
-        return error
-    if isinstance(error, discord.Forbidden):
-        if error.code == CANNOT_DM_USER:
-            return DMClosed()
-        return Permanent(
-            "missing_access" if error.code == MISSING_ACCESS else "missing_permissions"
-        )
-    if isinstance(error, discord.NotFound):
-        return Permanent("unknown_channel")
-    if isinstance(error, discord.DiscordServerError):
-        return Transient(str(error.status))
-    if isinstance(error, discord.HTTPException):
-        return (
-            Transient("429")
-            if error.status == TOO_MANY_REQUESTS
-            else Permanent(f"http_{error.status}")
-        )
-    if isinstance(error, aiohttp.ClientError | OSError | asyncio.TimeoutError):
-        return Transient("network")
-    return error
 
 
 class ReminderEngine:
@@ -110,11 +86,11 @@ class ReminderEngine:
         scheduler: AsyncIOScheduler,
         clock: Clock,
         settings: SettingsStore,
+        dm_pacer: Pacer | None = None,
         metrics: Metrics | None = None,
         workers: int = 8,
-        rate_per_second: float = 47.0,
-        dm_interval: float = 1.0,
         batch: int = 500,
+        retention: Retention | None = None,
         sharding: Sharding | None = None,
     ) -> None:
         self.client = client
@@ -126,14 +102,23 @@ class ReminderEngine:
         self.store = ReminderStore(db, sharding)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
-        # Replaced by a bucket in the database when several processes share the bot's budget.
-        self.limiter: TokenBucket | SharedBucket = TokenBucket(rate_per_second, burst=2)
-        self.dm_spacer = Spacer(dm_interval)
+        self.delivery = Delivery(
+            client, self.store, settings, dm_pacer or DiscordLimits().dm_pacer(), self._record
+        )
         self.batch = batch
+        self.retention = retention or Retention()
         self._tick = asyncio.Lock()
         self._running = False
-        # Who claims the items this process sends (a new one at every start).
+        self._again = False  # something became due during a run: that run goes round again
+        self._armed: datetime | None = None  # the instant the wake-up is armed for
+        self._in_flight: set[int] = set()  # items whose DMs are still on their lane
+        self._tasks: set[asyncio.Task[None]] = set()  # runs and DM lanes under way
+        self._last_prune: datetime | None = None
+        self._prune_unfinished = False
+        # Who claims the items this process sends (a new one at every start), and the task
+        # that renews its claims while it holds some (a run, or DMs on their lane).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._renewing: asyncio.Task[None] | None = None
 
     # -- what features call ---------------------------------------------------------------------
     def register(self, kind: str, handler: ReminderHandler) -> None:
@@ -142,15 +127,15 @@ class ReminderEngine:
     async def schedule(self, kind: str, ref: str, guild_id: int | None, when: Schedule) -> None:
         """Create or move the item (kind, ref); the ledger keeps what was already delivered."""
         await self.store.upsert(kind, ref, guild_id, when)
-        await self._rewake()
+        self._consider(when.due_at)
 
+    # Cancelling never moves the wake-up: waking for nothing is harmless, and cheaper than
+    # looking for the next due item after every change.
     async def cancel(self, kind: str, ref: str) -> None:
         await self.store.delete(kind, ref)
-        await self._rewake()
 
     async def cancel_prefix(self, kind: str, prefix: str) -> None:
         await self.store.delete_prefix(kind, prefix)
-        await self._rewake()
 
     # -- what moderators' screens and features' housekeeping read --------------------------------
     async def pending(self, guild_id: int, limit: int) -> list[DueItem]:
@@ -184,43 +169,99 @@ class ReminderEngine:
         name people keeps them no longer than it keeps the people's links)."""
         return await self.store.forget_deliveries(kind, before)
 
+    @property
+    def dm_pacer(self) -> Pacer:
+        """The DMs' own lane (on top of the bot's request budget)."""
+        return self.delivery.dm_pacer
+
+    @dm_pacer.setter
+    def dm_pacer(self, pacer: Pacer) -> None:
+        self.delivery.dm_pacer = pacer
+
+    @property
+    def dms_waiting(self) -> int:
+        """Items whose DMs are still on their lane."""
+        return len(self._in_flight)
+
     # -- life cycle -----------------------------------------------------------------------------
     async def start(self) -> None:
-        """Rebuild the wake-up from the table; overdue items are handled at once (late policy)."""
+        """Arm the wake-up from the table; overdue items are handled at once (late policy)."""
         self._running = True
         if self.store.db.dialect == "sqlite":
             # One process per SQLite file: a claim left there is a dead process's, ours.
             await self.store.release_all()
-        await self._rewake()
+        self._renewing = asyncio.get_running_loop().create_task(
+            self._renew_claims(), name="reminders renew claims"
+        )
+        nxt = await self.store.next_due()
+        now = self.clock.now()
+        # A first run at once through the scheduler: overdue items, and the ledger's pruning.
+        self._arm(now if nxt is None else min(nxt, now))
 
     async def stop(self) -> None:
         self._running = False
-        if self.scheduler.get_job(WAKE_JOB):
-            self.scheduler.remove_job(WAKE_JOB)
+        self._disarm()
         try:
             async with asyncio.timeout(10):
                 async with self._tick:
                     pass
         except TimeoutError:
             log.warning("a reminder run was still going on at shutdown")
+        # DMs still on their lane stay due: the next start sends them (the ledger skips the
+        # ones already delivered).
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._renewing is not None:
+            self._renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewing
+            self._renewing = None
+        # What this process held goes back at once (a process that dies instead loses its
+        # claims when their lease runs out).
+        try:
+            await self.store.release(self.owner)
+        except Exception:
+            log.exception("reminder claims could not be released at shutdown")
 
     async def wait_idle(self) -> None:
-        async with self._tick:
-            pass
+        """Until no run and no DM lane is under way."""
+        while True:
+            async with self._tick:
+                pass
+            tasks = [t for t in self._tasks if t is not asyncio.current_task()]
+            if not tasks:
+                return
+            await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _rewake(self) -> None:
+    # -- waking up ------------------------------------------------------------------------------
+    def _consider(self, due_at: datetime) -> None:
+        """Something is due at `due_at`: run now, or make sure the wake-up comes by then."""
         if not self._running:
             return
-        nxt = await self.store.next_due()
-        scheduler = self.scheduler
-        if nxt is None:
-            if scheduler.get_job(WAKE_JOB):
-                scheduler.remove_job(WAKE_JOB)
+        if due_at <= self.clock.now():
+            self._poke()
+        else:
+            self._arm(due_at)
+
+    def _poke(self) -> None:
+        """Run now: the run under way goes round again, or a new one starts."""
+        if not self._running:
+            return
+        if self._tick.locked():
+            self._again = True
+            return
+        self._spawn(self.run_due(), "reminders run")
+
+    def _arm(self, due_at: datetime) -> None:
+        """Arm the wake-up for `due_at` unless it is already armed for earlier."""
+        now = self.clock.now()
+        if self._armed is not None and now < self._armed <= due_at:
             return
         # The bot's clock may be a test clock: wake after the same delay, in real time.
-        delay = max(0.0, (nxt - self.clock.now()).total_seconds())
-        scheduler.add_job(
-            self.run_due,
+        delay = max(0.0, (due_at - now).total_seconds())
+        self.scheduler.add_job(
+            self._wake,
             "date",
             run_date=datetime.now(UTC) + timedelta(seconds=delay),
             id=WAKE_JOB,
@@ -228,36 +269,53 @@ class ReminderEngine:
             misfire_grace_time=None,
             coalesce=True,
         )
+        self._armed = due_at
+
+    def _disarm(self) -> None:
+        if self.scheduler.get_job(WAKE_JOB):
+            self.scheduler.remove_job(WAKE_JOB)
+        self._armed = None
+
+    async def _wake(self) -> None:
+        """The wake-up job: start a run (in its own task, so the job ends at once and a
+        long run never makes APScheduler skip the next wake-up)."""
+        self._armed = None
+        self._poke()
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- the run --------------------------------------------------------------------------------
     async def run_due(self) -> int:
-        """Settle everything due now; returns how many items were handled."""
+        """Settle everything due now (DMs are handed to their lane); returns how many items
+        were handled. Items scheduled meanwhile are picked up before it returns."""
         handled = 0
         async with self._tick:
-            renewing = asyncio.create_task(self._renew_claims(), name="reminders-renew")
-            try:
-                handled = await self._claim_and_handle()
-            finally:
-                renewing.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewing
-        await self._rewake()
+            with priority(Priority.SCHEDULED):
+                while True:
+                    self._again = False
+                    handled += await self._drain()
+                    await self._prune_if_due()
+                    nxt = await self.store.next_due_after(self.clock.now(), self.owner)
+                    if not self._again:
+                        break  # no await from here to the release: a poke cannot be lost
+        if nxt is not None and self._running:
+            self._arm(nxt)
         return handled
 
-    async def _renew_claims(self) -> None:
-        """While a run works, what it claimed stays its own (a live process keeps its items)."""
-        while True:
-            await asyncio.sleep(CLAIM_LEASE.total_seconds() / 3)
-            await self.store.renew(self.owner, self.clock.now() + CLAIM_LEASE)
-
-    async def _claim_and_handle(self) -> int:
+    async def _drain(self) -> int:
         handled = 0
         while True:
             now = self.clock.now()
-            items = await self.store.claim(now, self.batch, self.owner, now + CLAIM_LEASE)
+            # Claimed for a lease, in one statement: no other process gets these items; the
+            # ones whose DMs are still on this process's lane are held already.
+            rows = await self.store.claim(now, self.batch, self.owner, now + CLAIM_LEASE)
+            items = [item for item in rows if item.id not in self._in_flight]
             if not items:
-                break
-            gate = asyncio.Semaphore(self.workers)
+                return handled
+            gate = Semaphore(self.workers)
 
             async def one(
                 item: DueItem, now: datetime = now, gate: asyncio.Semaphore = gate
@@ -267,7 +325,38 @@ class ReminderEngine:
 
             await asyncio.gather(*(one(item) for item in items))
             handled += len(items)
-        return handled
+
+    async def _renew_claims(self) -> None:
+        """While this process holds claims (a run, DMs on their lane), they stay its own: a
+        live process keeps its items; renewed every third of the lease."""
+        while True:
+            await asyncio.sleep(CLAIM_LEASE.total_seconds() / 3)
+            if not (self._tick.locked() or self._in_flight):
+                continue
+            try:
+                await self.store.renew(self.owner, self.clock.now() + CLAIM_LEASE)
+            except Exception:
+                log.exception("reminder claims could not be renewed")
+
+    async def _prune_if_due(self) -> None:
+        """Drop ledger rows past their retention, a chunk at a time; stop when deliveries wait."""
+        now = self.clock.now()
+        if (
+            not self._prune_unfinished
+            and self._last_prune is not None
+            and now - self._last_prune < PRUNE_EVERY
+        ):
+            return
+        self._last_prune = now
+        delivered, others = self.retention.cutoffs(now)
+        while True:
+            removed = await self.store.prune(delivered, others, PRUNE_CHUNK)
+            self._prune_unfinished = removed == PRUNE_CHUNK
+            if not self._prune_unfinished:
+                return
+            if self._again:  # something became due: deliver first, prune on the next round
+                return
+            await asyncio.sleep(0)
 
     async def _handle(self, item: DueItem, now: datetime) -> None:
         handler = self.handlers.get(item.kind)
@@ -296,33 +385,89 @@ class ReminderEngine:
                 await self._record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:
-                if not await self._deliver_once(handler, item, out, now, when):
+                if not out.is_dm and not await self._deliver_once(handler, item, out, now, when):
                     pending = True
-            if pending:
-                attempts = item.attempts + 1
-                if not gives_up(attempts):
-                    await self.store.retry_later(item, now + backoff(attempts))
-                    return
-                for out in outgoing:
-                    if await self.store.ledger_status(item, out.target) not in FINAL:
-                        await self._record(item, out.target, "failed", now, error="retries")
-                log.error("reminder %s %s gave up after %d tries", item.kind, item.ref, attempts)
-            following: Schedule | None = await handler.next_schedule(item)
-            await self.store.settle(item, following)
+            dms = [out for out in outgoing if out.is_dm]
+            if dms:  # on their own lane: this worker goes on with the next item
+                self._in_flight.add(item.id)
+                self._spawn(
+                    self._deliver_dms(handler, item, outgoing, dms, pending, when),
+                    f"reminder DMs {item.kind} {item.ref}",
+                )
+                return
+            await self._finish(handler, item, outgoing, pending, now)
         except Exception:
-            log.exception("reminder %s %s could not be handled", item.kind, item.ref)
+            await self._failed(handler, item, now)
+
+    async def _deliver_dms(
+        self,
+        handler: ReminderHandler,
+        item: DueItem,
+        outgoing: list[Outgoing],
+        dms: list[Outgoing],
+        pending: bool,
+        when: Timeliness,
+    ) -> None:
+        try:
+            with priority(Priority.BACKGROUND):
+                for out in dms:
+                    now = self.clock.now()
+                    if timeliness(item.due_at, item.expires_at, now) is Timeliness.MISSED:
+                        # The lane was long and what it announces has begun: too late.
+                        if await self.store.ledger_status(item, out.target) not in FINAL:
+                            await self._record(item, out.target, "missed", now)
+                        continue
+                    if not await self._deliver_once(handler, item, out, now, when):
+                        pending = True
+                next_due = await self._finish(handler, item, outgoing, pending, self.clock.now())
+        except Exception:
+            next_due = await self._failed(handler, item, self.clock.now())
+        finally:
+            self._in_flight.discard(item.id)
+        if next_due is not None:
+            self._consider(next_due)
+
+    async def _finish(
+        self,
+        handler: ReminderHandler,
+        item: DueItem,
+        outgoing: list[Outgoing],
+        pending: bool,
+        now: datetime,
+    ) -> datetime | None:
+        """Retry later, give up, or settle; returns when the item is next due (if it is)."""
+        if pending:
             attempts = item.attempts + 1
             if not gives_up(attempts):
-                await self.store.retry_later(item, now + backoff(attempts))
-                return
-            # A bug, not Discord: record it and move on rather than retry for ever.
-            await self._record(item, "*", "failed", now, error="internal")
-            try:  # a recurring item goes on with its next occurrence, if that can be computed
-                following = await handler.next_schedule(item)
-            except Exception:
-                log.exception("reminder %s %s: no next occurrence either", item.kind, item.ref)
-                following = None
-            await self.store.settle(item, following)
+                retry_at = now + backoff(attempts)
+                await self.store.retry_later(item, retry_at)
+                return retry_at
+            for out in outgoing:
+                if await self.store.ledger_status(item, out.target) not in FINAL:
+                    await self._record(item, out.target, "failed", now, error="retries")
+            log.error("reminder %s %s gave up after %d tries", item.kind, item.ref, attempts)
+        following: Schedule | None = await handler.next_schedule(item)
+        await self.store.settle(item, following)
+        return None if following is None else following.due_at
+
+    async def _failed(
+        self, handler: ReminderHandler, item: DueItem, now: datetime
+    ) -> datetime | None:
+        log.exception("reminder %s %s could not be handled", item.kind, item.ref)
+        attempts = item.attempts + 1
+        if not gives_up(attempts):
+            retry_at = now + backoff(attempts)
+            await self.store.retry_later(item, retry_at)
+            return retry_at
+        # A bug, not Discord: record it and move on rather than retry for ever.
+        await self._record(item, "*", "failed", now, error="internal")
+        try:  # a recurring item goes on with its next occurrence, if that can be computed
+            following = await handler.next_schedule(item)
+        except Exception:
+            log.exception("reminder %s %s: no next occurrence either", item.kind, item.ref)
+            following = None
+        await self.store.settle(item, following)
+        return None if following is None else following.due_at
 
     async def _record(
         self, item: DueItem, target: str, status: str, now: datetime, **details: Any
@@ -347,105 +492,20 @@ class ReminderEngine:
         nonce = nonce_for(item.kind, item.ref, item.occurrence, out.target)
         status = "late" if when is Timeliness.LATE else "sent"
         try:
-            message = await self._send(item, out, nonce)
+            message = await self.delivery.send(item, out, nonce)
         except Exception as raw:
             error = classify(raw)
             if isinstance(error, DMClosed):
-                return await self._fallback(item, out, now)
+                return await self.delivery.fallback(item, out, now)
             if isinstance(error, Transient):
                 log.warning("reminder %s %s: transient failure %s", item.kind, item.ref, error)
                 return False
             if isinstance(error, Permanent):
                 await self._record(item, out.target, "failed", now, error=error.code)
                 if not await handler.on_permanent_failure(item, out.target, error.code):
-                    await self._report(item, out, error.code, now)
+                    await self.delivery.report(item, out, error.code, now)
                 return True
             raise
         await self._record(item, out.target, status, now, message_id=message.id)
         await handler.on_delivered(item, out.target, message)
         return True
-
-    async def _send(self, item: DueItem, out: Outgoing, nonce: str) -> discord.Message:
-        mentions = out.allowed_mentions or SAFE_MENTIONS
-        if out.is_dm:
-            member = await self.settings.member(out.target_id)
-            if member.dm_closed:
-                raise DMClosed()  # Discord said 50007 before: do not knock again
-            await self.dm_spacer.wait()
-            await self.limiter.acquire()
-            channel: discord.abc.Messageable = await self.client.create_dm(
-                discord.Object(out.target_id)  # type: ignore[arg-type]
-            )
-        else:
-            channel = self.client.get_partial_messageable(out.target_id, guild_id=item.guild_id)
-        await self.limiter.acquire()
-        return await channel.send(
-            content=out.content,
-            embeds=out.embeds,
-            view=out.view or discord.utils.MISSING,
-            allowed_mentions=mentions,
-            nonce=nonce,
-        )
-
-    async def _fallback(self, item: DueItem, out: Outgoing, now: datetime) -> bool:
-        store = self.settings
-        member = await store.member(out.target_id)
-        if not member.dm_closed:
-            await store.save_member(replace(member, dm_closed=True))
-        if out.fallback_channel_id is None or not out.fallback_content:
-            await self._record(item, out.target, "fallback", now, error="dm_closed")
-            return True
-        fallback = Outgoing(
-            target=f"channel:{out.fallback_channel_id}",
-            content=out.fallback_content,
-            allowed_mentions=discord.AllowedMentions(
-                everyone=False, roles=False, users=[discord.Object(out.target_id)]
-            ),
-        )
-        try:
-            fallback_nonce = nonce_for(
-                item.kind, item.ref, item.occurrence, "fallback:" + out.target
-            )
-            message = await self._send(item, fallback, fallback_nonce)
-        except Exception as raw:
-            if isinstance(classify(raw), Transient):
-                return False
-            await self._record(item, out.target, "failed", now, error="fallback")
-            return True
-        await self._record(item, out.target, "fallback", now, message_id=message.id)
-        return True
-
-    async def _report(self, item: DueItem, out: Outgoing, code: str, now: datetime) -> None:
-        """Tell the server's moderators once per (channel, error)."""
-        if item.guild_id is None or out.is_dm:
-            return
-        if not await self.store.first_report(item.guild_id, out.target_id, code, now):
-            return
-        settings = self.settings.guild(item.guild_id)
-        lang = self.settings.lang_of(item.guild_id)
-        where = [
-            c
-            for c in (settings.mod_channel_id, settings.announce_channel_id)
-            if c and c != out.target_id
-        ]
-        text = t(
-            "reminders.failure_report",
-            lang,
-            channel=f"<#{out.target_id}>",
-            reason=t(f"reminders.failure.{code}", lang)
-            if code in KNOWN_CODES
-            else t("reminders.failure.other", lang, code=code),
-        )
-        for channel_id in where:  # the moderators' channel, else the announcements'; once
-            try:
-                await self.limiter.acquire()
-                await self.client.get_partial_messageable(channel_id, guild_id=item.guild_id).send(
-                    text, allowed_mentions=NO_MENTIONS
-                )
-                return
-            except discord.HTTPException:
-                log.warning("could not report a reminder failure in guild %s", item.guild_id)
-        log.warning("reminder failure in guild %s not reported: no usable channel", item.guild_id)
-
-
-KNOWN_CODES = ("missing_permissions", "missing_access", "unknown_channel")

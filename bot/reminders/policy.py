@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ON_TIME_GRACE = timedelta(minutes=2)
@@ -52,3 +53,30 @@ def nonce_for(kind: str, ref: str, occurrence: str, target: str) -> str:
     after a crash between "Discord accepted" and "we recorded it" is deduplicated by Discord."""
     digest = hashlib.blake2b(f"{kind}|{ref}|{occurrence}|{target}".encode(), digest_size=10)
     return str(int.from_bytes(digest.digest(), "big"))[:25]
+
+
+# -- retention of the ledger --------------------------------------------------------------------
+# How often a run prunes, and how many rows one statement removes (a short write each).
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long the ledger keeps a row once its item has moved on (an item still at that
+    occurrence keeps all its rows, whatever their age).
+
+    - Deliveries (sent, late, fallback, skipped) serve exactly-once only while their occurrence
+      can still be sent: Discord honours a nonce for minutes, retries end within minutes, an
+      item still at that occurrence keeps its rows anyway, and an occurrence is not planned
+      again once past. Two weeks cover that with room to spare, and keep a weekly series'
+      last two occurrences side by side (« was last week's sent? »).
+    - Problems (missed, failed) and anything else are what `/config rappels` shows moderators:
+      kept for 30 days, a month of moderation.
+    """
+
+    delivered: timedelta = timedelta(days=14)
+    problems: timedelta = timedelta(days=30)
+
+    def cutoffs(self, now: datetime) -> tuple[datetime, datetime]:
+        return now - self.delivered, now - self.problems

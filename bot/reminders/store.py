@@ -11,6 +11,7 @@ from bot.reminders.model import DueItem, Problem, Schedule
 from bot.shards import SNOWFLAKE_SHARD_SHIFT, Sharding
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
+DELIVERED = ("sent", "late", "fallback", "skipped")
 
 
 def _owned(sharding: Sharding | None) -> str:
@@ -71,6 +72,22 @@ class ReminderStore:
         )
         return None if value is None else from_ts(value)
 
+    async def next_due_after(self, now: datetime, owner: str | None = None) -> datetime | None:
+        """The next instant after `now` when there is something to claim: an item falling due,
+        or the end of a lease another process (not `owner`) holds — if it died, its items are
+        free then. Two index lookups (due_at, lease_until)."""
+        due = await self.db.fetchval(
+            f"SELECT MIN(due_at) FROM reminder_items WHERE due_at > ? AND {self._owned}",
+            (to_ts(now),),
+        )
+        lease = await self.db.fetchval(
+            "SELECT MIN(lease_until) FROM reminder_items WHERE lease_until > ?"
+            f" AND claimed_by <> ? AND {self._owned}",
+            (to_ts(now), owner or ""),
+        )
+        found = [v for v in (due, lease) if v is not None]
+        return from_ts(min(found)) if found else None
+
     async def count_all(self) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_items"))
 
@@ -108,6 +125,14 @@ class ReminderStore:
         )
         return cur.rowcount
 
+    async def release(self, owner: str) -> int:
+        """`owner` stops: what it held is free for the others at once."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?",
+            (owner,),
+        )
+        return cur.rowcount
+
     async def release_all(self) -> int:
         """Forget every claim (SQLite: one process per file, so a claim left is a dead one's)."""
         cur = await self.db.execute(
@@ -132,6 +157,7 @@ class ReminderStore:
 
     async def recent_problems(self, guild_id: int, limit: int) -> list[Problem]:
         rows = await self.db.fetchall(
+            # Served by the partial index reminder_ledger_problems (same condition, verbatim).
             "SELECT kind, status, error, at FROM reminder_ledger"
             " WHERE guild_id = ? AND status IN ('missed', 'failed') ORDER BY at DESC LIMIT ?",
             (guild_id, limit),
@@ -143,6 +169,22 @@ class ReminderStore:
             "DELETE FROM reminder_ledger WHERE kind = ? AND at < ?", (kind, to_ts(before))
         )
         return cur.rowcount
+
+    async def prune(self, delivered_before: datetime, others_before: datetime, limit: int) -> int:
+        """Remove up to `limit` ledger rows past their retention whose item has moved on."""
+        cur = await self.db.execute(
+            "DELETE FROM reminder_ledger WHERE (kind, ref, occurrence, target) IN ("
+            " SELECT l.kind, l.ref, l.occurrence, l.target FROM reminder_ledger l"
+            " WHERE l.at < ? AND (l.at < ? OR l.status IN ('sent', 'late', 'fallback', 'skipped'))"
+            " AND NOT EXISTS (SELECT 1 FROM reminder_items i WHERE i.kind = l.kind"
+            " AND i.ref = l.ref AND i.occurrence = l.occurrence)"
+            " LIMIT ?)",
+            (to_ts(delivered_before), to_ts(others_before), limit),
+        )
+        return cur.rowcount
+
+    async def ledger_size(self) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_ledger"))
 
     # -- the ledger -----------------------------------------------------------------------------
     async def ledger_status(self, item: DueItem, target: str) -> str | None:

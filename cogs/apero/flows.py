@@ -8,6 +8,7 @@ series, and tells the moderators what they must know (a channel lost, a host gon
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -347,7 +348,9 @@ class AperoFlows:
 
     # -- « Je serai là » ------------------------------------------------------------------------
     async def toggle_attendance(self, interaction: Interaction, series_id: int, day: date) -> None:
-        """Decide (one transaction), then redraw the button with the count it left."""
+        """Decide (one transaction), acknowledge at once, and have the public count redrawn off
+        the click (bot.redraws: coalesced, a burst gives a few edits within the channel's budget,
+        the last one showing the last count)."""
         guild = require_guild(interaction)
         now = self.now()
         series = await self.series_in(guild.id, series_id)
@@ -355,10 +358,25 @@ class AperoFlows:
         attending, count = await self.store.toggle_attendance(
             series.id, day, interaction.user.id, now
         )
-        public = self.bot.settings_store.lang_of(guild.id)
-        await interaction.response.edit_message(view=self.views.go(series.id, day, count, public))
+        await interaction.response.defer()
+        message = interaction.message
+        if message is not None:
+            draw = self._go_redraw(guild.id, series.id, day, message.channel.id, message.id)
+            self.bot.redraws.request(("apero", message.id), draw)
         answer = render.go_answer(series.name, attending, count, interaction_lang(interaction))
         await interaction.followup.send(answer, ephemeral=True)
+
+    def _go_redraw(
+        self, guild_id: int, series_id: int, day: date, channel_id: int, message_id: int
+    ) -> Callable[[], Awaitable[None]]:
+        async def draw() -> None:  # reads the count when it draws: the last draw shows the last
+            count = await self.store.attendance_count(series_id, day)
+            public = self.bot.settings_store.lang_of(guild_id)
+            view = self.views.go(series_id, day, count, public)
+            partial = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+            await partial.get_partial_message(message_id).edit(view=view)
+
+        return draw
 
     # -- the engine -----------------------------------------------------------------------------
     async def reschedule(self, series: Series) -> None:

@@ -85,8 +85,10 @@ def glossary_acronyms(directory: Path = SIGLES_DIR) -> frozenset[str]:
 
 
 def parse(
-    direction: Direction, data: dict[str, Any], known_acronyms: frozenset[str]
+    direction: Direction, data: dict[str, Any], known_acronyms: frozenset[str] | None
 ) -> tuple[Guide, list[str]]:
+    """The guide and its problems; `known_acronyms` None: the steps' acronyms are not checked
+    against the glossary (`check` and the tests do it; the bot's start-up does not re-read it)."""
     where = f"guide {direction}"
     problems: list[str] = []
 
@@ -117,7 +119,7 @@ def parse(
         problems += [
             f"{spot} : sigle {a} absent du glossaire (data/sigles)"
             for a in acronyms
-            if compact(a) not in known_acronyms
+            if known_acronyms is not None and compact(a) not in known_acronyms
         ]
         steps.append(
             Step(
@@ -149,8 +151,9 @@ def parse(
 
 
 def read(
-    direction: Direction, directory: Path = GUIDE_DIR, sigles: Path = SIGLES_DIR
+    direction: Direction, directory: Path = GUIDE_DIR, sigles: Path | None = SIGLES_DIR
 ) -> tuple[Guide, list[str]]:
+    """`sigles` None: no check against the glossary."""
     path = directory / f"{direction}.toml"
     if not path.is_file():
         empty = Guide(direction, "", "", "", "", ())
@@ -160,13 +163,15 @@ def read(
             data = tomllib.load(fh)
         except tomllib.TOMLDecodeError as error:
             return Guide(direction, "", "", "", "", ()), [f"{path} : {error}"]
-    return parse(direction, data, glossary_acronyms(sigles))
+    return parse(direction, data, None if sigles is None else glossary_acronyms(sigles))
 
 
 @cache
 def guide(direction: Direction) -> Guide:
-    """The shipped guide (loaded once); a broken file raises (the tests and `check` catch it)."""
-    loaded, problems = read(direction)
+    """The shipped guide (loaded once); a broken file raises (the tests and `check` catch it).
+    Its acronyms are checked against the glossary by `check` and the tests only: reading the
+    whole glossary here cost every start-up over a tenth of a second of CPU."""
+    loaded, problems = read(direction, sigles=None)
     if problems:
         raise ValueError("; ".join(problems))
     return loaded

@@ -8,9 +8,9 @@ from typing import Any, ClassVar, Protocol
 
 import discord
 
-from bot.errors import ErrorHandlingView, GuardedItem
+from bot.errors import GuardedItem
 from bot.i18n import t
-from bot.ui import bind, button
+from bot.ui import bind, button, dynamic_view
 
 
 class Actions(Protocol):
@@ -56,13 +56,11 @@ class MesDonneesViews:
     def items(self) -> list[type[discord.ui.DynamicItem[Any]]]:
         return [self.erase_button]
 
-    def _one(self, step: Step, label: str) -> ErrorHandlingView:
-        view = ErrorHandlingView(timeout=None)
-        view.add_item(self.erase_button(step, label))  # type: ignore[call-arg]
-        return view
+    def _one(self, step: Step, label: str) -> discord.ui.View:
+        return dynamic_view(self.erase_button(step, label))  # type: ignore[call-arg]
 
-    def erase(self, lang: str) -> ErrorHandlingView:
+    def erase(self, lang: str) -> discord.ui.View:
         return self._one(Step.ASK, t("mes_donnees.erase.button", lang))
 
-    def confirm(self, lang: str) -> ErrorHandlingView:
+    def confirm(self, lang: str) -> discord.ui.View:
         return self._one(Step.YES, t("mes_donnees.erase.confirm", lang))

@@ -14,7 +14,7 @@ from bot.discord_text import CHOICES_MAX, NO_MENTIONS, truncate
 from bot.guild_settings.choices import zone_autocomplete
 from bot.i18n import t
 from bot.i18n.commands import L, interaction_lang, options
-from cogs.rencontres import ics, render, service
+from cogs.rencontres import render, service
 from cogs.rencontres.flows import RencontresFlows
 from cogs.rencontres.groups.service import SIZE_MAX_DEFAULT, SIZE_MIN_DEFAULT
 from cogs.rencontres.hosts import render as hosts_render
@@ -249,6 +249,10 @@ class RencontresCog(commands.Cog):
         else:
             events = await self.flows.upcoming(guild.id, CALENDAR_MAX)
             filename = "rencontres.ics"
+        # icalendar costs a tenth of a second to import: paid on the first calendar asked for,
+        # not at every start-up (bench/startup.py).
+        from cogs.rencontres import ics  # noqa: PLC0415
+
         data = ics.calendar(
             events,
             host="passerelle.discord",

@@ -8,7 +8,6 @@ in step and schedules reminders.
 from __future__ import annotations
 
 import io
-import itertools
 import logging
 import math
 from typing import TYPE_CHECKING, Any
@@ -67,10 +66,6 @@ class RencontresFlows:
         self.groups = GroupFlows(bot, self, GroupStore(bot.db))
         self.hosts = HostFlows(bot, self)
         self.mirror = MirrorFlows(bot, store)  # the Discord scheduled event of each meet-up
-        # Redraws of a public message in the order its answers were written: a redraw older
-        # than one already sent is skipped, so the message ends on the last state.
-        self._versions = itertools.count(1)
-        self._drawn: dict[int, int] = {}
 
     # -- reading --------------------------------------------------------------------------------
     async def event_for(self, interaction: Interaction, event_id: int) -> Rencontre:
@@ -236,7 +231,7 @@ class RencontresFlows:
             now,
         )
         updated = moved.event
-        await self.refresh(updated)
+        self.refresh(updated)
         await self.mirror.sync(updated)
         if "starts_at" in changed or "duration_min" in changed:
             await self.schedule(updated)
@@ -256,7 +251,7 @@ class RencontresFlows:
         await self.unschedule(event)
         await self.bot.reminders.cancel_prefix(Kind.PROMOTION, f"{event.id}:")
         attendance = await self.store.attendance(event.id)
-        await self.refresh(event, attendance)
+        self.refresh(event)
         await self.mirror.sync(event)
         text = render.cancelled_notice(event, why)
         await self.tell_thread(event, text, attendance.told_of_changes)
@@ -266,19 +261,16 @@ class RencontresFlows:
 
     # -- answers --------------------------------------------------------------------------------
     async def rsvp(self, interaction: Interaction, event_id: int, choice: Choice) -> None:
-        """One click: decided and written in one transaction, answered, then the public
-        message redrawn from what the transaction wrote."""
+        """One click: decided and written in one transaction, answered; then the public message
+        is redrawn and the member added to the thread off the click (coalesced, paced)."""
         lang = interaction_lang(interaction)
         now = self.bot.clock.now()
         user_id = interaction.user.id
-        order: list[int] = []
 
         def decide(event: Rencontre, answers: Attendance) -> service.RsvpOutcome:
-            outcome = service.answer(
+            return service.answer(
                 answers, user_id, choice, service.require_open(event, now).capacity
             )
-            order.append(next(self._versions))  # under the write lock: the order of writes
-            return outcome
 
         changed = await self.store.change_answers(
             event_id, await self._guild_id(interaction, event_id), decide, now
@@ -295,8 +287,10 @@ class RencontresFlows:
         if questions is not None:
             questions.stop()  # dynamic items bound to ids: nothing to keep alive
         if outcome.status is Presence.GOING:
-            await self.add_to_thread(event, [user_id])
-        await self.refresh(event, changed.attendance, version=order[0])
+            self.add_to_thread(event, [user_id])
+        elif event.thread_id:
+            self.bot.thread_members.discard(event.thread_id, user_id)  # changed their mind
+        self.refresh(event)
         await self.announce_promotions(event, outcome.promoted)
 
     async def _guild_id(self, interaction: Interaction, event_id: int) -> int:
@@ -423,36 +417,30 @@ class RencontresFlows:
         return event
 
     # -- the public message and the thread ------------------------------------------------------
-    async def refresh(
-        self, event: Rencontre, attendance: Attendance | None = None, *, version: int = 0
-    ) -> None:
-        """Redraw the public message (closed events lose their buttons). `attendance` as a
-        transaction wrote it, with its `version`; without, the answers are read now."""
+    def refresh(self, event: Rencontre) -> None:
+        """Redraw the public message soon (closed events lose their buttons). Coalesced through
+        `bot.redraws`: a burst of answers gives a few edits within the channel's budget, and the
+        last one shows the last state, read when it is drawn."""
         if not event.channel_id or not event.message_id:
             return
-        version = version or next(self._versions)  # before reading: a later write draws later
-        if attendance is None:
-            attendance = await self.store.attendance(event.id)
-        if version < self._drawn.get(event.id, 0):
-            return  # a later state is already drawn
-        self._drawn[event.id] = version
+        event_id = event.id
+        self.bot.redraws.request(("rencontre", event_id), lambda: self._draw(event_id))
+
+    async def _draw(self, event_id: int) -> None:
+        event = await self.store.get(event_id)
+        if event is None or not event.channel_id or not event.message_id:
+            return
+        attendance = await self.store.attendance(event.id)
         lang = event.lang
         embed = render.event_embed(event, attendance, lang)
         view = self.views.rsvp(event, lang) if event.status is Status.PUBLISHED else None
         partial = self.bot.get_partial_messageable(event.channel_id, guild_id=event.guild_id)
-        try:
-            await partial.get_partial_message(event.message_id).edit(embed=embed, view=view)
-        except discord.HTTPException as error:
-            log.warning("rencontre %s: could not refresh the message (%s)", event.id, error)
+        await partial.get_partial_message(event.message_id).edit(embed=embed, view=view)
 
-    async def add_to_thread(self, event: Rencontre, user_ids: list[int] | tuple[int, ...]) -> None:
-        if not event.thread_id:
-            return
-        for user_id in user_ids:
-            try:
-                await self.bot.http.add_user_to_thread(event.thread_id, user_id)
-            except discord.HTTPException as error:
-                log.info("rencontre %s: could not add a member to the thread (%s)", event.id, error)
+    def add_to_thread(self, event: Rencontre, user_ids: list[int] | tuple[int, ...]) -> None:
+        """Queued: each member added once, one request at a time in the member lane."""
+        if event.thread_id:
+            self.bot.thread_members.add(event.thread_id, user_ids)
 
     async def tell_thread(self, event: Rencontre, text: str, user_ids: list[int]) -> None:
         """A notice in the event's thread (else its channel) mentioning `user_ids` only."""
@@ -504,7 +492,7 @@ class RencontresFlows:
         """Promoted members are told through the engine: DM, or a mention if DMs are closed."""
         if not promoted:
             return
-        await self.add_to_thread(event, promoted)
+        self.add_to_thread(event, promoted)
         now = self.bot.clock.now()
         for user_id in promoted:
             await self.bot.reminders.schedule(
@@ -523,8 +511,7 @@ class RencontresFlows:
         """The end: no more answers, the buttons go."""
         await self.store.set_fields(event.id, self.bot.clock.now(), status=Status.ARCHIVED)
         event = event.with_(status=Status.ARCHIVED)
-        await self.refresh(event)
-        self._drawn.pop(event.id, None)
+        self.refresh(event)
         return event
 
     # -- settings -------------------------------------------------------------------------------

@@ -15,10 +15,10 @@ from typing import Any, ClassVar, Protocol, TypeVar, cast
 import discord
 
 from bot.discord_text import MODAL_TITLE_LIMIT, truncate
-from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
+from bot.errors import ErrorHandlingModal, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.ui import bind, button
+from bot.ui import bind, button, dynamic_view
 from cogs.rencontres import service
 from cogs.rencontres.service import Choice, DraftAction, Format, Rencontre
 
@@ -235,25 +235,17 @@ class RencontresViews:
         """To register with `bot.add_dynamic_items` in `setup`."""
         return [self._rsvp, self._draft, self._page]
 
-    def rsvp(self, event: Rencontre, lang: str) -> ErrorHandlingView:
-        view = ErrorHandlingView(timeout=None)
-        for choice in Choice:
-            view.add_item(self._rsvp(event.id, choice, lang))
-        return view
+    def rsvp(self, event: Rencontre, lang: str) -> discord.ui.View:
+        return dynamic_view(*(self._rsvp(event.id, choice, lang) for choice in Choice))
 
-    def draft(self, event_id: int, lang: str) -> ErrorHandlingView:
-        view = ErrorHandlingView(timeout=None)
-        for action in DraftAction:
-            view.add_item(self._draft(event_id, action, lang))
-        return view
+    def draft(self, event_id: int, lang: str) -> discord.ui.View:
+        return dynamic_view(*(self._draft(event_id, action, lang) for action in DraftAction))
 
-    def page(self, page: int, pages: int, lang: str) -> ErrorHandlingView:
-        view = ErrorHandlingView(timeout=None)
-        view.add_item(
-            self._page(max(0, page - 1), PageDirection.PREVIOUS, lang, disabled=page <= 0)
+    def page(self, page: int, pages: int, lang: str) -> discord.ui.View:
+        return dynamic_view(
+            self._page(max(0, page - 1), PageDirection.PREVIOUS, lang, disabled=page <= 0),
+            self._page(page + 1, PageDirection.NEXT, lang, disabled=page + 1 >= pages),
         )
-        view.add_item(self._page(page + 1, PageDirection.NEXT, lang, disabled=page + 1 >= pages))
-        return view
 
     def edit_form(self, event: Rencontre, lang: str) -> EditModal:
         return EditModal(self.flows, event, lang)

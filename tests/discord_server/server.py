@@ -7,6 +7,7 @@ against the OpenAPI description, inject faults, apply rate limits, then run the 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
@@ -88,7 +89,10 @@ def major_of(request: web.Request) -> str:
             return f"{name}={info[name]}"
     for name in ("webhook_id", "interaction_id"):
         if name in info:
-            return f"{name}={info[name]}/{info.get('token', '')[:12]}"
+            # The whole token tells interactions apart (the test tokens share their first
+            # characters, and every interaction's followups share the application's id).
+            token = hashlib.sha1(info.get("token", "").encode()).hexdigest()[:12]
+            return f"{name}={info[name]}/{token}"
     return ""
 
 

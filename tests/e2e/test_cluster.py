@@ -140,6 +140,15 @@ async def test_a_cluster_of_two_processes_shares_the_work(database: Path | str) 
     for guild in (lyon, montreal):
         texts = sorted(m["content"] for m in await _messages_after(requests, channel[guild["id"]]))
         assert texts == sorted(f"{guild['id']} {n}" for n in range(PER_GUILD))  # once each
+    # Both processes' requests took their tokens from the one bucket in the database.
+    db = await Database.open(database)
+    try:
+        bucket = await db.fetchone(
+            "SELECT rate, burst FROM rate_buckets WHERE name = ?", ("discord_global",)
+        )
+    finally:
+        await db.close()
+    assert bucket is not None and bucket["rate"] > 0
 
 
 async def _messages_after(requests: list[dict[str, Any]], channel_id: str) -> list[dict[str, Any]]:

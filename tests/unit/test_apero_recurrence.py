@@ -304,11 +304,13 @@ async def test_a_preview_saved_before_the_upgrade_still_reads(tmp_path: Path) ->
             ' "channel_id": 1, "link": "https://x", "voice_channel_id": null, "role_id": null,'
             ' "offsets": ["d1@18:00", "m15"], "welcome": null}'
         )
-        draft_id = await db.fetchval(
+        row = await db.execute_returning(
             "INSERT INTO apero_drafts (guild_id, author_id, data, created_at)"
             " VALUES (1, 2, ?, 0) RETURNING id",
             (old,),
         )
+        assert row is not None
+        draft_id = row[0]
         store = AperoStore(db)
         draft = await store.draft(draft_id)
         assert draft == Draft(draft_id, 1, 2, fields().with_(name="Apéro"))

@@ -109,3 +109,26 @@ async def test_release_all(stores: list[ReminderStore]) -> None:
     await stores[0].claim(NOW, 10, "gone", LEASE)
     assert await stores[0].release_all() == 4
     assert len(await stores[1].claim(NOW, 10, "b", LEASE)) == 4
+
+
+async def test_after_a_run_the_next_wake_up_is_a_due_time_or_another_processs_lease(
+    stores: list[ReminderStore],
+) -> None:
+    first, second, _ = stores
+    await _due(first, 2)
+    await first.upsert("k", "later", None, Schedule("o", NOW + timedelta(hours=1)))
+    await first.claim(NOW, 10, "dead", LEASE)
+    # for the holder, its own claims are no reason to wake: the next due time is
+    assert await first.next_due_after(NOW, "dead") == NOW + timedelta(hours=1)
+    # for the others, the end of its lease (if it died, its items are free then)
+    assert await second.next_due_after(NOW, "alive") == LEASE
+    assert await second.next_due_after(LEASE, "alive") == NOW + timedelta(hours=1)
+
+
+async def test_a_process_that_stops_gives_back_what_it_held(stores: list[ReminderStore]) -> None:
+    first, second, _ = stores
+    await _due(first, 3)
+    await first.claim(NOW, 2, "stopping", LEASE)
+    await second.claim(NOW, 1, "other", LEASE)
+    assert await first.release("stopping") == 2
+    assert len(await second.claim(NOW, 10, "b", LEASE)) == 2  # at once, not after the lease

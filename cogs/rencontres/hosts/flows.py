@@ -37,7 +37,8 @@ class Meetups(Protocol):
 
     async def event_for(self, interaction: Interaction, event_id: int) -> Rencontre: ...
 
-    async def refresh(self, event: Rencontre) -> None: ...
+    def refresh(self, event: Rencontre) -> None:
+        """Redraw the public message soon (coalesced through `bot.redraws`)."""
 
 
 class HostFlows:
@@ -64,7 +65,7 @@ class HostFlows:
             )
             await self.store.set_manager(event.id, member.id, now)
             event = event.with_(manager_id=member.id)
-        await self.meetups.refresh(event)
+        self.meetups.refresh(event)
         return event
 
     async def check(self, event: Rencontre) -> Rencontre:
@@ -85,5 +86,5 @@ class HostFlows:
             text = render.handed_back(event, manager_id, why, lang)
             if not await tell_moderators(self.bot, self.bot.settings_store, event.guild_id, text):
                 log.warning("rencontre %s: no moderator could be told", event.id)
-            await self.meetups.refresh(event.with_(manager_id=None))
+            self.meetups.refresh(event.with_(manager_id=None))
         return event.with_(manager_id=None)
