@@ -16,9 +16,10 @@ from collections.abc import Sequence
 import discord
 
 from bot import cli, reference
-from bot.client import Passerelle
+from bot.client import Passerelle, make_bot
 from bot.command_rules import check_payload
 from bot.db import DatabaseTooNewError
+from bot.db import cli as db_cli
 from bot.endpoints import use_endpoints
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
@@ -34,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="tout vérifier sans se connecter / check without connecting")
     cmds = sub.add_parser("commands", help="les commandes telles que synchronisées")
     cmds.add_argument("--json", action="store_true", help="JSON payload")
+    database = sub.add_parser("db", help="status | backup FICHIER | migrate-to URL", add_help=False)
+    database.add_argument("rest", nargs=argparse.REMAINDER)
     sub.add_parser(
         "health", help="le bot en marche va-t-il bien ? (/healthz) / is the running bot healthy?"
     )
@@ -45,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _serve(settings: Settings) -> int:
     use_endpoints(settings.discord_api_base, settings.discord_gateway_url)
-    bot = Passerelle(settings)
+    bot = make_bot(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -68,7 +71,7 @@ async def _serve(settings: Settings) -> int:
 
 
 async def _prepared(settings: Settings) -> Passerelle:
-    bot = Passerelle(settings)
+    bot = make_bot(settings)
     await bot.prepare()
     return bot
 
@@ -89,7 +92,7 @@ async def _check(settings: Settings) -> int:
         "présent / set" if settings.discord_token else "absent (requis pour run / needed to run)"
     )
     print(
-        f"OK : {len(payload)} commandes, base {settings.database_path} à jour, "
+        f"OK : {len(payload)} commandes, base {settings.database_label} à jour, "
         f"DISCORD_TOKEN {token}."
     )
     return 0
@@ -153,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_check(settings))
         if command == "commands":
             return asyncio.run(_commands(settings))
+        if command == "db":
+            return db_cli.command(list(args.rest), settings)
         if command == "health":
             return _health(settings)
         plugin = cli.load(command)

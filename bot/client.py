@@ -21,6 +21,7 @@ from bot.agenda import AgendaRegistry
 from bot.approval import Approvals
 from bot.clock import Clock, SystemClock
 from bot.db import Database, meta
+from bot.db.buckets import SharedBucket
 from bot.discord_text import SAFE_MENTIONS
 from bot.errors import answer_error
 from bot.guild_settings import SettingsStore
@@ -29,7 +30,7 @@ from bot.i18n.commands import CatalogTranslator
 from bot.logs import silence_payload_loggers
 from bot.metrics import Metrics, Outcome
 from bot.notices import Notices
-from bot.pacing import DiscordLimits, RouteLimits, budget_trace
+from bot.pacing import DiscordLimits, LocalBucket, RouteLimits, budget_trace
 from bot.personal_data import PersonalDataRegistry
 from bot.redraw import Redraws, ThreadMembers
 from bot.reminders import ReminderEngine
@@ -127,11 +128,34 @@ class Passerelle(commands.Bot):
         self.gateway_state = health.GatewayState()
         self.web: WebServer | None = None
 
+    # -- which servers are this process's (bot/shards.py) ---------------------------------------
+    @property
+    def primary(self) -> bool:
+        """Whether this process does the cluster-wide work (unsharded: always)."""
+        return self.settings.shards is None or self.settings.shards.primary
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this process serves the server (None: what belongs to no server)."""
+        return self.settings.shards is None or self.settings.shards.owns(guild_id)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord lets a bot IDENTIFY once per 5 s (per max_concurrency bucket).
+        if not initial and self.settings.identify_interval > 0:
+            await asyncio.sleep(self.settings.identify_interval)
+
     # -- start-up -------------------------------------------------------------------------------
     async def prepare(self) -> None:
         """Everything but the network: database, translator, cogs. Used by `run` and `check`."""
-        self.db = await Database.open(self.settings.database_path)
+        self.db = await Database.open(self.settings.database)
         self.db.observer = self.metrics.database_call
+        if self.db.dialect == "postgresql":
+            # Discord's global limit is the bot's, not a process's: the request budget takes
+            # its tokens from one bucket in the database that every process shares.
+            local = self.budget.source
+            assert isinstance(local, LocalBucket)
+            self.budget.source = SharedBucket(
+                self.db, "discord_global", rate=local.rate, burst=local.burst
+            )
         self.web_store = WebStore(self.db)
         self.settings_store = SettingsStore(
             self.db,
@@ -146,6 +170,7 @@ class Passerelle(commands.Bot):
             scheduler=self.scheduler,
             clock=self.clock,
             settings=self.settings_store,
+            sharding=self.settings.shards,
             dm_pacer=self.limits.dm_pacer(),
             metrics=self.metrics,
         )
@@ -177,7 +202,8 @@ class Passerelle(commands.Bot):
         self.scheduler.start()
         await self.reminders.start()
         await self.start_web()
-        await self.sync_commands()
+        if self.primary:  # once for the whole cluster
+            await self.sync_commands()
         if self.settings.health_log_seconds > 0:
             self._health = asyncio.get_running_loop().create_task(
                 health_log.report(self, self.settings.health_log_seconds), name="health report"
@@ -285,3 +311,21 @@ class Passerelle(commands.Bot):
         await super().close()
         if getattr(self, "db", None) is not None:
             await self.db.close()
+
+
+class ShardedPasserelle(Passerelle, commands.AutoShardedBot):
+    """The same bot over some shards of a cluster (`SHARD_COUNT` with `SHARD_IDS` or
+    `CLUSTER_ID`/`CLUSTER_COUNT`): discord.py's AutoShardedBot runs them in this process."""
+
+
+def make_bot(settings: Settings, *, clock: Clock | None = None, **options: Any) -> Passerelle:
+    """The bot the settings describe: unsharded (the default), or over this process's shards."""
+    if settings.shards is None:
+        return Passerelle(settings, clock=clock, **options)
+    return ShardedPasserelle(
+        settings,
+        clock=clock,
+        shard_count=settings.shards.count,
+        shard_ids=list(settings.shards.ids),
+        **options,
+    )

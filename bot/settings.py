@@ -12,7 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.shards import Sharding
+
 SUPPORTED_LOCALES = ("fr", "en")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 MAX_PORT = 65535
 METRICS_TOKEN_MIN_LENGTH = 24  # a secret, not a password: long enough not to be guessed
@@ -26,6 +29,8 @@ class SettingsError(Exception):
 class Settings:
     discord_token: str = field(repr=False)  # never printed, never logged
     database_path: Path = Path("data/passerelle.db")
+    # PostgreSQL instead of the SQLite file (several processes, one database); may hold a password.
+    database_url: str = field(default="", repr=False)
     default_timezone: str = "Europe/Paris"
     default_locale: str = "fr"
     dev_guild_ids: tuple[int, ...] = ()
@@ -44,6 +49,11 @@ class Settings:
     # The spaCy pipeline of the professional-secrecy guard (bot/secrecy). A model that cannot be
     # loaded is reported at start-up and the guard keeps its rules (never no guard).
     guard_model: str = "fr_core_news_sm"
+    # Several processes sharing the shards (bot/shards.py); None: one process, unsharded.
+    shards: Sharding | None = None
+    # Seconds between two IDENTIFYs of this process's shards (Discord: 5 s per
+    # max_concurrency bucket); 0 only against the project's test server.
+    identify_interval: float = 5.0
     # Every this many seconds, one log line with what the process holds (tasks, views, redraws,
     # DMs waiting): for operators watching memory, and the soak benchmark. 0: never.
     health_log_seconds: float = 0.0
@@ -52,6 +62,22 @@ class Settings:
     fetch_loopback_ports: frozenset[int] = frozenset()
     fetch_min_interval: float = 2.0
     fetch_timeout: float = 20.0
+
+    @property
+    def database(self) -> Path | str:
+        """What `Database.open` takes: the PostgreSQL URL if there is one, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for messages: the file, or the URL without its password."""
+        if not self.database_url:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        user = f"{parts.username}@" if parts.username else ""
+        return f"{parts.scheme}://{user}{host}{port}{parts.path}"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -98,6 +124,14 @@ def load_settings(
         )
 
     db_path = Path(values.get("DATABASE_PATH", "").strip() or "data/passerelle.db")
+    db_url = values.get("DATABASE_URL", "").strip()
+    if db_url and not db_url.startswith(POSTGRES_SCHEMES):
+        raise _fail(
+            "DATABASE_URL",
+            "doit commencer par postgresql:// (laissez-la vide pour le fichier SQLite "
+            "DATABASE_PATH).",
+            "must start with postgresql:// (leave it empty for the SQLite file DATABASE_PATH).",
+        )
 
     tz = values.get("DEFAULT_TIMEZONE", "").strip() or "Europe/Paris"
     try:
@@ -148,6 +182,23 @@ def load_settings(
 
     web = _web_settings(values)
     guard_model = values.get("GUARD_MODEL", "").strip() or Settings.guard_model
+    shards = _sharding(values)
+    if shards is not None and not shards.whole and not db_url:
+        raise _fail(
+            "DATABASE_URL",
+            f"requise pour ne lancer qu'une partie des shards ({shards}) : les autres processus "
+            "partagent la même base PostgreSQL (un fichier SQLite n'a qu'un processus).",
+            f"needed to run only some shards ({shards}): the other processes share one "
+            "PostgreSQL database (an SQLite file has one process).",
+        )
+    try:
+        identify_interval = float(values.get("IDENTIFY_INTERVAL", "").strip() or 5.0)
+    except ValueError:
+        raise _fail(
+            "IDENTIFY_INTERVAL",
+            "doit être un nombre de secondes.",
+            "must be a number of seconds.",
+        ) from None
 
     raw_health = values.get("HEALTH_LOG_SECONDS", "").strip() or "0"
     try:
@@ -169,11 +220,72 @@ def load_settings(
         discord_gateway_url=gateway,
         discord_token=token,
         database_path=db_path,
+        database_url=db_url,
         default_timezone=tz,
         default_locale=locale,
         dev_guild_ids=guild_ids,
         log_level=level,
+        shards=shards,
+        identify_interval=identify_interval,
     )
+
+
+def _int(values: Mapping[str, str], name: str) -> int | None:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise _fail(name, "doit être un nombre entier.", "must be a whole number.") from None
+
+
+def _sharding(values: Mapping[str, str]) -> Sharding | None:
+    """SHARD_COUNT with SHARD_IDS (a list) or CLUSTER_ID/CLUSTER_COUNT (a share); or nothing."""
+    count = _int(values, "SHARD_COUNT")
+    raw_ids = values.get("SHARD_IDS", "").strip()
+    cluster_id, clusters = _int(values, "CLUSTER_ID"), _int(values, "CLUSTER_COUNT")
+    if count is None:
+        if raw_ids or cluster_id is not None or clusters is not None:
+            raise _fail(
+                "SHARD_COUNT",
+                "requis avec SHARD_IDS ou CLUSTER_ID/CLUSTER_COUNT (le nombre total de shards).",
+                "needed with SHARD_IDS or CLUSTER_ID/CLUSTER_COUNT (the total number of shards).",
+            )
+        return None
+    if count < 1:
+        raise _fail("SHARD_COUNT", "au moins 1.", "at least 1.")
+    if raw_ids and (cluster_id is not None or clusters is not None):
+        raise _fail(
+            "SHARD_IDS",
+            "ou bien CLUSTER_ID/CLUSTER_COUNT, pas les deux.",
+            "or CLUSTER_ID/CLUSTER_COUNT, not both.",
+        )
+    if raw_ids:
+        try:
+            ids = sorted({int(p) for p in raw_ids.replace(" ", "").split(",") if p})
+        except ValueError:
+            raise _fail(
+                "SHARD_IDS",
+                "une liste de numéros de shards séparés par des virgules (0,1,2).",
+                "a comma-separated list of shard numbers (0,1,2).",
+            ) from None
+        if not ids or ids[0] < 0 or ids[-1] >= count:
+            raise _fail(
+                "SHARD_IDS",
+                f"des numéros de 0 à {count - 1} (SHARD_COUNT={count}).",
+                f"numbers from 0 to {count - 1} (SHARD_COUNT={count}).",
+            )
+        return Sharding(count, tuple(ids))
+    if cluster_id is None and clusters is None:
+        return Sharding(count, tuple(range(count)))
+    if cluster_id is None or clusters is None or not 0 <= cluster_id < clusters <= count:
+        raise _fail(
+            "CLUSTER_ID / CLUSTER_COUNT",
+            f"les deux, avec 0 ≤ CLUSTER_ID < CLUSTER_COUNT ≤ SHARD_COUNT ({count}).",
+            f"both, with 0 ≤ CLUSTER_ID < CLUSTER_COUNT ≤ SHARD_COUNT ({count}).",
+        )
+    return Sharding.cluster(count, cluster_id, clusters)
 
 
 def _web_settings(values: Mapping[str, str]) -> dict[str, object]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import discord
 import pytest
@@ -42,6 +44,17 @@ def time_scale(request: pytest.FixtureRequest) -> float:
     return float(marker.args[0]) if marker is not None else TEST_TIME_SCALE
 
 
+# Set (by .ci/run, or scripts/pg_cluster.sh by hand): every test's database is on PostgreSQL, in
+# a schema of its own on that server; unset: an SQLite file in the test's temporary directory.
+TEST_DATABASE_URL = os.environ.get("PASSERELLE_TEST_DATABASE_URL", "")
+
+
+def with_schema(url: str, schema: str) -> str:
+    """The URL with `search_path` set to `schema` (asyncpg passes it as a server setting)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(query=urlencode({"search_path": schema})))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _openapi_spec() -> None:
     """Load Discord's OpenAPI description once (fails the session in CI when it is missing)."""
@@ -63,28 +76,76 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
         active().load(timeout=600)
 
 
+@pytest.fixture
+async def databases(tmp_path: Path) -> AsyncIterator[Callable[[], Awaitable[Path | str]]]:
+    """Make fresh, empty databases: SQLite files, or PostgreSQL schemas (dropped after)."""
+    made: list[str] = []
+    count = 0
+
+    async def make() -> Path | str:
+        nonlocal count
+        count += 1
+        if not TEST_DATABASE_URL:
+            return tmp_path / f"passerelle-{count}.db"
+        import asyncpg
+
+        schema = f"t_{uuid.uuid4().hex[:16]}"
+        conn = await asyncpg.connect(TEST_DATABASE_URL)
+        try:
+            await conn.execute(f"CREATE SCHEMA {schema}")
+        finally:
+            await conn.close()
+        made.append(schema)
+        return with_schema(TEST_DATABASE_URL, schema)
+
+    yield make
+    if made:
+        import asyncpg
+
+        conn = await asyncpg.connect(TEST_DATABASE_URL)
+        try:
+            for schema in made:
+                await conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+async def database(databases: Callable[[], Awaitable[Path | str]]) -> Path | str:
+    """A fresh, empty database for the test: an SQLite file, or a PostgreSQL schema (URL)."""
+    return await databases()
+
+
+def database_settings(database: Path | str) -> dict[str, object]:
+    """Settings(...) arguments for a database given as a file or a PostgreSQL URL."""
+    if isinstance(database, str) and database.startswith("postgres"):
+        return {"database_url": database}
+    return {"database_path": Path(database)}
+
+
 def passerelle_factory(
-    db_path: Path,
+    database: Path | str,
     *,
     limits: object = None,
     redraw_interval: float | None = None,
     **settings: object,
 ) -> Callable[[], discord.Client]:
-    """`limits`: the bot's `bot.pacing.DiscordLimits` (Discord's figures by default; the tests
-    scale them with the loopback Discord's windows). `redraw_interval`: seconds between two
-    redraws of one message, overriding the one in `limits`."""
-    from bot.client import Passerelle
+    """Bots on `database` (a file or a PostgreSQL URL). `limits`: the bot's
+    `bot.pacing.DiscordLimits` (Discord's figures by default; the tests scale them with the
+    loopback Discord's windows). `redraw_interval`: seconds between two redraws of one message,
+    overriding the one in `limits`."""
+    from bot.client import make_bot
     from bot.clock import FakeClock
     from bot.settings import Settings
 
     clock = FakeClock(START)  # shared by every bot of the test, like wall time across restarts
 
     def make() -> discord.Client:
-        conf = Settings(discord_token="unused", database_path=db_path, **settings)  # type: ignore[arg-type]
-        return Passerelle(
+        conf = Settings(discord_token="unused", **database_settings(database), **settings)  # type: ignore[arg-type]
+        return make_bot(
             conf,
             clock=clock,
-            limits=limits,  # type: ignore[arg-type]
+            limits=limits,
             redraw_interval=redraw_interval,
         )
 
@@ -92,8 +153,15 @@ def passerelle_factory(
 
 
 @pytest.fixture
+def passerelle(database: Path | str) -> Callable[..., Callable[[], discord.Client]]:
+    """`passerelle(**settings)`: a factory of Passerelle bots on the test's database (for a
+    Harness of one's own, e.g. a bot over shards)."""
+    return lambda **settings: passerelle_factory(database, **settings)
+
+
+@pytest.fixture
 async def world(
-    tmp_path: Path, time_scale: float, request: pytest.FixtureRequest
+    database: Path | str, time_scale: float, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
     """The fake Discord with its default guild, and Passerelle running on a fresh database.
     The bot paces itself by Discord's figures (redraws included) on the same time scale as the
@@ -101,7 +169,7 @@ async def world(
     from bot.pacing import DiscordLimits
 
     limits = DiscordLimits().scaled(time_scale)
-    factory = passerelle_factory(tmp_path / "passerelle.db", limits=limits)
+    factory = passerelle_factory(database, limits=limits)
     # discord.py's rate-limit waits happen inside the bot's work: idle waits for them too
     harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
@@ -121,9 +189,10 @@ WEB_BASE = "https://agenda.example.org"
 
 
 @pytest.fixture
-async def web_world(tmp_path: Path) -> AsyncIterator[Harness]:
-    """`world` with the web side on (WEB_PORT=0: a free port, `world.bot.web.url`)."""
-    factory = passerelle_factory(tmp_path / "passerelle.db", web_port=0, public_base_url=WEB_BASE)
+async def web_world(database: Path | str) -> AsyncIterator[Harness]:
+    """`world` with the web side on (WEB_PORT=0: a free port, `world.bot.web.url`), on the run's
+    back-end."""
+    factory = passerelle_factory(database, web_port=0, public_base_url=WEB_BASE)
     harness = Harness(factory)
     await harness.start()
     # Every request reads the database, so a test sees an edit at once (the reuse of reads

@@ -7,11 +7,13 @@ from dataclasses import asdict, fields
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.db import Database
+from bot.db import RESYNC, Database
 from bot.guild_settings.model import GuildSettings, MemberSettings
 from bot.personal_data import Item, Setting
 from bot.regions import region_for_zone
 
+# What other processes hear when a server's settings change (payload: the server's id).
+TOPIC = "guild_settings"
 _GUILD_COLUMNS = [f.name for f in fields(GuildSettings) if f.name != "guild_id"]
 # Ids per `IN (…)` query: far below any back-end's limit on parameters.
 _BATCH = 500
@@ -42,8 +44,27 @@ class SettingsStore:
         self.default_timezone = default_timezone
 
     async def load(self) -> None:
+        """Read every server's settings, and follow the changes other processes make (PostgreSQL:
+        LISTEN first, so that nothing changed between the read and the listen is missed)."""
+        await self._db.listen(TOPIC, self._changed_elsewhere)
+        await self._reload_all()
+
+    async def _reload_all(self) -> None:
         rows = await self._db.fetchall("SELECT * FROM guild_settings")
         self._guilds = {row["guild_id"]: GuildSettings(**dict(row)) for row in rows}
+
+    async def _changed_elsewhere(self, payload: str) -> None:
+        if payload == RESYNC:
+            await self._reload_all()
+            return
+        guild_id = int(payload)
+        row = await self._db.fetchone(
+            "SELECT * FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        if row is None:
+            self._guilds.pop(guild_id, None)
+        else:
+            self._guilds[guild_id] = GuildSettings(**dict(row))
 
     def guild(self, guild_id: int | None) -> GuildSettings:
         if guild_id is None:
@@ -74,15 +95,16 @@ class SettingsStore:
 
     async def save_guild(self, settings: GuildSettings) -> None:
         values = asdict(settings)
-        cols = ", ".join(["guild_id", *_GUILD_COLUMNS])
-        marks = ", ".join(f":{c}" for c in ["guild_id", *_GUILD_COLUMNS])
+        columns = ["guild_id", *_GUILD_COLUMNS]
+        marks = ", ".join("?" for _ in columns)
         updates = ", ".join(f"{c} = excluded.{c}" for c in _GUILD_COLUMNS)
         await self._db.execute(
-            f"INSERT INTO guild_settings ({cols}) VALUES ({marks}) "
+            f"INSERT INTO guild_settings ({', '.join(columns)}) VALUES ({marks}) "
             f"ON CONFLICT(guild_id) DO UPDATE SET {updates}",
-            values,
+            [values[c] for c in columns],
         )
         self._guilds[settings.guild_id] = settings
+        await self._db.notify(TOPIC, str(settings.guild_id))
 
     async def member(self, user_id: int) -> MemberSettings:
         row = await self._db.fetchone("SELECT * FROM member_settings WHERE user_id = ?", (user_id,))

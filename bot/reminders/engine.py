@@ -13,12 +13,22 @@ own, so a reminder with many DMs never holds a worker that channel reminders nee
 time: an item scheduled during a run is picked up by that run, without a second wake-up. Each
 run ends by pruning the ledger (`Retention`) at most once every `PRUNE_EVERY`, in small chunks
 that give way to deliveries.
+
+Several processes (PostgreSQL, bot/shards.py): each sends its own servers' items, and claims
+them first for a lease (`CLAIM_LEASE`, renewed while it holds them) in one statement, so no two
+processes ever handle the same item; a process that dies loses its claims when the lease runs
+out, and another (or itself restarted) takes them over — the ledger and the nonces still make
+each delivery exactly once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import secrets
+import socket
 from asyncio import Semaphore
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
@@ -37,6 +47,7 @@ from bot.reminders.delivery import (  # noqa: F401 - KNOWN_CODES: part of the en
 )
 from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Schedule
 from bot.reminders.policy import (
+    CLAIM_LEASE,
     PRUNE_CHUNK,
     PRUNE_EVERY,
     Retention,
@@ -47,6 +58,7 @@ from bot.reminders.policy import (
     timeliness,
 )
 from bot.reminders.store import FINAL, ReminderStore
+from bot.shards import Sharding
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -79,13 +91,15 @@ class ReminderEngine:
         workers: int = 8,
         batch: int = 500,
         retention: Retention | None = None,
+        sharding: Sharding | None = None,
     ) -> None:
         self.client = client
         self.scheduler = scheduler
         self.clock = clock
         self.settings = settings
         self.metrics = metrics
-        self.store = ReminderStore(db)
+        # Only the items of this process's servers (bot/shards.py); all when unsharded.
+        self.store = ReminderStore(db, sharding)
         self.handlers: dict[str, ReminderHandler] = {}
         self.workers = workers
         self.delivery = Delivery(
@@ -101,6 +115,10 @@ class ReminderEngine:
         self._tasks: set[asyncio.Task[None]] = set()  # runs and DM lanes under way
         self._last_prune: datetime | None = None
         self._prune_unfinished = False
+        # Who claims the items this process sends (a new one at every start), and the task
+        # that renews its claims while it holds some (a run, or DMs on their lane).
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._renewing: asyncio.Task[None] | None = None
 
     # -- what features call ---------------------------------------------------------------------
     def register(self, kind: str, handler: ReminderHandler) -> None:
@@ -169,6 +187,12 @@ class ReminderEngine:
     async def start(self) -> None:
         """Arm the wake-up from the table; overdue items are handled at once (late policy)."""
         self._running = True
+        if self.store.db.dialect == "sqlite":
+            # One process per SQLite file: a claim left there is a dead process's, ours.
+            await self.store.release_all()
+        self._renewing = asyncio.get_running_loop().create_task(
+            self._renew_claims(), name="reminders renew claims"
+        )
         nxt = await self.store.next_due()
         now = self.clock.now()
         # A first run at once through the scheduler: overdue items, and the ledger's pruning.
@@ -188,6 +212,17 @@ class ReminderEngine:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._renewing is not None:
+            self._renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewing
+            self._renewing = None
+        # What this process held goes back at once (a process that dies instead loses its
+        # claims when their lease runs out).
+        try:
+            await self.store.release(self.owner)
+        except Exception:
+            log.exception("reminder claims could not be released at shutdown")
 
     async def wait_idle(self) -> None:
         """Until no run and no DM lane is under way."""
@@ -263,7 +298,7 @@ class ReminderEngine:
                     self._again = False
                     handled += await self._drain()
                     await self._prune_if_due()
-                    nxt = await self.store.next_due_after(self.clock.now())
+                    nxt = await self.store.next_due_after(self.clock.now(), self.owner)
                     if not self._again:
                         break  # no await from here to the release: a poke cannot be lost
         if nxt is not None and self._running:
@@ -274,8 +309,10 @@ class ReminderEngine:
         handled = 0
         while True:
             now = self.clock.now()
-            rows = await self.store.due(now, self.batch + len(self._in_flight))
-            items = [item for item in rows if item.id not in self._in_flight][: self.batch]
+            # Claimed for a lease, in one statement: no other process gets these items; the
+            # ones whose DMs are still on this process's lane are held already.
+            rows = await self.store.claim(now, self.batch, self.owner, now + CLAIM_LEASE)
+            items = [item for item in rows if item.id not in self._in_flight]
             if not items:
                 return handled
             gate = Semaphore(self.workers)
@@ -288,6 +325,18 @@ class ReminderEngine:
 
             await asyncio.gather(*(one(item) for item in items))
             handled += len(items)
+
+    async def _renew_claims(self) -> None:
+        """While this process holds claims (a run, DMs on their lane), they stay its own: a
+        live process keeps its items; renewed every third of the lease."""
+        while True:
+            await asyncio.sleep(CLAIM_LEASE.total_seconds() / 3)
+            if not (self._tick.locked() or self._in_flight):
+                continue
+            try:
+                await self.store.renew(self.owner, self.clock.now() + CLAIM_LEASE)
+            except Exception:
+                log.exception("reminder claims could not be renewed")
 
     async def _prune_if_due(self) -> None:
         """Drop ledger rows past their retention, a chunk at a time; stop when deliveries wait."""

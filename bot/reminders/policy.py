@@ -11,6 +11,10 @@ ON_TIME_GRACE = timedelta(minutes=2)
 # Without an end (e.g. a notice with no event), a late message is still worth it for this long.
 LATE_WITHOUT_EXPIRY = timedelta(hours=6)
 MAX_TRANSIENT_ATTEMPTS = 5
+# A process claims the due items it sends for this long, and renews the claim every third of
+# it while it works; a process that died loses its claims when they run out (another process,
+# or itself restarted, then takes them over).
+CLAIM_LEASE = timedelta(seconds=30)
 BASE_BACKOFF = timedelta(seconds=15)
 
 

@@ -8,14 +8,28 @@ from datetime import datetime
 from bot.db import Database
 from bot.db.timestamps import from_ts, to_ts
 from bot.reminders.model import DueItem, Problem, Schedule
+from bot.shards import SNOWFLAKE_SHARD_SHIFT, Sharding
 
 FINAL = ("sent", "late", "fallback", "missed", "failed", "skipped")
 DELIVERED = ("sent", "late", "fallback", "skipped")
 
 
+def _owned(sharding: Sharding | None) -> str:
+    """The WHERE condition of the items this process sends (its shards' servers; the primary
+    also those of no server); always true when one process owns everything."""
+    if sharding is None or sharding.whole:
+        return "1 = 1"
+    shards = ", ".join(str(int(s)) for s in sharding.ids)
+    mine = f"((guild_id >> {SNOWFLAKE_SHARD_SHIFT}) % {int(sharding.count)}) IN ({shards})"
+    if sharding.primary:
+        return f"(guild_id IS NULL OR {mine})"
+    return f"(guild_id IS NOT NULL AND {mine})"
+
+
 class ReminderStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sharding: Sharding | None = None) -> None:
         self.db = db
+        self._owned = _owned(sharding)
 
     async def upsert(self, kind: str, ref: str, guild_id: int | None, schedule: Schedule) -> None:
         await self.db.execute(
@@ -23,7 +37,8 @@ class ReminderStore:
             " payload, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
             " ON CONFLICT(kind, ref) DO UPDATE SET guild_id = excluded.guild_id,"
             " occurrence = excluded.occurrence, due_at = excluded.due_at,"
-            " expires_at = excluded.expires_at, payload = excluded.payload, attempts = 0",
+            " expires_at = excluded.expires_at, payload = excluded.payload, attempts = 0,"
+            " claimed_by = NULL, lease_until = NULL",
             (
                 kind,
                 ref,
@@ -49,24 +64,82 @@ class ReminderStore:
         return cur.rowcount
 
     async def next_due(self) -> datetime | None:
-        value = await self.db.fetchval("SELECT MIN(due_at) FROM reminder_items")
-        return None if value is None else from_ts(value)
-
-    async def next_due_after(self, now: datetime) -> datetime | None:
+        """When there is next something to claim: an item's due time, or, for an item another
+        process holds, the end of its lease."""
         value = await self.db.fetchval(
-            "SELECT MIN(due_at) FROM reminder_items WHERE due_at > ?", (to_ts(now),)
+            "SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at"
+            f" THEN lease_until ELSE due_at END) FROM reminder_items WHERE {self._owned}"
         )
         return None if value is None else from_ts(value)
+
+    async def next_due_after(self, now: datetime, owner: str | None = None) -> datetime | None:
+        """The next instant after `now` when there is something to claim: an item falling due,
+        or the end of a lease another process (not `owner`) holds — if it died, its items are
+        free then. Two index lookups (due_at, lease_until)."""
+        due = await self.db.fetchval(
+            f"SELECT MIN(due_at) FROM reminder_items WHERE due_at > ? AND {self._owned}",
+            (to_ts(now),),
+        )
+        lease = await self.db.fetchval(
+            "SELECT MIN(lease_until) FROM reminder_items WHERE lease_until > ?"
+            f" AND claimed_by <> ? AND {self._owned}",
+            (to_ts(now), owner or ""),
+        )
+        found = [v for v in (due, lease) if v is not None]
+        return from_ts(min(found)) if found else None
 
     async def count_all(self) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM reminder_items"))
 
     async def due(self, now: datetime, limit: int) -> list[DueItem]:
+        """What is due and not claimed (tests and tools; the engine claims, see `claim`)."""
         rows = await self.db.fetchall(
-            "SELECT * FROM reminder_items WHERE due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (to_ts(now), limit),
+            f"SELECT * FROM reminder_items WHERE due_at <= ? AND {self._owned}"
+            " AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id LIMIT ?",
+            (to_ts(now), to_ts(now), limit),
         )
         return [DueItem.from_row(r) for r in rows]
+
+    async def claim(
+        self, now: datetime, limit: int, owner: str, lease_until: datetime
+    ) -> list[DueItem]:
+        """Take up to `limit` due items nobody holds (or whose holder's lease ran out) for
+        `owner` until `lease_until`, in one statement: two processes never get the same item.
+
+        PostgreSQL skips the rows another claim is taking (SKIP LOCKED) and checks the lease
+        again on the row it updates; SQLite runs one statement at a time."""
+        free = "(lease_until IS NULL OR lease_until <= ?)"
+        rows = await self.db.fetchall(
+            "UPDATE reminder_items SET claimed_by = ?, lease_until = ? WHERE id IN"
+            f" (SELECT id FROM reminder_items WHERE due_at <= ? AND {self._owned} AND {free}"
+            f" ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED) AND {free} RETURNING *",
+            (owner, to_ts(lease_until), to_ts(now), to_ts(now), limit, to_ts(now)),
+        )
+        return sorted((DueItem.from_row(r) for r in rows), key=lambda i: (i.due_at, i.id))
+
+    async def renew(self, owner: str, lease_until: datetime) -> int:
+        """Still at work on what `owner` holds: its claims last until `lease_until`."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET lease_until = ? WHERE claimed_by = ?",
+            (to_ts(lease_until), owner),
+        )
+        return cur.rowcount
+
+    async def release(self, owner: str) -> int:
+        """`owner` stops: what it held is free for the others at once."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = ?",
+            (owner,),
+        )
+        return cur.rowcount
+
+    async def release_all(self) -> int:
+        """Forget every claim (SQLite: one process per file, so a claim left is a dead one's)."""
+        cur = await self.db.execute(
+            "UPDATE reminder_items SET claimed_by = NULL, lease_until = NULL"
+            " WHERE claimed_by IS NOT NULL"
+        )
+        return cur.rowcount
 
     async def pending(self, guild_id: int, limit: int) -> list[DueItem]:
         rows = await self.db.fetchall(
@@ -168,7 +241,8 @@ class ReminderStore:
             return
         await self.db.execute(
             "UPDATE reminder_items SET occurrence = ?, due_at = ?, expires_at = ?,"
-            " payload = ?, attempts = 0 WHERE id = ? AND occurrence = ? AND due_at = ?",
+            " payload = ?, attempts = 0, claimed_by = NULL, lease_until = NULL"
+            " WHERE id = ? AND occurrence = ? AND due_at = ?",
             (
                 following.occurrence,
                 to_ts(following.due_at),
@@ -183,8 +257,8 @@ class ReminderStore:
     async def retry_later(self, item: DueItem, when: datetime) -> None:
         """Try this occurrence again later, unless the feature rescheduled it meanwhile."""
         await self.db.execute(
-            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1"
-            " WHERE id = ? AND occurrence = ? AND due_at = ?",
+            "UPDATE reminder_items SET due_at = ?, attempts = attempts + 1, claimed_by = NULL,"
+            " lease_until = NULL WHERE id = ? AND occurrence = ? AND due_at = ?",
             (to_ts(when), item.id, item.occurrence, to_ts(item.due_at)),
         )
 

@@ -280,7 +280,7 @@ class AperoStore:
             if attending:
                 await tx.execute(
                     "INSERT INTO apero_attendance (series_id, day, user_id, at)"
-                    " VALUES (?, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (series_id, day, user_id) DO NOTHING",
                     (*key, to_ts(now)),
                 )
             count = await tx.fetchval(

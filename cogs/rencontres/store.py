@@ -297,8 +297,11 @@ class RencontreStore:
         `decide` returns an `RsvpOutcome` or the promoted `Answer`s; it may raise (a refusal):
         nothing is written then."""
         async with self.db.transaction() as tx:
+            # FOR UPDATE: on PostgreSQL, two clicks on one event wait for each other here (SQLite
+            # serialises whole transactions already).
             row = await tx.fetchone(
-                "SELECT * FROM rencontres WHERE id = ? AND guild_id = ?", (event_id, guild_id)
+                "SELECT * FROM rencontres WHERE id = ? AND guild_id = ? FOR UPDATE",
+                (event_id, guild_id),
             )
             if row is None:
                 raise UserError("rencontre.error.unknown")

@@ -422,17 +422,21 @@ class RequestStore:
         return outcome, replace(draft, id=int(request_id))
 
     async def _reachable(self, tx: Tx, guild_id: int, user_id: int, kind: RequestKind) -> bool:
-        """A visible profile (contact) or an active mentor offer with room (mentoring)."""
+        """A visible profile (contact) or an active mentor offer with room (mentoring). The row is
+        locked (FOR UPDATE): on PostgreSQL, two requests to one member are decided one after the
+        other, as SQLite's write lock does (two clicks make one request, a mentor's last place
+        goes once)."""
         if kind == RequestKind.MENTORING:
             row = await tx.fetchone(
                 "SELECT capacity, (SELECT COUNT(*) FROM reseau_pairings p WHERE p.guild_id = ?"
                 " AND p.mentor_id = ? AND p.status = ?) AS busy FROM reseau_mentors"
-                " WHERE guild_id = ? AND user_id = ? AND active = 1",
+                " WHERE guild_id = ? AND user_id = ? AND active = 1 FOR UPDATE",
                 (guild_id, user_id, PairingStatus.ACTIVE, guild_id, user_id),
             )
             return row is not None and row["busy"] < row["capacity"]
         row = await tx.fetchone(
-            "SELECT 1 FROM reseau_profiles WHERE guild_id = ? AND user_id = ? AND visible = 1",
+            "SELECT 1 FROM reseau_profiles WHERE guild_id = ? AND user_id = ? AND visible = 1"
+            " FOR UPDATE",
             (guild_id, user_id),
         )
         return row is not None
@@ -442,7 +446,9 @@ class RequestStore:
     ) -> ContactRequest | None:
         """Record the recipient's answer (and the block); None if the request is gone."""
         async with self.db.transaction() as tx:
-            row = await tx.fetchone("SELECT * FROM reseau_requests WHERE id = ?", (request_id,))
+            row = await tx.fetchone(
+                "SELECT * FROM reseau_requests WHERE id = ? FOR UPDATE", (request_id,)
+            )
             if row is None:
                 return None
             updated = consent.answer(request_row(row), action, by, now)
@@ -464,7 +470,9 @@ class RequestStore:
     ) -> tuple[ContactRequest, ContactRequest] | None:
         """The expiry (before, after); idempotent, None if the request is gone."""
         async with self.db.transaction() as tx:
-            row = await tx.fetchone("SELECT * FROM reseau_requests WHERE id = ?", (request_id,))
+            row = await tx.fetchone(
+                "SELECT * FROM reseau_requests WHERE id = ? FOR UPDATE", (request_id,)
+            )
             if row is None:
                 return None
             before = request_row(row)
@@ -491,7 +499,9 @@ class RequestStore:
     async def set_details(self, request_id: int, user_id: int, details: str) -> bool:
         """Store the details `user_id` chose to give (either side of an accepted request)."""
         async with self.db.transaction() as tx:
-            row = await tx.fetchone("SELECT * FROM reseau_requests WHERE id = ?", (request_id,))
+            row = await tx.fetchone(
+                "SELECT * FROM reseau_requests WHERE id = ? FOR UPDATE", (request_id,)
+            )
             if row is None or row["status"] != RequestStatus.ACCEPTED:
                 return False
             column = {

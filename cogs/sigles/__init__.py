@@ -22,6 +22,7 @@ async def setup(bot: Passerelle) -> None:
     shipped = load_glossary()
     store = SiglesStore(bot.db)
     flows = SiglesFlows(bot, store, shipped)
+    await store.follow(flows.libraries.changed_elsewhere)  # other processes' changes
     bot.add_dynamic_items(*bind(flows, *DYNAMIC_ITEMS))
     bot.reminders.register(DECISION_KIND, DecisionNotice(store))
     bot.reminders.register(WEEKLY_KIND, WeeklyPosts(flows))

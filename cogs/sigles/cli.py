@@ -131,7 +131,7 @@ def main(
 
 def command(argv: list[str], settings: Settings) -> int:
     """`python -m bot sigles …` (registered in pyproject's `passerelle.cli` entry points)."""
-    return main(argv, guild_entries=lambda gid: read_guild_entries(settings.database_path, gid))
+    return main(argv, guild_entries=lambda gid: read_guild_entries(settings.database, gid))
 
 
 if __name__ == "__main__":

@@ -145,6 +145,14 @@ class Libraries:
         previous = None if old is None else (old.library or old.previous)
         self._start(guild_id, previous or self.plain)
 
+    def changed_elsewhere(self, guild_id: int | None) -> None:
+        """Another process changed the server's entries (None: maybe any server's): an index
+        held here is built again; a server not held here is read when next asked."""
+        held = [guild_id] if guild_id is not None else [*self._slots, *self._plain_guilds]
+        for gid in held:
+            if gid in self._slots or gid in self._plain_guilds:
+                self.changed(gid)
+
     def forget(self, guild_id: int) -> None:
         """The bot left the server: nothing of it stays in memory."""
         self._plain_guilds.discard(guild_id)

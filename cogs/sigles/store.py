@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time
 from typing import Any
 
 from bot import offload
-from bot.db import Database, Tx
+from bot.db import RESYNC, Database, Tx
 from bot.db.timestamps import from_ts, to_ts
 from cogs.sigles.glossary import Entry, equivalents_from_data
 from cogs.sigles.rotation import Shown, WeeklySettings
@@ -90,6 +90,9 @@ def _suggestion(row: Any) -> Suggestion:
     )
 
 
+# What other processes hear when a server's entries change (payload: the server's id).
+TOPIC = "sigles_entries"
+
 _INSERT = (
     "INSERT INTO sigles_entries (ident, "
     + ", ".join(_ENTRY_COLUMNS)
@@ -122,6 +125,17 @@ def _guild_entries(rows: list[Any]) -> list[GuildEntry]:
 class SiglesStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    # -- other processes' changes (PostgreSQL LISTEN/NOTIFY; nothing on SQLite) -----------------
+    async def _tell(self, *guild_ids: int) -> None:
+        """The servers' entries changed: other processes sharing the database drop their index."""
+        for guild_id in guild_ids:
+            await self.db.notify(TOPIC, str(guild_id))
+
+    async def follow(self, changed: Callable[[int | None], object]) -> None:
+        """`changed(guild_id)` when another process changed a server's entries; `changed(None)`
+        when changes may have been missed (index every server again)."""
+        await self.db.listen(TOPIC, lambda p: changed(None if p == RESYNC else int(p)))
 
     # -- server entries -------------------------------------------------------------------------
     async def entries(self, guild_id: int) -> list[GuildEntry]:
@@ -160,7 +174,9 @@ class SiglesStore:
     async def add(self, guild_id: int, entry: Entry, created_by: int, now: datetime) -> int | None:
         """The new entry's id, or None when the server already has this meaning."""
         async with self.db.transaction() as tx:
-            return await self._insert(tx, guild_id, entry, now, created_by=created_by)
+            new_id = await self._insert(tx, guild_id, entry, now, created_by=created_by)
+        await self._tell(guild_id)
+        return new_id
 
     async def update(self, guild_id: int, entry_id: int, entry: Entry, now: datetime) -> bool:
         """False (and nothing changed) when another of the server's entries has this meaning."""
@@ -172,12 +188,14 @@ class SiglesStore:
             if other is not None:
                 return False
             await tx.execute(_UPDATE, (*_columns(entry), to_ts(now), entry_id, guild_id))
+        await self._tell(guild_id)
         return True
 
     async def delete(self, guild_id: int, entry_id: int) -> bool:
         cur = await self.db.execute(
             "DELETE FROM sigles_entries WHERE id = ? AND guild_id = ?", (entry_id, guild_id)
         )
+        await self._tell(guild_id)
         return cur.rowcount > 0
 
     async def import_entries(
@@ -204,6 +222,7 @@ class SiglesStore:
             ]
             await tx.executemany(_INSERT.removesuffix(" RETURNING id"), fresh)
             await tx.executemany(_UPDATE, changed)
+        await self._tell(guild_id)
         return len(fresh), len(changed)
 
     # -- suggestions ----------------------------------------------------------------------------
@@ -306,6 +325,7 @@ class SiglesStore:
             if decided.rowcount == 0:
                 await tx.execute("DELETE FROM sigles_entries WHERE id = ?", (entry_id,))
                 return None
+        await self._tell(suggestion.guild_id)
         return entry_id
 
     async def reject(self, suggestion_id: int, moderator_id: int, now: datetime) -> bool:
@@ -434,6 +454,7 @@ class SiglesStore:
                 "UPDATE sigles_suggestions SET decided_by = NULL WHERE decided_by = ?", (user_id,)
             )
         total = gone.rowcount + credits.rowcount + made.rowcount + decided.rowcount
+        await self._tell(*guilds)
         return total, guilds
 
 

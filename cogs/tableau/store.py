@@ -184,12 +184,11 @@ class PostStore:
             to_ts(now),
         )
         async with self.db.transaction() as tx:
-            cur = await tx.execute(
+            row = await tx.execute_returning(
                 f"INSERT INTO tableau_posts ({_POST_COLUMNS}) VALUES ({_marks(len(values))})"
                 " RETURNING id",
                 values,
             )
-            row = await cur.fetchone()
             assert row is not None  # INSERT … RETURNING returns its row
             post_id = int(row["id"])
             await tx.executemany(
@@ -514,7 +513,7 @@ class FeedStore:
         """A new feed with the entries it already lists (recorded as seen, never posted);
         None when the server already follows that address."""
         async with self.db.transaction() as tx:
-            cur = await tx.execute(
+            row = await tx.execute_returning(
                 "INSERT INTO tableau_feeds (guild_id, url, title, place_code, country, added_by,"
                 " etag, last_modified, next_poll_at, polled_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -533,7 +532,6 @@ class FeedStore:
                     to_ts(now),
                 ),
             )
-            row = await cur.fetchone()
             if row is None:
                 return None
             feed_id = int(row["id"])

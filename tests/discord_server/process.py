@@ -17,6 +17,7 @@ import asyncio
 import json
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,22 +46,32 @@ def _env(server: DiscordServer | ServerProcess, extra: dict[str, str] | None) ->
     }
 
 
+def database_env(database: Path | str) -> dict[str, str]:
+    """Environment variables that point `python -m bot …` at this database (a file or a
+    PostgreSQL URL, as the `database` fixture gives)."""
+    if isinstance(database, str) and database.startswith("postgres"):
+        return {"DATABASE_URL": database, "DATABASE_PATH": ""}
+    return {"DATABASE_PATH": str(database), "DATABASE_URL": ""}
+
+
 async def spawn_bot(
     server: DiscordServer | ServerProcess,
-    db_path: Path,
+    database: Path | str,
     *,
     log_level: str = "WARNING",
     env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> asyncio.subprocess.Process:
-    """`python -m bot run` on `db_path`, pointed at `server` (`env` adds settings, e.g. the
-    shards a process runs once the bot supports them)."""
-    extra = {"DATABASE_PATH": str(db_path), "LOG_LEVEL": log_level, **(env or {})}
+    """`python -m bot run` on `database` (a file or a PostgreSQL URL), pointed at `server`
+    (`env` adds settings, e.g. the shards a process runs)."""
+    extra = {**database_env(database), "LOG_LEVEL": log_level, **(env or {})}
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
-        cwd=db_path.parent,
+        # never where a developer's .env would be read
+        cwd=cwd or (database.parent if isinstance(database, Path) else Path(tempfile.gettempdir())),
         env=_env(server, extra),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
@@ -87,9 +98,15 @@ async def spawn_probe(
         env=_env(server, None),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
     if not line:
         assert proc.stderr is not None
         raise RuntimeError("probe died: " + (await proc.stderr.read()).decode()[-2000:])
@@ -171,8 +188,16 @@ class ServerProcess:
     async def stop(self) -> None:
         if self.proc.returncode is None:
             self.proc.terminate()
-            await asyncio.wait_for(self.proc.wait(), 10)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 10)
+            except TimeoutError:  # never leave a server behind
+                self.proc.kill()
+                await self.proc.wait()
         await self.session.close()
+
+
+# The server's first line describes every seeded guild: hundreds of them exceed asyncio's 64 KiB.
+SERVER_INFO_LIMIT = 64 * 1024 * 1024
 
 
 async def spawn_server(
@@ -196,9 +221,15 @@ async def spawn_server(
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(TESTS)])},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        limit=SERVER_INFO_LIMIT,
     )
     assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
     if not line:
         assert proc.stderr is not None
         raise RuntimeError("server died: " + (await proc.stderr.read()).decode()[-2000:])

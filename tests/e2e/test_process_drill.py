@@ -33,9 +33,9 @@ def _world(server: DiscordServer) -> list[int]:
     return [s.add_channel(guild, f"salon-{i}").id for i in range(CHANNELS)]
 
 
-async def _seed(db_path: Path, guild_id: int, channels: list[int]) -> None:
+async def _seed(database: Path | str, guild_id: int, channels: list[int]) -> None:
     """Items already due when the process starts, as after downtime."""
-    db = await Database.open(db_path)
+    db = await Database.open(database)
     try:
         now = datetime.now(UTC)
         due = now - timedelta(seconds=1)
@@ -67,18 +67,17 @@ async def _wait_for(predicate, seconds: float) -> None:
 
 
 async def test_sigkill_while_sending_then_restart_delivers_each_item_once(
-    tmp_path: Path, time_scale: float
+    database: Path | str, time_scale: float
 ) -> None:
     server = DiscordServer(time_scale=time_scale)
     await server.start()
     channels = _world(server)
     guild_id = next(iter(server.world.guilds))
-    db_path = tmp_path / "drill.db"
-    await _seed(db_path, guild_id, channels)
+    await _seed(database, guild_id, channels)
     started = time.monotonic()
     first = second = None
     try:
-        first = await spawn_bot(server, db_path)
+        first = await spawn_bot(server, database)
         # Kill the process in the middle of the fan-out.
         await _wait_for(lambda: len(_delivered(server, channels)) >= ITEMS // 3, 30)
         first.send_signal(signal.SIGKILL)
@@ -86,7 +85,7 @@ async def test_sigkill_while_sending_then_restart_delivers_each_item_once(
         killed_at = len(_delivered(server, channels))
         assert killed_at < ITEMS, "the drill must kill the bot before it is done"
 
-        second = await spawn_bot(server, db_path)
+        second = await spawn_bot(server, database)
         await _wait_for(lambda: len(_delivered(server, channels)) >= ITEMS, BOUND_SECONDS)
         # Let any straggler (a duplicate, if there were one) arrive before counting.
         await asyncio.sleep(1.0)
@@ -107,7 +106,7 @@ async def test_sigkill_while_sending_then_restart_delivers_each_item_once(
     counts = Counter(_delivered(server, channels))
     assert set(counts) == {f"drill {i}" for i in range(ITEMS)}  # nothing lost
     assert max(counts.values()) == 1, counts.most_common(3)  # nothing twice
-    db = await Database.open(db_path)
+    db = await Database.open(database)
     try:
         left = await db.fetchval("SELECT COUNT(*) FROM reminder_items WHERE kind = ?", (KIND,))
         assert left == 0

@@ -225,9 +225,17 @@ async def test_a_burst_of_clicks_ends_on_the_final_state(world: Harness) -> None
     going = [m for m, text in zip(members, answers, strict=True) if "vous venez" in text]
     waiting = [m for m, text in zip(members, answers, strict=True) if "liste d'attente" in text]
     assert len(going) == 5 and len(waiting) == 3
-    assert field(message, "Je viens") == ", ".join(m.mention for m in going)
+    # Simultaneous clicks arrive in the order the database decides (PostgreSQL's row lock is not
+    # first come, first served): each member is told their position, and the list follows it.
+    positions = {
+        m: int(re.search(r"en position (\d+)", text).group(1))  # type: ignore[union-attr]
+        for m, text in zip(members, answers, strict=True)
+        if m in waiting
+    }
+    assert sorted(positions.values()) == [1, 2, 3]
+    assert sorted(field(message, "Je viens").split(", ")) == sorted(m.mention for m in going)
     assert field(message, "Liste d'attente") == ", ".join(
-        f"{i}. {m.mention}" for i, m in enumerate(waiting, 1)
+        f"{positions[m]}. {m.mention}" for m in sorted(waiting, key=positions.__getitem__)
     )
     assert field(message, "Places") == "complet (5 places)"
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from discord_server import Harness
+from discord_server.process import database_env
 
 from bot.i18n import t
 from cogs.sigles.export import CSV_HEADER
@@ -226,10 +227,10 @@ async def test_an_english_moderator_reads_the_bad_rows_in_english(world: Harness
 
 
 async def test_cli_exports_a_servers_entries_from_the_bots_database(
-    world: Harness, tmp_path: Path
+    world: Harness, database: Path | str
 ) -> None:
     await add(world, world.alice, **MRC)
-    env = os.environ | {"DATABASE_PATH": str(tmp_path / "passerelle.db"), "DISCORD_TOKEN": ""}
+    env = os.environ | database_env(database) | {"DISCORD_TOKEN": ""}
     command = ["-m", "bot", "sigles", "export", "--format", "csv", "--guild", str(world.guild.id)]
     process = await asyncio.create_subprocess_exec(
         sys.executable, *command, cwd=ROOT, env=env, stdout=PIPE, stderr=PIPE

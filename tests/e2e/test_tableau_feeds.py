@@ -6,20 +6,13 @@ twice after a restart, a failing feed reported once then polled rarely, ids that
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from discord_server import Harness
 from feed_server import Feed, FeedServer, TableResolver, entries
 from tableau_support import board
 
-from bot.client import Passerelle
-from bot.clock import FakeClock
 from bot.net import SafeFetcher
-from bot.settings import Settings
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # as tests/conftest.py
 
 
 @pytest.fixture
@@ -33,21 +26,13 @@ async def server() -> AsyncIterator[FeedServer]:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, time_scale: float, server: FeedServer) -> AsyncIterator[Harness]:
-    """The usual world, with the bot allowed to fetch from the feed server's port only."""
-    clock = FakeClock(START)
-    settings = Settings(
-        discord_token="unused",
-        database_path=tmp_path / "passerelle.db",
-        fetch_loopback_ports=frozenset({server.port}),
-        fetch_min_interval=0.0,
-        fetch_timeout=1.0,
+async def world(passerelle, time_scale: float, server: FeedServer) -> AsyncIterator[Harness]:  # type: ignore[no-untyped-def]
+    """The usual world (on the run's back-end), with the bot allowed to fetch from the feed
+    server's port only."""
+    factory = passerelle(
+        fetch_loopback_ports=frozenset({server.port}), fetch_min_interval=0.0, fetch_timeout=1.0
     )
-    harness = Harness(
-        lambda: Passerelle(settings, clock=clock),
-        time_scale=time_scale,
-        idle_timeout=10.0 + 60.0 * time_scale,
-    )
+    harness = Harness(factory, time_scale=time_scale, idle_timeout=10.0 + 60.0 * time_scale)
     await harness.start()
     try:
         yield harness

@@ -314,8 +314,8 @@ def test_catalogs_have_the_same_keys_and_placeholders() -> None:
     assert catalogs()["fr"]["rencontre.button.go"] == "Je viens"
 
 
-async def test_personal_data_export_and_erase(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "p.db")
+async def test_personal_data_export_and_erase(database: Path | str) -> None:
+    db = await Database.open(database)
     try:
         store = RencontreStore(db)
         details = service.details_of(event())
@@ -357,8 +357,8 @@ async def test_personal_data_export_and_erase(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_the_list_page_counts_attendees_in_one_query(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "l.db")
+async def test_the_list_page_counts_attendees_in_one_query(database: Path | str) -> None:
+    db = await Database.open(database)
     try:
         store = RencontreStore(db)
         ids = []
@@ -390,8 +390,8 @@ async def test_the_list_page_counts_attendees_in_one_query(tmp_path: Path) -> No
         await db.close()
 
 
-async def test_answers_are_decided_and_written_in_one_transaction(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "a.db")
+async def test_answers_are_decided_and_written_in_one_transaction(database: Path | str) -> None:
+    db = await Database.open(database)
     try:
         store = RencontreStore(db)
         draft = await store.create_draft(1, 2, service.details_of(event(capacity=2)), "fr", NOW)
@@ -414,8 +414,8 @@ async def test_answers_are_decided_and_written_in_one_transaction(tmp_path: Path
         await db.close()
 
 
-async def test_settings_read_old_and_new_offsets(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "s.db")
+async def test_settings_read_old_and_new_offsets(database: Path | str) -> None:
+    db = await Database.open(database)
     try:
         store = RencontreStore(db)
         assert await store.settings(1) == (None, service.DEFAULT_OFFSETS)

@@ -30,8 +30,8 @@ PLACES = [p.code for p in places.places()]
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[ReseauStore]:
-    db = await Database.open(tmp_path / "r.db")
+async def store(database: Path | str) -> AsyncIterator[ReseauStore]:
+    db = await Database.open(database)  # SQLite, or PostgreSQL in .ci/run's second pass
     try:
         yield ReseauStore(db)
     finally:

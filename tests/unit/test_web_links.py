@@ -37,12 +37,12 @@ class Counted:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "links.db")
+async def db(database: Path | str) -> AsyncIterator[Database]:
+    opened = await Database.open(database)
     try:
-        yield database
+        yield opened
     finally:
-        await database.close()
+        await opened.close()
 
 
 async def test_wrong_tokens_touch_no_database_once_the_links_are_read(db: Database) -> None:

@@ -124,6 +124,9 @@ class GroupStore:
     ) -> None:
         """The new groups, in one transaction: members moved, groups no longer used dropped."""
         async with self.db.transaction() as tx:
+            # On PostgreSQL two splits of one meet-up wait for each other, as SQLite's write
+            # lock makes them (each reads the groups it then changes).
+            await tx.fetchone("SELECT id FROM rencontres WHERE id = ? FOR UPDATE", (event_id,))
             before = {
                 r["user_id"]: r["number"]
                 for r in await tx.fetchall(

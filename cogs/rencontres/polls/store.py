@@ -217,8 +217,10 @@ class PollStore:
         now: datetime,
     ) -> bool:
         """Write a member's answers if the poll is still open (checked in the statement, under
-        the write lock, so a closing never lands between two slots); False when it was not.
-        One call for the whole page: the write lock is held briefly, however many answer."""
+        the write lock, so a closing never lands between two slots; on PostgreSQL the poll's
+        row is share-locked, so a closing waits for the answers or they see it closed, and its
+        final tally has them all); False when it was not. One call for the whole page: the
+        write lock is held briefly, however many answer."""
         rows = [
             (
                 poll_id,
@@ -238,7 +240,7 @@ class PollStore:
         written = await self.db.executemany(
             "INSERT INTO rencontre_poll_answers (poll_id, user_id, position, choice, at)"
             " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rencontre_polls WHERE id = ?"
-            " AND guild_id = ? AND status = ? AND (closes_at IS NULL OR closes_at > ?))"
+            " AND guild_id = ? AND status = ? AND (closes_at IS NULL OR closes_at > ?) FOR SHARE)"
             " ON CONFLICT (poll_id, user_id, position) DO UPDATE"
             " SET choice = excluded.choice, at = excluded.at",
             rows,
