@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
 import os
 import secrets
@@ -324,17 +323,7 @@ class ReminderEngine:
                 async with gate:
                     await self._handle(item, now)
 
-            async def in_order(server: list[DueItem]) -> None:
-                # A server's items due at different instants go out in that order (a catch-up
-                # after downtime reads as it was planned, whichever back-end answers first);
-                # items due at the same instant, and other servers, go out together.
-                for _, tier in itertools.groupby(server, key=lambda item: item.due_at):
-                    await asyncio.gather(*(one(item) for item in tier))
-
-            servers: dict[int | None, list[DueItem]] = {}
-            for item in sorted(items, key=lambda item: (item.due_at, item.id)):
-                servers.setdefault(item.guild_id, []).append(item)
-            await asyncio.gather(*(in_order(server) for server in servers.values()))
+            await asyncio.gather(*(one(item) for item in items))
             handled += len(items)
 
     async def _renew_claims(self) -> None:
