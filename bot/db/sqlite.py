@@ -59,14 +59,34 @@ class SqliteConnection:
             return cur.rowcount
 
 
+async def _use_wal(conn: aiosqlite.Connection, *, attempts: int = 50) -> None:
+    """Switch a new database to WAL, waiting for other processes opening it at the same moment.
+
+    Changing the journal mode needs the file to itself. When several processes open a fresh
+    database together, SQLite answers « database is locked » at once, without the busy handler
+    (waiting could deadlock), so we retry here; once one of them has switched, the mode is
+    stored in the file and the others find it already set.
+    """
+    for attempt in range(attempts):
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.01 * (attempt + 1))
+
+
 async def _connect(path: str, *, read_only: bool = False) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
     try:
-        if not read_only:
-            await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
+        if not read_only:
+            await _use_wal(conn)
+        await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
         if read_only:
             await conn.execute("PRAGMA query_only=ON")
