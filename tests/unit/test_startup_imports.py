@@ -17,6 +17,7 @@ NOT_AT_START = (
     "icalendar",  # calendars: the web side, /rencontre calendrier
     "feedparser",  # feeds: in the worker process that parses them (bot.net.feeds)
     "babel.messages",  # catalogs are read by bot.i18n.po
+    "dotenv",  # only when there is a .env file to read (bot.settings)
 )
 SCRIPT = """
 import importlib, sys
