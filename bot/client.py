@@ -77,6 +77,7 @@ class Passerelle(commands.Bot):
     approvals: Approvals
     web_store: WebStore
     _health: asyncio.Task[None] | None = None
+    _secrecy_rules = False  # the guard's rules loaded (after the first ready)
 
     def __init__(
         self,
@@ -291,8 +292,11 @@ class Passerelle(commands.Bot):
         # Only now the guard's model loads (a few seconds, in a thread): start-up is not slowed,
         # and a post made before it is ready waits for it briefly (bot/secrecy/guard.py).
         self.guard_model.start()
-        # Its rules too (about 0.15 s of CPU), off the loop, before the first post needs them.
-        await offload.build(load_secrecy_rules)
+        # Its rules too (about 0.15 s of CPU), off the loop, before the first post needs them;
+        # once (ready comes again after a reconnection).
+        if not self._secrecy_rules:
+            self._secrecy_rules = True
+            await offload.build(load_secrecy_rules)
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
