@@ -18,6 +18,7 @@ from discord.ui.view import ViewStore
 
 from bot.approval import views as approval
 from bot.discord_text import BUTTON_LABEL_LIMIT
+from bot.errors import GuardedItem
 from bot.i18n import t
 from bot.ui import ActionButton, bind
 from cogs.apero import views as apero
@@ -134,6 +135,7 @@ class DoorButton(
 async def test_a_bound_button_is_registered_once_and_keeps_its_settings() -> None:
     [bound] = bind(object(), DoorButton)
     assert bound.prefix == "test:door" and bound.actions is Door and bound.styles is STYLES
+    assert bound.callback is GuardedItem.callback  # errors of `run` reach the one handler
     store = ViewStore(state=None)  # type: ignore[arg-type]
     store.add_dynamic_items(bound)
     assert list(store._dynamic_items.values()) == [bound]
