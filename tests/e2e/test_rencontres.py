@@ -171,8 +171,11 @@ async def test_full_event_puts_members_on_the_waiting_list_and_promotes_in_order
 
 async def test_buttons_work_after_a_restart(world: Harness) -> None:
     message = await publish(world, world.alice)
+    event_id = await world.bot.db.fetchval("SELECT id FROM rencontres")
     await world.restart()
-    reply = await message.click("Je viens", by=world.bob)
+    # Clicked by its custom_id: the one every release posted (`rencontre:<id>:go`), so the
+    # messages already in servers keep working after an upgrade.
+    reply = await message.click(f"rencontre:{event_id}:go", by=world.bob)
     assert reply.ephemeral and "vous venez" in reply.text
     assert field(message, "Je viens") == world.bob.mention
     assert world.bob.id in thread_of(world, message).member_ids
