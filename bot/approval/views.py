@@ -3,16 +3,15 @@ they work after a restart; they reach `Approvals` through `bot.ui.bind`."""
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar, Protocol, cast
 
 import discord
 
 from bot.approval.model import Action
 from bot.discord_text import MODAL_TITLE_LIMIT, TEXT_INPUT_LABEL_LIMIT, truncate
-from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
+from bot.errors import ErrorHandlingModal, ErrorHandlingView
 from bot.i18n import t
-from bot.ui import bind, button
+from bot.ui import ActionButton, bind
 
 Interaction = discord.Interaction[Any]
 REASON_MAX = 300
@@ -29,33 +28,19 @@ class Actions(Protocol):
 
 
 class DecisionButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"approval:(?P<id>\d+):(?P<action>approve|refuse)",
+    ActionButton[Action],
+    prefix="approval",
+    actions=Action,
+    labels="approval.button",
+    styles=_STYLES,
 ):
     flows: ClassVar[Actions]
 
-    def __init__(self, request_id: int, action: Action, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"approval.button.{action}", lang),
-                f"approval:{request_id}:{action}",
-                _STYLES[action],
-            )
-        )
-        self.request_id, self.action = request_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DecisionButton:
-        return cls(int(match["id"]), Action(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
         if self.action is Action.APPROVE:
-            await self.flows.approve(interaction, self.request_id)
+            await self.flows.approve(interaction, self.target_id)
         else:
-            await self.flows.ask_reason(interaction, self.request_id)
+            await self.flows.ask_reason(interaction, self.target_id)
 
 
 class RefuseModal(ErrorHandlingModal):

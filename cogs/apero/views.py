@@ -16,7 +16,7 @@ import discord
 from bot.discord_text import MODAL_TITLE_LIMIT, TEXT_INPUT_LABEL_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
-from bot.ui import bind, button
+from bot.ui import ActionButton, bind, button
 from cogs.apero import render
 from cogs.apero.service import WELCOME_MAX, DeleteAction, DraftAction
 
@@ -84,59 +84,31 @@ class GoButton(
 
 
 class DraftButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"apero:draft:(?P<id>\d+):(?P<action>save|welcome|cancel)",
+    ActionButton[DraftAction],
+    prefix="apero:draft",
+    actions=DraftAction,
+    labels="apero.draft",
+    styles=_DRAFT_STYLES,
 ):
     """The preview's buttons: save the series, add a welcome message, or give up."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, draft_id: int, action: DraftAction, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"apero.draft.{action}", lang),
-                f"apero:draft:{draft_id}:{action}",
-                _DRAFT_STYLES[action],
-            )
-        )
-        self.draft_id, self.action = draft_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["id"]), DraftAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.draft_action(interaction, self.draft_id, self.action)
+        await self.flows.draft_action(interaction, self.target_id, self.action)
 
 
 class DeleteButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"apero:del:(?P<id>\d+):(?P<action>yes|no)",
+    ActionButton[DeleteAction],
+    prefix="apero:del",
+    actions=DeleteAction,
+    labels="apero.delete",
+    styles=_DELETE_STYLES,
 ):
     flows: ClassVar[Actions]
 
-    def __init__(self, series_id: int, action: DeleteAction, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"apero.delete.{action}", lang),
-                f"apero:del:{series_id}:{action}",
-                _DELETE_STYLES[action],
-            )
-        )
-        self.series_id, self.action = series_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DeleteButton:
-        return cls(int(match["id"]), DeleteAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.delete_action(interaction, self.series_id, self.action)
+        await self.flows.delete_action(interaction, self.target_id, self.action)
 
 
 class WelcomeModal(ErrorHandlingModal):

@@ -18,7 +18,7 @@ from bot.discord_text import MODAL_TITLE_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, GuardedItem
 from bot.i18n import t
 from bot.i18n.commands import interaction_lang
-from bot.ui import bind, button, dynamic_view
+from bot.ui import ActionButton, bind, button, dynamic_view
 from cogs.rencontres import service
 from cogs.rencontres.service import Choice, DraftAction, Format, Rencontre
 
@@ -67,57 +67,29 @@ class Actions(Protocol):
 
 
 class RsvpButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"rencontre:(?P<id>\d+):(?P<choice>go|maybe|leave)",
+    ActionButton[Choice],
+    prefix="rencontre",
+    actions=Choice,
+    labels="rencontre.button",
+    styles=_RSVP_STYLES,
 ):
     flows: ClassVar[Actions]
 
-    def __init__(self, event_id: int, choice: Choice, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"rencontre.button.{choice}", lang),
-                f"rencontre:{event_id}:{choice}",
-                _RSVP_STYLES[choice],
-            )
-        )
-        self.event_id, self.choice = event_id, choice
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> RsvpButton:
-        return cls(int(match["id"]), Choice(match["choice"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.rsvp(interaction, self.event_id, self.choice)
+        await self.flows.rsvp(interaction, self.target_id, self.action)
 
 
 class DraftButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"rencontre:draft:(?P<id>\d+):(?P<action>publish|edit|drop)",
+    ActionButton[DraftAction],
+    prefix="rencontre:draft",
+    actions=DraftAction,
+    labels="rencontre.preview",
+    styles=_DRAFT_STYLES,
 ):
     flows: ClassVar[Actions]
 
-    def __init__(self, event_id: int, action: DraftAction, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"rencontre.preview.{action}", lang),
-                f"rencontre:draft:{event_id}:{action}",
-                _DRAFT_STYLES[action],
-            )
-        )
-        self.event_id, self.action = event_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["id"]), DraftAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.draft_action(interaction, self.event_id, self.action)
+        await self.flows.draft_action(interaction, self.target_id, self.action)
 
 
 class PageButton(

@@ -15,7 +15,7 @@ from bot.discord_text import MODAL_TITLE_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, GuardedItem
 from bot.i18n import t
 from bot.regions import REGIONS
-from bot.ui import button, dynamic_view
+from bot.ui import ActionButton, button, dynamic_view
 from cogs.sigles.glossary import DOMAINES, MAX_DEVELOPPE, MAX_EXPLICATION, MAX_SIGLE
 from cogs.sigles.service import MAX_SOURCE, Decision, Suggestion
 
@@ -195,27 +195,18 @@ class ProposeButton(
 
 
 class DecisionButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"sigles:sug:(?P<id>\d+):(?P<action>approve|edit|reject)",
+    ActionButton[Decision],
+    prefix="sigles:sug",
+    actions=Decision,
+    labels="sigles.decision",
+    styles=DECISION_STYLES,
 ):
     """Approve, edit or reject, under a suggestion in the moderators' channel."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, suggestion_id: int, action: Decision, label: str = "…") -> None:
-        custom_id = f"sigles:sug:{suggestion_id}:{action}"
-        super().__init__(button(label, custom_id, DECISION_STYLES[action]))
-        self.suggestion_id, self.action = suggestion_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: Any, match: re.Match[str]
-    ) -> DecisionButton:
-        return cls(int(match["id"]), Decision(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.decide(interaction, self.suggestion_id, self.action)
+        await self.flows.decide(interaction, self.target_id, self.action)
 
 
 DYNAMIC_ITEMS = (ProposeButton, DecisionButton)
@@ -226,9 +217,4 @@ def propose_view(query: str, lang: str) -> discord.ui.View:
 
 
 def decision_view(suggestion_id: int, lang: str) -> discord.ui.View:
-    return dynamic_view(
-        *(
-            DecisionButton(suggestion_id, action, t(f"sigles.decision.{action}", lang))
-            for action in Decision
-        )
-    )
+    return dynamic_view(*(DecisionButton(suggestion_id, action, lang) for action in Decision))

@@ -48,8 +48,10 @@ async def test_preview_cancel_writes_nothing_and_save_survives_a_restart(world: 
     assert "rien n'a été enregistré" in cancelled.text
     await _nothing_written(world)
     preview = await world.guild.slash(world.alice, "apero creer", **values)
+    draft_id = await world.bot.db.fetchval("SELECT MAX(id) FROM apero_drafts")
     await world.restart()
-    saved = await preview.click("Enregistrer", by=world.alice)
+    # By the custom_id every release posted, so previews sent before an upgrade still save.
+    saved = await preview.click(f"apero:draft:{draft_id}:save", by=world.alice)
     assert "enregistré" in saved.text
     assert await rows(world, "SELECT COUNT(*) FROM apero_series") == 1
 

@@ -70,6 +70,19 @@ async def test_approval_then_the_author_is_told_by_dm(world) -> None:
     assert len(offers.posts) == 2
 
 
+async def test_a_card_posted_before_a_restart_is_decided_after_it(world) -> None:
+    offers, _ = await board(world, approval=True)
+    mods = world.guild.channel("moderation")
+    await publish_offer(world, world.bob, title="Avant la mise à jour")
+    [card] = [m for m in mods.visible_messages() if "Avant la mise à jour" in m.text]
+    request_id = await world.bot.db.fetchval("SELECT id FROM approvals")
+    await world.restart()
+    # By the custom_id every release posted (`approval:<id>:approve`).
+    await world.click(card, f"approval:{request_id}:approve", by=world.alice)
+    assert [post.title for post in offers.posts] == ["Avant la mise à jour"]
+    assert "Approuvée" in card.text and card.buttons() == []
+
+
 async def test_a_refusal_with_its_reason_and_closed_dms_told_at_the_next_command(world) -> None:
     offers, _ = await board(world, approval=True)
     mods = world.guild.channel("moderation")

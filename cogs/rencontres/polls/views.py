@@ -13,7 +13,7 @@ import discord
 from bot.discord_text import MODAL_TITLE_LIMIT, TEXT_INPUT_LABEL_LIMIT, truncate
 from bot.errors import ErrorHandlingModal, ErrorHandlingView, GuardedItem
 from bot.i18n import t
-from bot.ui import bind, button
+from bot.ui import ActionButton, bind, button
 from cogs.rencontres.polls import render
 from cogs.rencontres.polls.service import Availability, Poll, PollAction, PollStatus
 from cogs.rencontres.service import LINK_MAX
@@ -62,30 +62,16 @@ class Actions(Protocol):
 
 
 class PollButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"rencontre:poll:(?P<id>\d+):(?P<action>publish|drop|mine|close)",
+    ActionButton[PollAction],
+    prefix="rencontre:poll",
+    actions=PollAction,
+    labels="rencontre.poll.button",
+    styles=_STYLES,
 ):
     flows: ClassVar[Actions]
 
-    def __init__(self, poll_id: int, action: PollAction, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"rencontre.poll.button.{action}", lang),
-                f"rencontre:poll:{poll_id}:{action}",
-                _STYLES[action],
-            )
-        )
-        self.poll_id, self.action = poll_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> PollButton:
-        return cls(int(match["id"]), PollAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.act(interaction, self.poll_id, self.action)
+        await self.flows.act(interaction, self.target_id, self.action)
 
 
 def _select(custom_id: str, placeholder: str, options: list[discord.SelectOption], most: int):

@@ -15,8 +15,11 @@ from cogs.reseau.service import DirectoryFilters, Profile
 from cogs.reseau.service.consent import CheckinAnswer
 from cogs.reseau.views.actions import (
     Actions,
+    AnswerAction,
+    CardAction,
     ChoiceKind,
     ContactActions,
+    DraftAction,
     MentoringActions,
     ProfileActions,
     ProfileForm,
@@ -100,7 +103,9 @@ class ReseauViews:
 
     def answer_view(self, request_id: int, lang: str, *, reported: bool = False) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        for action in ("accept", "refuse", "block", *(() if reported else ("report",))):
+        for action in AnswerAction:
+            if reported and action is AnswerAction.REPORT:
+                continue
             view.add_item(self[AnswerButton](request_id, action, lang))
         return view
 
@@ -111,8 +116,8 @@ class ReseauViews:
 
     def draft_view(self, draft_id: int, lang: str) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        view.add_item(self[DraftButton](draft_id, "send", lang))
-        view.add_item(self[DraftButton](draft_id, "drop", lang))
+        for action in DraftAction:
+            view.add_item(self[DraftButton](draft_id, action, lang))
         return view
 
     def profile_card_view(self, profile: Profile, lang: str) -> discord.ui.View:
@@ -125,13 +130,15 @@ class ReseauViews:
         ):
             view.add_item(self[ChoiceSelect](profile.user_id, kind, profile, lang))
         view.add_item(
-            self[ProfileButton](profile.user_id, "hide" if profile.visible else "show", lang)
+            self[ProfileButton](
+                profile.user_id, CardAction.HIDE if profile.visible else CardAction.SHOW, lang
+            )
         )
         return view
 
     def delete_view(self, owner: int, lang: str) -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        view.add_item(self[ProfileButton](owner, "delete", lang))
+        view.add_item(self[ProfileButton](owner, CardAction.DELETE, lang))
         return view
 
     def ask_view(self, profile_id: int, name: str, lang: str) -> discord.ui.View:

@@ -23,6 +23,30 @@ class ChoiceKind(StrEnum):
     STRUCTURE = "structure"
 
 
+class AnswerAction(StrEnum):
+    """The recipient's buttons under a contact request."""
+
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    BLOCK = "block"
+    REPORT = "report"
+
+
+class DraftAction(StrEnum):
+    """After the secrecy guard's warning."""
+
+    SEND = "send"
+    DROP = "drop"
+
+
+class CardAction(StrEnum):
+    """The buttons of the owner's profile card."""
+
+    SHOW = "show"
+    HIDE = "hide"
+    DELETE = "delete"
+
+
 class ProfileForm(Protocol):
     """What the profile form hands to the workflows."""
 

@@ -21,10 +21,17 @@ from bot.reference.practice import (
     structure_label,
 )
 from bot.regions import Side
-from bot.ui import button
+from bot.ui import ActionButton, button
 from cogs.reseau.service import DirectoryFilters, OpenTo, Profile
 from cogs.reseau.service.consent import CheckinAnswer
-from cogs.reseau.views.actions import Actions, ChoiceKind, Interaction
+from cogs.reseau.views.actions import (
+    Actions,
+    AnswerAction,
+    CardAction,
+    ChoiceKind,
+    DraftAction,
+    Interaction,
+)
 
 SELECT_LABEL_LIMIT = 100
 
@@ -116,40 +123,26 @@ class AskButton(
 
 # -- requests ----------------------------------------------------------------------------------
 _ANSWER_STYLES = {
-    "accept": discord.ButtonStyle.success,
-    "refuse": discord.ButtonStyle.secondary,
-    "block": discord.ButtonStyle.danger,
-    "report": discord.ButtonStyle.secondary,
+    AnswerAction.ACCEPT: discord.ButtonStyle.success,
+    AnswerAction.REFUSE: discord.ButtonStyle.secondary,
+    AnswerAction.BLOCK: discord.ButtonStyle.danger,
+    AnswerAction.REPORT: discord.ButtonStyle.secondary,
 }
 
 
 class AnswerButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"reseau:req:(?P<id>\d+):(?P<action>accept|refuse|block|report)",
+    ActionButton[AnswerAction],
+    prefix="reseau:req",
+    actions=AnswerAction,
+    labels="reseau.answer",
+    styles=_ANSWER_STYLES,
 ):
     """Accepter / Refuser / Bloquer / Signaler, in the recipient's DM or in /contacts."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, request_id: int, action: str, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"reseau.answer.{action}", lang),
-                f"reseau:req:{request_id}:{action}",
-                _ANSWER_STYLES[action],
-            )
-        )
-        self.request_id, self.action = request_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> AnswerButton:
-        return cls(int(match["id"]), match["action"])
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.contacts.answer(interaction, self.request_id, self.action)
+        await self.flows.contacts.answer(interaction, self.target_id, self.action)
 
 
 class DetailsButton(
@@ -179,62 +172,53 @@ class DetailsButton(
         await self.flows.contacts.details_form(interaction, self.request_id)
 
 
+_DRAFT_STYLES = {
+    DraftAction.SEND: discord.ButtonStyle.danger,
+    DraftAction.DROP: discord.ButtonStyle.secondary,
+}
+
+
 class DraftButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"reseau:draft:(?P<id>\d+):(?P<action>send|drop)",
+    ActionButton[DraftAction],
+    prefix="reseau:draft",
+    actions=DraftAction,
+    labels="reseau.guard",
+    styles=_DRAFT_STYLES,
 ):
     """After the secrecy guard's warning: « Envoyer quand même » or « Annuler »."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, draft_id: int, action: str, lang: str = "fr") -> None:
-        style = discord.ButtonStyle.danger if action == "send" else discord.ButtonStyle.secondary
-        super().__init__(
-            button(t(f"reseau.guard.{action}", lang), f"reseau:draft:{draft_id}:{action}", style)
-        )
-        self.draft_id, self.action = draft_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["id"]), match["action"])
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.draft(interaction, self.draft_id, self.action == "send")
+        await self.flows.draft(interaction, self.target_id, self.action is DraftAction.SEND)
 
 
 # -- the profile card --------------------------------------------------------------------------
+_CARD_STYLES = {
+    CardAction.SHOW: discord.ButtonStyle.success,
+    CardAction.HIDE: discord.ButtonStyle.secondary,
+    CardAction.DELETE: discord.ButtonStyle.danger,
+}
+
+
 class ProfileButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"reseau:profile:(?P<user>\d+):(?P<action>show|hide|delete)",
+    ActionButton[CardAction],
+    prefix="reseau:profile",
+    actions=CardAction,
+    labels="reseau.profile",
+    styles=_CARD_STYLES,
 ):
+    """Bound to the owner's user id."""
+
     flows: ClassVar[Actions]
 
-    def __init__(self, owner: int, action: str, lang: str = "fr") -> None:
-        style = {
-            "show": discord.ButtonStyle.success,
-            "hide": discord.ButtonStyle.secondary,
-            "delete": discord.ButtonStyle.danger,
-        }[action]
-        super().__init__(
-            button(t(f"reseau.profile.{action}", lang), f"reseau:profile:{owner}:{action}", style)
-        )
-        self.owner, self.action = owner, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> ProfileButton:
-        return cls(int(match["user"]), match["action"])
-
     async def run(self, interaction: Interaction) -> None:
-        if self.action == "delete":
-            await self.flows.profiles.delete(interaction, self.owner)
+        if self.action is CardAction.DELETE:
+            await self.flows.profiles.delete(interaction, self.target_id)
         else:
-            await self.flows.profiles.set_visible(interaction, self.owner, self.action == "show")
+            await self.flows.profiles.set_visible(
+                interaction, self.target_id, self.action is CardAction.SHOW
+            )
 
 
 def _options(kind: str, profile: Profile, lang: str) -> tuple[list[discord.SelectOption], int]:

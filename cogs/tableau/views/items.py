@@ -11,7 +11,7 @@ import discord
 
 from bot.errors import GuardedItem
 from bot.i18n import t
-from bot.ui import button
+from bot.ui import ActionButton, button
 from cogs.tableau.service import PostAction
 from cogs.tableau.views.actions import Actions, Interaction
 
@@ -27,33 +27,25 @@ class DraftAction(StrEnum):
     DROP = "drop"
 
 
+_DRAFT_STYLES = {
+    DraftAction.SEND: discord.ButtonStyle.secondary,
+    DraftAction.DROP: discord.ButtonStyle.danger,
+}
+
+
 class PostButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"tableau:(?P<id>\d+):(?P<action>filled|edit|report)",
+    ActionButton[PostAction],
+    prefix="tableau",
+    actions=PostAction,
+    labels="tableau.button",
+    styles=_POST_STYLES,
 ):
     """Under a post: « Pourvue » (offers), « Modifier », « Signaler »."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, post_id: int, action: PostAction, lang: str = "fr") -> None:
-        super().__init__(
-            button(
-                t(f"tableau.button.{action}", lang),
-                f"tableau:{post_id}:{action}",
-                _POST_STYLES[action],
-            )
-        )
-        self.post_id, self.action = post_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> PostButton:
-        return cls(int(match["id"]), PostAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.post_action(interaction, self.post_id, self.action)
+        await self.flows.post_action(interaction, self.target_id, self.action)
 
 
 class RemoveButton(
@@ -86,33 +78,18 @@ class RemoveButton(
 
 
 class DraftButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button],
-    template=r"tableau:draft:(?P<id>\d+):(?P<action>send|drop)",
+    ActionButton[DraftAction],
+    prefix="tableau:draft",
+    actions=DraftAction,
+    labels="tableau.guard",
+    styles=_DRAFT_STYLES,
 ):
     """After the secrecy guard's question: « Publier quand même » / « Annuler »."""
 
     flows: ClassVar[Actions]
 
-    def __init__(self, post_id: int, action: DraftAction, lang: str = "fr") -> None:
-        style = (
-            discord.ButtonStyle.danger
-            if action is DraftAction.DROP
-            else discord.ButtonStyle.secondary
-        )
-        super().__init__(
-            button(t(f"tableau.guard.{action}", lang), f"tableau:draft:{post_id}:{action}", style)
-        )
-        self.post_id, self.action = post_id, action
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: Interaction, item: discord.ui.Button, match: re.Match[str]
-    ) -> DraftButton:
-        return cls(int(match["id"]), DraftAction(match["action"]))
-
     async def run(self, interaction: Interaction) -> None:
-        await self.flows.draft(interaction, self.post_id, self.action is DraftAction.SEND)
+        await self.flows.draft(interaction, self.target_id, self.action is DraftAction.SEND)
 
 
 class PageButton(
