@@ -10,10 +10,14 @@ def fold(text: str) -> str:
 
     "  Café  RÉSEAU" → "cafe reseau"; "Montréal\u202f" → "montreal".
     """
+    if text.isascii():  # no accents to strip: most of what is folded (glossary indexes at start)
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    if not decomposed.isascii():
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(decomposed.split())
 
 
 def compact(text: str) -> str:
     """`fold` keeping letters and digits only: "C.L.S.C." → "clsc", "Pôle emploi" → "poleemploi"."""
-    return "".join(c for c in fold(text) if c.isalnum())
+    return "".join(filter(str.isalnum, fold(text)))

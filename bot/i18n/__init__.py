@@ -24,7 +24,9 @@ from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.dates import format_time as _babel_format_time
 from babel.dates import get_timezone_location
-from babel.messages.pofile import read_po
+
+from bot.i18n import po
+from bot.i18n.po import Message
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +45,9 @@ def catalog_files() -> dict[str, list[Path]]:
     return files
 
 
-Message = str | tuple[str, ...]  # a plain message, or the plural forms of one
-
-
 def read_catalog(path: Path) -> dict[str, Message]:
-    with path.open("rb") as fh:
-        catalog = read_po(fh)
-    found: dict[str, Message] = {}
-    for m in catalog:
-        if isinstance(m.id, tuple | list):
-            found[str(m.id[0])] = tuple(str(form) for form in m.string)
-        elif m.id:
-            found[str(m.id)] = str(m.string)
-    return found
+    """One catalog's messages by key (plural ones as their forms), as Babel reads them."""
+    return po.read(path)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,30 @@ PUBLIC_BASE_URL. See `bot.web.app` for the routes.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web
 
-from bot.web.app import WebContext, build_app
-from bot.web.security import AccessLogger, access_log
+    from bot.web.app import WebContext
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT = 2.0  # seconds given to requests in flight when the bot stops
 
 __all__ = ["WebContext", "WebServer", "WebStartError", "feed_urls", "page_url"]
+
+
+def __getattr__(name: str) -> Any:
+    # The server side (aiohttp.web, the routes, icalendar: about 0.1 s to import) is imported
+    # when the web side starts (WEB_PORT set), not by every start nor by the features that only
+    # make links (`feed_urls`, `page_url`, `bot.web.store`).
+    if name == "WebContext":
+        from bot.web.app import WebContext  # noqa: PLC0415
+
+        return WebContext
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class WebStartError(RuntimeError):
@@ -34,6 +46,11 @@ class WebServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        from aiohttp import web  # noqa: PLC0415 - see __getattr__ above
+
+        from bot.web.app import build_app  # noqa: PLC0415
+        from bot.web.security import AccessLogger, access_log  # noqa: PLC0415
+
         runner = web.AppRunner(
             build_app(self.ctx),
             handle_signals=False,

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,10 @@ def respond(
     cache_control: str,
     extra: dict[str, str] | None = None,
 ) -> web.Response:
+    # aiohttp's server side is imported with the web side (bot.web.WebServer), not with the
+    # links' store that every start reads (bot.web.store uses this module).
+    from aiohttp import web  # noqa: PLC0415
+
     headers = {
         "ETag": rendered.etag,
         "Last-Modified": rendered.last_modified,

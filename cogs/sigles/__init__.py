@@ -28,4 +28,6 @@ async def setup(bot: Passerelle) -> None:
     bot.reminders.register(WEEKLY_KIND, WeeklyPosts(flows))
     bot.personal_data.register("sigles", SiglesData(flows))
     bot.add_listener(flows.on_guild_remove)
+    # The shipped glossary's index is built once the bot is ready, off the loop (not at start).
+    bot.add_listener(flows.libraries.prepare, "on_ready")
     await bot.add_cog(SiglesCog(bot, flows))
