@@ -16,7 +16,8 @@ How, without a timeout and without a deadlock:
   retried later, a target already settled, an exception): `sent`; when it is done (`close`),
   whatever it declared and has not left is left, and an item that never declared (no handler,
   missed, a render that raised, nothing to send) declares nothing. So an earlier item never
-  holds a later one back longer than it takes to finish;
+  holds a later one back longer than it takes to finish; and the next one there still waits
+  for the items ahead of the one that left (it may leave before its turn, when it raised);
 - an item waiting its turn gives its worker slot back (`turn`) and takes one again first among
   the waiting (slots go lowest position first, `Gate`): waiting never holds a slot, so the
   earliest unfinished item always gets one, and the batch always moves on;
@@ -51,6 +52,23 @@ async def _until_done(future: asyncio.Future[None]) -> None:
 def _leave(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)
+
+
+def _both(before: asyncio.Future[None] | None, mine: asyncio.Future[None]) -> asyncio.Future[None]:
+    """Done when the item ahead has left the target and this one has: an item that leaves a
+    target without having had its turn there (it raised first) lets nobody overtake the item
+    ahead of it."""
+    if before is None or before.done():
+        return mine
+    both: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def check(_: asyncio.Future[None]) -> None:
+        if before.done() and mine.done():
+            _leave(both)
+
+    before.add_done_callback(check)
+    mine.add_done_callback(check)
+    return both
 
 
 class Gate:
@@ -194,7 +212,8 @@ class BatchOrder:
             if place._sends is None:
                 return
             for target, sent in place._sends.items():
-                place._after[target] = self._last.get(target)
-                self._last[target] = sent
+                before = self._last.get(target)
+                place._after[target] = before
+                self._last[target] = _both(before, sent)
             _leave(place._ready)
             self._frontier += 1
