@@ -8,12 +8,11 @@ advances or removes the item.
 
 Pacing: every request goes through the bot's request budget (`bot.pacing`); a run sends at the
 scheduled-work priority, so members' clicks go first. Channel messages are sent by `workers`
-concurrent workers, yet a batch's sends to one target (a channel, a member's DMs) go out in due
-order, other targets concurrently (`bot.reminders.ordering`); DMs go to their own lane
-(`dm_pacer`, background priority) in tasks of their own, so a reminder with many DMs never holds
-a worker that channel reminders need. One run at a time: an item scheduled during a run is
-picked up by that run, without a second wake-up. Each run ends by pruning the ledger
-(`Retention`) at most once every `PRUNE_EVERY`, in small chunks that give way to deliveries.
+concurrent workers; DMs go to their own lane (`dm_pacer`, background priority) in tasks of their
+own, so a reminder with many DMs never holds a worker that channel reminders need. One run at a
+time: an item scheduled during a run is picked up by that run, without a second wake-up. Each
+run ends by pruning the ledger (`Retention`) at most once every `PRUNE_EVERY`, in small chunks
+that give way to deliveries.
 
 Several processes (PostgreSQL, bot/shards.py): each sends its own servers' items, and claims
 them first for a lease (`CLAIM_LEASE`, renewed while it holds them) in one statement, so no two
@@ -30,6 +29,7 @@ import logging
 import os
 import secrets
 import socket
+from asyncio import Semaphore
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,6 @@ from bot.reminders.delivery import (  # noqa: F401 - KNOWN_CODES: part of the en
     classify,
 )
 from bot.reminders.model import DueItem, Outgoing, Problem, ReminderHandler, Schedule
-from bot.reminders.ordering import BatchOrder, Place
 from bot.reminders.policy import (
     CLAIM_LEASE,
     PRUNE_CHUNK,
@@ -114,8 +113,6 @@ class ReminderEngine:
         self._armed: datetime | None = None  # the instant the wake-up is armed for
         self._in_flight: set[int] = set()  # items whose DMs are still on their lane
         self._tasks: set[asyncio.Task[None]] = set()  # runs and DM lanes under way
-        # Per target, the send the next item's send there waits for (bot.reminders.ordering).
-        self._last_sends: dict[str, asyncio.Future[None]] = {}
         self._last_prune: datetime | None = None
         self._prune_unfinished = False
         # Who claims the items this process sends (a new one at every start), and the task
@@ -190,7 +187,6 @@ class ReminderEngine:
     async def start(self) -> None:
         """Arm the wake-up from the table; overdue items are handled at once (late policy)."""
         self._running = True
-        self._last_sends = {}  # what a stopped run left behind waits for nobody
         if self.store.db.dialect == "sqlite":
             # One process per SQLite file: a claim left there is a dead process's, ours.
             await self.store.release_all()
@@ -286,11 +282,10 @@ class ReminderEngine:
         self._armed = None
         self._poke()
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         task = asyncio.get_running_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return task
 
     # -- the run --------------------------------------------------------------------------------
     async def run_due(self) -> int:
@@ -320,18 +315,13 @@ class ReminderEngine:
             items = [item for item in rows if item.id not in self._in_flight]
             if not items:
                 return handled
-            # `workers` at a time, each rendering on its own; a send to a target waits for the
-            # batch's earlier items there (due order, then id: the claim's order). Only within
-            # this process's batch: several processes' batches run side by side, unordered.
-            order = BatchOrder(items, self.workers, self._last_sends)
+            gate = Semaphore(self.workers)
 
-            async def one(item: DueItem, now: datetime = now, order: BatchOrder = order) -> None:
-                place = order.place(item)
-                try:
-                    async with place.working():
-                        await self._handle(item, now, place)
-                finally:
-                    place.close()  # whatever happened, the items behind it go on
+            async def one(
+                item: DueItem, now: datetime = now, gate: asyncio.Semaphore = gate
+            ) -> None:
+                async with gate:
+                    await self._handle(item, now)
 
             await asyncio.gather(*(one(item) for item in items))
             handled += len(items)
@@ -368,7 +358,7 @@ class ReminderEngine:
                 return
             await asyncio.sleep(0)
 
-    async def _handle(self, item: DueItem, now: datetime, place: Place) -> None:
+    async def _handle(self, item: DueItem, now: datetime) -> None:
         handler = self.handlers.get(item.kind)
         if handler is None:
             log.error("no handler for reminder kind %s; retrying in an hour", item.kind)
@@ -388,7 +378,6 @@ class ReminderEngine:
                 await self.store.settle(item, await handler.next_schedule(item))
                 return
             outgoing = await handler.render(item, late=when is Timeliness.LATE)
-            place.declare(out.target for out in outgoing)
             # Nothing to send: either the feature dropped it (skipped), or this occurrence was
             # already delivered by a process that died before settling it — then the feature's
             # state already says "sent" and only the settling is left, with no new record.
@@ -396,24 +385,15 @@ class ReminderEngine:
                 await self._record(item, "*", "skipped", now)
             pending = False
             for out in outgoing:
-                if out.is_dm:
-                    continue
-                await place.turn(out.target)  # behind the batch's earlier sends there
-                try:
-                    if not await self._deliver_once(handler, item, out, now, when):
-                        pending = True
-                finally:
-                    place.sent(out.target)
+                if not out.is_dm and not await self._deliver_once(handler, item, out, now, when):
+                    pending = True
             dms = [out for out in outgoing if out.is_dm]
             if dms:  # on their own lane: this worker goes on with the next item
                 self._in_flight.add(item.id)
-                place.hand_over(out.target for out in dms)
-                lane = self._spawn(
-                    self._deliver_dms(handler, item, outgoing, dms, pending, when, place),
+                self._spawn(
+                    self._deliver_dms(handler, item, outgoing, dms, pending, when),
                     f"reminder DMs {item.kind} {item.ref}",
                 )
-                # Even cancelled before it starts, the lane lets the items behind it go on.
-                lane.add_done_callback(lambda _: place.close_lane())
                 return
             await self._finish(handler, item, outgoing, pending, now)
         except Exception:
@@ -427,23 +407,18 @@ class ReminderEngine:
         dms: list[Outgoing],
         pending: bool,
         when: Timeliness,
-        place: Place,
     ) -> None:
         try:
             with priority(Priority.BACKGROUND):
                 for out in dms:
-                    await place.wait(out.target)  # behind earlier items' DMs to this member
-                    try:
-                        now = self.clock.now()
-                        if timeliness(item.due_at, item.expires_at, now) is Timeliness.MISSED:
-                            # The lane was long and what it announces has begun: too late.
-                            if await self.store.ledger_status(item, out.target) not in FINAL:
-                                await self._record(item, out.target, "missed", now)
-                            continue
-                        if not await self._deliver_once(handler, item, out, now, when):
-                            pending = True
-                    finally:
-                        place.sent(out.target)
+                    now = self.clock.now()
+                    if timeliness(item.due_at, item.expires_at, now) is Timeliness.MISSED:
+                        # The lane was long and what it announces has begun: too late.
+                        if await self.store.ledger_status(item, out.target) not in FINAL:
+                            await self._record(item, out.target, "missed", now)
+                        continue
+                    if not await self._deliver_once(handler, item, out, now, when):
+                        pending = True
                 next_due = await self._finish(handler, item, outgoing, pending, self.clock.now())
         except Exception:
             next_due = await self._failed(handler, item, self.clock.now())

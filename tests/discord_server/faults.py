@@ -1,4 +1,4 @@
-"""Faults on demand: 5xx answers, forced 429s and slow answers for the next N matching requests.
+"""Faults on demand: 5xx answers and forced 429s for the next N matching requests.
 
 Gateway faults (RECONNECT, INVALID_SESSION, dropped socket) live on the gateway and are
 reached through the driver (`world.gateway_reconnect()` …).
@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 LOST = 0  # a pseudo-status: the request is carried out, the answer never arrives
 CUT = -1  # a pseudo-status: the connection breaks before the request is carried out
-SLOW = -2  # a pseudo-status: the request waits `delay` seconds, then is carried out as usual
 
 
 @dataclass
@@ -22,7 +21,6 @@ class HttpFault:
     method: str | None
     retry_after: float = 0.0
     is_global: bool = False
-    delay: float = 0.0
 
 
 @dataclass
@@ -71,19 +69,6 @@ class Faults:
         (a network failure: discord.py does not retry it itself, the bot's code must)."""
         pattern = re.compile(route) if route else None
         self.pending.append(HttpFault(CUT, times, pattern, method))
-
-    def slow(
-        self,
-        seconds: float,
-        *,
-        times: int = 1,
-        route: str | None = None,
-        method: str | None = None,
-    ) -> None:
-        """Hold the next `times` matching requests `seconds` before carrying them out (a slow
-        channel: what Discord's side or the network can do to one request among others)."""
-        pattern = re.compile(route) if route else None
-        self.pending.append(HttpFault(SLOW, times, pattern, method, delay=seconds))
 
     def take(self, method: str, path: str) -> HttpFault | None:
         for fault in self.pending:

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from . import validation
-from .faults import CUT, LOST, SLOW, Faults
+from .faults import CUT, LOST, Faults
 from .ratelimit import RateLimits
 from .world import Attachment, World, snowflake
 
@@ -197,9 +197,6 @@ class DiscordServer:
         template = f"{request.method} {resource.canonical if resource else path}"
         record.route = template.replace(API, "")
         fault = self.faults.take(request.method, path)
-        if fault is not None and fault.status == SLOW:
-            await asyncio.sleep(fault.delay)
-            fault = None  # then as usual
         if fault is not None and fault.status == CUT:
             if request.transport is not None:
                 request.transport.abort()
