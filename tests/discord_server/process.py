@@ -100,16 +100,7 @@ async def spawn_probe(
         stderr=asyncio.subprocess.PIPE,
         limit=SERVER_INFO_LIMIT,
     )
-    assert proc.stdout is not None
-    try:
-        line = await asyncio.wait_for(proc.stdout.readline(), 30)
-    except BaseException:
-        proc.kill()
-        await proc.wait()
-        raise
-    if not line:
-        assert proc.stderr is not None
-        raise RuntimeError("probe died: " + (await proc.stderr.read()).decode()[-2000:])
+    line = await _first_line(proc, "probe")
     return proc, json.loads(line)
 
 
@@ -223,16 +214,7 @@ async def spawn_server(
         stderr=asyncio.subprocess.PIPE,
         limit=SERVER_INFO_LIMIT,
     )
-    assert proc.stdout is not None
-    try:
-        line = await asyncio.wait_for(proc.stdout.readline(), 30)
-    except BaseException:
-        proc.kill()
-        await proc.wait()
-        raise
-    if not line:
-        assert proc.stderr is not None
-        raise RuntimeError("server died: " + (await proc.stderr.read()).decode()[-2000:])
+    line = await _first_line(proc, "server")
     return ServerProcess(proc, json.loads(line), aiohttp.ClientSession())
 
 
@@ -242,3 +224,19 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+async def _first_line(proc: asyncio.subprocess.Process, what: str) -> bytes:
+    """The child's first line on stdout (what it says once ready); a child that dies first
+    fails with the end of its stderr, and one that says nothing in 30 s is killed."""
+    assert proc.stdout is not None
+    try:
+        line = await asyncio.wait_for(proc.stdout.readline(), 30)
+    except BaseException:
+        proc.kill()
+        await proc.wait()
+        raise
+    if not line:
+        assert proc.stderr is not None
+        raise RuntimeError(f"{what} died: " + (await proc.stderr.read()).decode()[-2000:])
+    return line
