@@ -289,14 +289,14 @@ class Passerelle(commands.Bot):
     async def on_ready(self) -> None:
         # One line operators (and the start-up benchmark) can wait for.
         log.info("Passerelle ready: %d servers", len(self.guilds))
-        # Only now the guard's model loads (a few seconds, in a thread): start-up is not slowed,
-        # and a post made before it is ready waits for it briefly (bot/secrecy/guard.py).
-        self.guard_model.start()
-        # Its rules too (about 0.15 s of CPU), off the loop, before the first post needs them;
-        # once (ready comes again after a reconnection).
+        # Only now the guard's rules (about 0.15 s of CPU) and its model (a few seconds) load,
+        # off the loop, one after the other: start-up is not slowed, and a post made before they
+        # are ready waits for them briefly (bot/secrecy/guard.py). Once (ready comes again after
+        # a reconnection).
         if not self._secrecy_rules:
             self._secrecy_rules = True
             await offload.build(load_secrecy_rules)
+            await self.guard_model.warm()
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:

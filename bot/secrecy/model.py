@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final
 
+from bot import offload
+
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL: Final = "fr_core_news_sm"
@@ -82,14 +84,33 @@ class NameModel:
 
     def start(self) -> None:
         """Start loading in a daemon thread (once; later calls do nothing)."""
+        if self._begin():
+            threading.Thread(
+                target=self._load, name=f"secrecy-model-{self.name}", daemon=True
+            ).start()
+
+    async def warm(self) -> None:
+        """Load on a worker thread through `bot.offload` (once; later calls do nothing).
+
+        What the bot calls once it is ready. A plain thread would take the interpreter lock for
+        5 ms at a time: every wake-up of the event loop (each database answer, each request) then
+        waits for it, and members who click while the model loads (a few seconds of CPU) were
+        answered after Discord's 3 s (`bench/sondages.py`: up to 50 of the first 100 answers of
+        a burst). `offload.build` shortens the switch interval and pauses the collector meanwhile.
+        """
+        if self._begin():
+            await offload.build(self._load)
+
+    def _begin(self) -> bool:
+        """Whether this call is the one that loads (idle and installed)."""
         with self._start_lock:
             if self.state is not ModelState.IDLE:
-                return
+                return False
             if not self.available():
                 self._fail("not installed")
-                return
+                return False
             self.state = ModelState.LOADING
-        threading.Thread(target=self._load, name=f"secrecy-model-{self.name}", daemon=True).start()
+            return True
 
     def load(self, timeout: float | None = None) -> bool:
         """Start loading if needed and wait for it; True when the model is ready."""

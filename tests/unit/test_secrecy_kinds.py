@@ -5,13 +5,16 @@ The figures on the held-out corpus are in bench/guard_corpus.py, never here.
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from bot import offload
 from bot.secrecy import guard as guard_module
 from bot.secrecy.guard import Guard, kinds_found
 from bot.secrecy.model import ModelState, NameModel, active
@@ -244,6 +247,31 @@ def test_a_scan_waits_briefly_for_a_loading_model_then_uses_the_rules(
         assert len(said) == 1  # once, not per message
     finally:
         release.set()
+
+
+class WatchedModel(NameModel):
+    """The real model, noting how the interpreter is set while it loads."""
+
+    def __init__(self) -> None:
+        super().__init__("fr_core_news_sm")
+        self.seen: list[tuple[float, bool]] = []
+
+    def _load(self) -> None:
+        self.seen.append((sys.getswitchinterval(), gc.isenabled()))
+        super()._load()
+
+
+async def test_the_bot_loads_the_model_without_starving_the_event_loop() -> None:
+    # A plain thread kept the loop waiting up to 5 ms for the interpreter at every wake-up,
+    # seconds in all while the model loaded: members' clicks were answered after Discord's 3 s.
+    model = WatchedModel()
+    before = sys.getswitchinterval()
+    await model.warm()
+    await model.warm()  # once
+    assert model.state is ModelState.READY
+    assert model.seen == [(offload.SHARED_SWITCH_INTERVAL, False)]
+    assert sys.getswitchinterval() == before and gc.isenabled()
+    gc.unfreeze()
 
 
 def test_the_model_finds_what_the_rules_cannot() -> None:
