@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -74,6 +75,15 @@ def _guard_model(request: pytest.FixtureRequest) -> None:
         from bot.secrecy.model import active
 
         active().load(timeout=600)
+
+
+@pytest.fixture
+def no_background_loader() -> None:
+    """Waits for model loaders that bots of earlier tests left running (a loader outlives its
+    bot): until they end, the collector is paused and the switch interval is short."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("secrecy-model-"):
+            thread.join(300)
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ import gc
 import threading
 from typing import Any
 
+import pytest
+
 from bot import offload
+
+# The collector's state is what these tests read: no loader of an earlier test's bot beside them.
+pytestmark = pytest.mark.usefixtures("no_background_loader")
 
 
 class Table(dict):

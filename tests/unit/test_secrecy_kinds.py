@@ -261,18 +261,10 @@ class WatchedModel(NameModel):
         super()._load()
 
 
-def _join_loaders() -> None:
-    for thread in threading.enumerate():
-        if thread.name.startswith("secrecy-model-"):
-            thread.join(300)
-
-
+@pytest.mark.usefixtures("no_background_loader")
 def test_the_model_loads_without_starving_the_event_loop() -> None:
     # A plain thread kept the loop waiting up to 5 ms for the interpreter at every wake-up,
     # seconds in all while the model loaded: members' clicks were answered after Discord's 3 s.
-    # A bot of an earlier test may still be loading its model in the background (its loader
-    # outlives the bot): the interpreter is as it should be only once that loader is done.
-    _join_loaders()
     model = WatchedModel()
     before = sys.getswitchinterval()
     assert before != offload.SHARED_SWITCH_INTERVAL
@@ -281,7 +273,9 @@ def test_the_model_loads_without_starving_the_event_loop() -> None:
     assert model.load(timeout=1)
     assert model.state is ModelState.READY
     assert model.seen == [(offload.SHARED_SWITCH_INTERVAL, False)]
-    _join_loaders()  # the loader ends just after the model is ready
+    for thread in threading.enumerate():  # the loader ends just after the model is ready
+        if thread.name == f"secrecy-model-{model.name}":
+            thread.join(60)
     assert sys.getswitchinterval() == before and gc.isenabled()
     gc.unfreeze()
 
