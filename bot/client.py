@@ -57,6 +57,12 @@ class PasserelleTree(app_commands.CommandTree["Passerelle"]):
 FEATURES_PACKAGE = "cogs"
 # At shutdown, how long pending redraws may take to show their last state.
 REDRAWS_SETTLE_SECONDS = 2.0
+# The guard's model loads once nobody has clicked for GUARD_MODEL_QUIET seconds and no reminder
+# is due within GUARD_MODEL_AHEAD (about how long the load takes on a busy 2-core machine), and
+# at the latest GUARD_MODEL_LATEST seconds after ready.
+GUARD_MODEL_QUIET = 2.0
+GUARD_MODEL_AHEAD = 15.0
+GUARD_MODEL_LATEST = 60.0
 
 
 def feature_packages() -> list[str]:
@@ -78,6 +84,8 @@ class Passerelle(commands.Bot):
     web_store: WebStore
     _health: asyncio.Task[None] | None = None
     _secrecy_rules = False  # the guard's rules loaded (after the first ready)
+    _guard_loader: asyncio.Task[None] | None = None
+    _last_interaction = float("-inf")  # the event loop's time of the last interaction
 
     def __init__(
         self,
@@ -296,12 +304,35 @@ class Passerelle(commands.Bot):
         if not self._secrecy_rules:
             self._secrecy_rules = True
             await offload.build(load_secrecy_rules)
-            await self.guard_model.warm()
+            self._guard_loader = asyncio.get_running_loop().create_task(
+                self._load_guard_model_when_quiet(), name="guard model"
+            )
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        self._last_interaction = asyncio.get_running_loop().time()
+
+    async def _load_guard_model_when_quiet(self) -> None:
+        """The model takes seconds of CPU to load (bot/secrecy/model.py): not while members click
+        or reminders are due — right after a restart, late reminders and the members who
+        noticed the bot was away come first — but at the first quiet moment, and at the latest
+        `GUARD_MODEL_LATEST` seconds after ready. A post that comes first starts it itself."""
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        while loop.time() - began < GUARD_MODEL_LATEST:
+            if self.guard_model.state is not secrecy_model.ModelState.IDLE:
+                return
+            quiet = loop.time() - self._last_interaction >= GUARD_MODEL_QUIET
+            if quiet and not self.reminders.busy_within(GUARD_MODEL_AHEAD):
+                break
+            await asyncio.sleep(GUARD_MODEL_QUIET / 4)
+        self.guard_model.start()
 
     # -- shutdown -------------------------------------------------------------------------------
     async def close(self) -> None:
         if self._health is not None:
             self._health.cancel()
+        if self._guard_loader is not None:
+            self._guard_loader.cancel()
         if self.web is not None:
             await self.web.stop()
             self.web = None

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ class _State:
 
 
 _STATE = _State()
+# `_STATE` is changed from the event loop and from background threads (`in_background`).
+_LOCK = threading.Lock()
 
 
 def _workers_start() -> None:
@@ -64,21 +67,31 @@ def _workers_end() -> None:
         sys.setswitchinterval(_STATE.interval)
 
 
-@asynccontextmanager
-async def collector_paused() -> AsyncIterator[None]:
-    """Around work that allocates a great many long-lived objects (see the module's doc)."""
+def _pause_collector() -> None:
     if _STATE.builds == 0:
         _STATE.collecting = gc.isenabled()
         gc.disable()
     _STATE.builds += 1
+
+
+def _resume_collector() -> None:
+    _STATE.builds -= 1
+    if _STATE.builds == 0:
+        gc.freeze()
+        if _STATE.collecting:
+            gc.enable()
+
+
+@asynccontextmanager
+async def collector_paused() -> AsyncIterator[None]:
+    """Around work that allocates a great many long-lived objects (see the module's doc)."""
+    with _LOCK:
+        _pause_collector()
     try:
         yield
     finally:
-        _STATE.builds -= 1
-        if _STATE.builds == 0:
-            gc.freeze()
-            if _STATE.collecting:
-                gc.enable()
+        with _LOCK:
+            _resume_collector()
 
 
 async def build(func: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -87,11 +100,34 @@ async def build(func: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R
     `func` must be pure and read only values nobody changes meanwhile (frozen dataclasses,
     tuples): it runs while the event loop goes on."""
     async with collector_paused():
-        _workers_start()
+        with _LOCK:
+            _workers_start()
         try:
             return await asyncio.to_thread(func, *args, **kwargs)
         finally:
-            _workers_end()
+            with _LOCK:
+                _workers_end()
+
+
+def in_background(func: Callable[[], object], name: str) -> threading.Thread:
+    """Start `func()` on a daemon thread of its own, as `build` runs its work (switch interval
+    short, collector paused, what it made frozen after), for callers that cannot wait for it:
+    e.g. a language model that loads for seconds while the bot answers members."""
+
+    def run() -> None:
+        with _LOCK:
+            _workers_start()
+            _pause_collector()
+        try:
+            func()
+        finally:
+            with _LOCK:
+                _resume_collector()
+                _workers_end()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 def release(holder: list[Any]) -> asyncio.Future[None]:
@@ -102,10 +138,16 @@ def release(holder: list[Any]) -> asyncio.Future[None]:
     shared (e.g. entries a newer index also uses) is left whole. The caller must keep no other
     reference: pass `[structure]` and forget it.
     """
-    _workers_start()
+    with _LOCK:
+        _workers_start()
     done = asyncio.get_running_loop().run_in_executor(None, _take_apart, holder)
-    done.add_done_callback(lambda _: _workers_end())
+    done.add_done_callback(lambda _: _release_done())
     return done
+
+
+def _release_done() -> None:
+    with _LOCK:
+        _workers_end()
 
 
 def _take_apart(holder: list[Any]) -> None:

@@ -234,6 +234,15 @@ class ReminderEngine:
                 return
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    def busy_within(self, seconds: float) -> bool:
+        """Whether a run is under way or the next one is due within `seconds` (what optional
+        background work, e.g. loading the guard's model, waits for). DMs on their lane do not
+        count: they trickle at one a second for as long as there are some."""
+        if self._tick.locked():
+            return True
+        armed = self._armed
+        return armed is not None and (armed - self.clock.now()).total_seconds() <= seconds
+
     # -- waking up ------------------------------------------------------------------------------
     def _consider(self, due_at: datetime) -> None:
         """Something is due at `due_at`: run now, or make sure the wake-up comes by then."""

@@ -83,34 +83,23 @@ class NameModel:
             return False
 
     def start(self) -> None:
-        """Start loading in a daemon thread (once; later calls do nothing)."""
-        if self._begin():
-            threading.Thread(
-                target=self._load, name=f"secrecy-model-{self.name}", daemon=True
-            ).start()
+        """Start loading in the background (once; later calls do nothing).
 
-    async def warm(self) -> None:
-        """Load on a worker thread through `bot.offload` (once; later calls do nothing).
-
-        What the bot calls once it is ready. A plain thread would take the interpreter lock for
-        5 ms at a time: every wake-up of the event loop (each database answer, each request) then
-        waits for it, and members who click while the model loads (a few seconds of CPU) were
-        answered after Discord's 3 s (`bench/sondages.py`: up to 50 of the first 100 answers of
-        a burst). `offload.build` shortens the switch interval and pauses the collector meanwhile.
+        Through `bot.offload.in_background`: a plain thread would take the interpreter lock
+        5 ms at a time for the seconds of CPU the load takes (spaCy's French tokenizer alone
+        compiles regular expressions for ~4 s on a busy 2-core machine), and every wake-up of the
+        event loop (a database answer, a request) would wait for it: members clicking then were
+        answered after Discord's 3 s (`bench/sondages.py`: up to 50 of the first 100 answers
+        of a burst).
         """
-        if self._begin():
-            await offload.build(self._load)
-
-    def _begin(self) -> bool:
-        """Whether this call is the one that loads (idle and installed)."""
         with self._start_lock:
             if self.state is not ModelState.IDLE:
-                return False
+                return
             if not self.available():
                 self._fail("not installed")
-                return False
+                return
             self.state = ModelState.LOADING
-            return True
+        offload.in_background(self._load, f"secrecy-model-{self.name}")
 
     def load(self, timeout: float | None = None) -> bool:
         """Start loading if needed and wait for it; True when the model is ready."""

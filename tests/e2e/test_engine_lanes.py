@@ -151,3 +151,33 @@ async def test_the_ledger_keeps_deliveries_two_weeks_and_problems_a_month(world:
     assert kept == ["failed-recent", "pending-old", "sent-recent"]
     reply = await world.guild.slash(world.alice, "config rappels")
     assert f"<t:{recent_problem}:f>" in reply.text and f"<t:{old_problem}:f>" not in reply.text
+
+
+class Probe(OneShotHandler):
+    """Notes whether the engine says it is busy while it renders."""
+
+    def __init__(self, world: Harness) -> None:
+        self.world = world
+        self.seen: list[bool] = []
+
+    async def render(self, item: DueItem, *, late: bool) -> list[Outgoing]:
+        self.seen.append(self.world.bot.reminders.busy_within(0))
+        return []
+
+
+async def test_the_engine_says_when_it_is_busy_or_due_soon(world: Harness) -> None:
+    # What optional background work (the guard's model loading) waits for.
+    engine = world.bot.reminders
+    probe = Probe(world)
+    engine.register("test.probe", probe)
+    assert not engine.busy_within(60)
+    due = world.clock.now() + timedelta(seconds=30)
+    await engine.schedule(
+        "test.probe", "p", world.guild.id, Schedule(occurrence="1", due_at=due, payload={})
+    )
+    assert engine.busy_within(31) and not engine.busy_within(29)
+    world.clock.advance(timedelta(seconds=30))
+    assert engine.busy_within(0)  # due now
+    await engine.run_due()
+    assert probe.seen == [True]  # a run under way
+    assert not engine.busy_within(60)
