@@ -210,7 +210,7 @@ COMMON_WORDS: Final = _words(
     "justice patience clemence blanche brune marin sylvain gilles franc ferme colombe "
     "dieu jesus marie mari paul jean luc marc guy loup lion leon bon sage fidele "
     "roy ray rey sol lune soleil ciel etoile ocean perle ambre cerise vanille "
-    "emmanuel aime aimee desire desiree honore felicite modeste"
+    "emmanuel aime aimee desire desiree honore felicite modeste ben pis"
 )
 
 GREETINGS: Final = _words(
@@ -221,5 +221,6 @@ GREETINGS: Final = _words(
 # English words spaCy sometimes reads as a person at the start of a sentence (« Any tips? »).
 ENGLISH_WORDS: Final = _words(
     "any anyone anybody the my our we i you he she they his her their this that what who how "
-    "when where why hi hey thanks thank please kid kids mom mum dad client father mother"
+    "when where why hi hey thanks thank please kid kids mom mum dad client father mother "
+    "english french spanish speaking social workers worker looking"
 )

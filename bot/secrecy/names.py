@@ -208,10 +208,14 @@ def _plain_words(ws: Sequence[Word]) -> bool:
     words = lx.french_words()
     for w in ws:
         key = w.key
+        if key in lx.ENGLISH_WORDS:
+            continue  # « Any » is also a first name in the list
         if key in lx.first_names() or lx.surnames().plain(key):
             return False
         singular = key[:-1] if key.endswith(("s", "x")) else key
-        if key not in words and singular not in words and key not in lx.ENGLISH_WORDS:
+        parts = key.split("-")  # « English-speaking »
+        compound = len(parts) > 1 and all(p in words or p in lx.ENGLISH_WORDS for p in parts)
+        if key not in words and singular not in words and not compound:
             return False
     return True
 
@@ -343,8 +347,10 @@ def _full_name_candidates(text: str, ws: list[Word]) -> Iterator[Hit]:
                 continue
             if adjacent and nxt is not None and nxt.key not in lx.PUBLIC_FIGURES:
                 both_lower = not w.capital and not nxt.capital
-                if (w.capital and nxt.capital and _surname_like(nxt)) or (
-                    both_lower and lx.surnames().plain(nxt.key)
+                # « Any English-speaking … »: an English word that is also a first name, then words
+                english = w.key in lx.ENGLISH_WORDS and _plain_words([w, nxt])
+                if (w.capital and nxt.capital and _surname_like(nxt) and not english) or (
+                    both_lower and lx.surnames().plain(nxt.key) and nxt.key not in lx.TITLES
                 ):
                     yield "name", w.start, nxt.end
                     continue
@@ -413,12 +419,45 @@ def nicknames(text: str) -> Iterator[Hit]:
 
 # ------------------------------------------------------------------------------------ families
 _FAMILY = re.compile(
-    r"(?i:\b(?:(?:la\s+)?famille\s+d['’]accueil|la\s+famille|le\s+clan|la\s+fratrie|chez\s+les|les\s+enfants|les\s+petits|"
-    r"le\s+couple|les\s+parents)\s+)(?P<name>[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
+    r"(?i:\b(?:(?:la\s+)?famille\s+d['’]accueil|la\s+famille|le\s+clan|la\s+fratrie|chez\s+les|"
+    r"les\s+(?:(?:\d{1,2}|deux|trois|quatre|cinq|six)\s+)?(?:enfants|petits|gamins|ados|filles|"
+    r"gar[çc]ons)|le\s+couple|les\s+parents)\s+)(?P<name>[A-ZÀ-Ý][\wÀ-ÿ'’\-]+)"
 )
 
 
+# « chez les Verhaegen », « la fille des Gagnon », « a Cree family, the Whitfields »: a household by
+# its name in the plural (the French plural keeps the name as it is, the English adds an s)
+_PLURAL_FAMILY = re.compile(
+    r"\b(?i:les|des|aux)\s+(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’]+(?:-[A-ZÀ-Ý][a-zà-ÿ'’]+)?)(?![\w-])"
+)
+_ENGLISH_FAMILY = re.compile(
+    r"(?i:\bfamil(?:y|ies)\s*,\s*the|\bthe)\s+(?P<name>(?-i:[A-Z][a-z]+))s\b(?!['’]?\s+(?-i:[A-Z]))"
+)
+
+
+def _plural_family(text: str, m: re.Match[str]) -> bool:
+    """« les Verhaegen »: a plain surname, neither a word, a people, a place nor a title."""
+    key = fold(m["name"])
+    if _sentence_start(text, m.start()) and m.group(0)[0].isupper():
+        return False  # « Les Misérables … »: a title opens the sentence
+    if key in lx.BIG_PLACES or key in lx.FIELD_WORDS or key in lx.PUBLIC_FIGURES:
+        return False
+    if key.endswith(_DEMONYM_ENDINGS) or key in lx.french_words():
+        return False
+    return lx.surnames().plain(key) and not famous_at(text, m.start("name"))
+
+
 def families(text: str) -> Iterator[Hit]:
+    for m in _PLURAL_FAMILY.finditer(text):
+        if _plural_family(text, m):
+            yield "name", m.start("name"), m.end("name")
+    for m in _ENGLISH_FAMILY.finditer(text):
+        key = fold(m["name"])
+        named = m.group(0).lower().startswith("famil")
+        if key in lx.BIG_PLACES or key in lx.ENGLISH_WORDS or key in lx.french_words():
+            continue
+        if named or (lx.surnames().plain(key) and key not in lx.first_names()):
+            yield "name", m.start("name"), m.end("name")
     for m in _FAMILY.finditer(text):
         key = fold(m["name"])
         if key in lx.FIELD_WORDS or key in lx.TITLES:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Final
 
+from bot.secrecy import clues
 from bot.secrecy import lexicon as lx
 from bot.secrecy.model import Entity
 from bot.text import fold
@@ -233,7 +234,8 @@ _KIN_OF_ROLE = re.compile(
     r"(?i:\b(?:fils|fille|femme|mari|[ée]pou(?:x|se)|conjointe?|m[èe]re|p[èe]re|fr[èe]re|"
     r"s[œo]eur|enfants?|petit-fils|petite-fille|petits-enfants|neveu|ni[èe]ce|ex|ex-femme|"
     r"ex-mari|beau-fr[èe]re|belle-s[œo]eur|gendre|belle-fille|bru|compagne|compagnon|"
-    r"copine|copain|chum|blonde|veuve|veuf)\s+(?:du|de\s+la|de\s+l['’]|de\s+notre|d['’]une?"
+    r"copine|copain|chum|blonde|veuve|veuf|gamine?|petite?|p['’]tite?|ado|gars|fiston)\s+"
+    r"(?:du|de\s+la|de\s+l['’]|de\s+notre|d['’]une?"
     r"\s+ancien(?:ne)?|de\s+l['’]ancien(?:ne)?)\s*(?:ancien(?:ne)?\s+|nouvel(?:le)?\s+|"
     r"nouveau\s+)?(?:" + _ROLE + r")\b)"
 )
@@ -275,9 +277,13 @@ _UNIQUE = re.compile(
 _KNOWN = re.compile(
     r"(?i:\b(?:le\s+doyen|la\s+doyenne|le\s+centenaire|la\s+centenaire)\s+(?:du|de\s+la|de|d['’])\s*"
     r"(?:village|commune|paroisse|quartier|r[ée]sidence|ehpad|chsld|[A-ZÀ-Ý])|\btout\s+le\s+(?:monde|village|quartier|rang)\s+(?:le|la|les|l['’])\s*"
-    r"(?:conna[îi]t|sait)|tout\s+le\s+village|toute\s+la\s+(?:commune|paroisse|r[ée]serve)|"
+    r"(?:conna[îi]t|sait)|(?:tout\s+le\s+village|toute\s+la\s+(?:commune|paroisse|r[ée]serve))\s+(?:le|la|les|l['’]|en|"
+    r"est|sait|a\s+vu|parle|jase|conna[îi]t)|"
     r"connue?s?\s+de\s+tous|que\s+tout\s+le\s+monde\s+conna[îi]t|"
-    r"reconna[îi]tr(?:ait|aient|a)\s+(?:tout\s+de\s+suite|facilement|direct))"
+    r"reconna[îi]tr(?:ait|aient|a)\s+(?:tout\s+de\s+suite|facilement|direct)|"
+    r"tout\s+le\s+monde\s+(?:le|la|les|l['’])\s*reconna[îi]t|"
+    r"\b(?:everybody|everyone|the\s+whole\s+(?:town|village))\s+(?:knows|recognizes|"
+    r"recognises|knew|talks\s+about)\s+(?:him|her|them|the\s+family))"
 )
 _DETAIL = re.compile(
     r"(?i:\b(?:maladie\s+(?:rare|orpheline|g[ée]n[ée]tique|d[ée]g[ée]n[ée]rative|de\s+[A-Z]\w+)|"
@@ -303,8 +309,8 @@ _PERSON_REF = re.compile(
     r"maman|papa|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|fille|gar[çc]on|veuve?|veuf)\b|"
     r"une?\s+(?:(?:vieux|vieille|jeune|petite?|grande?|pauvre|autre)\s+)?"
     r"(?:dame|monsieur|homme|femme|jeune|ado|adolescente?|enfant|fille|a[îi]n[ée]e?|gamine?|gars|"
-    r"gar[çc]on|m[èe]re|p[èe]re|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|r[ée]sidente?|"
-    r"personne|veuve?|veuf|retrait[ée]e?)|cette\s+(?:dame|femme|jeune|ado|famille|m[èe]re|"
+    r"gar[çc]on|m[èe]re|p[èe]re|maman|papa|famille|couple|b[ée]b[ée]|patiente?|usag[eè]re?|"
+    r"r[ée]sidente?|personne|veuve?|veuf|retrait[ée]e?)|cette\s+(?:dame|femme|jeune|ado|famille|m[èe]re|"
     r"personne|enfant)|ce\s+(?:monsieur|jeune|gar[çc]on|p[èe]re|couple|b[ée]b[ée]|patient)|"
     r"(?:mon|ma)\s+(?:usag[eè]re?|patiente?|cliente?|r[ée]sidente?|b[ée]n[ée]ficiaire|"
     r"jeune|suivie?)|(?:sa|son|ses)\s+(?:m[èe]re|p[èe]re|fils|fille|enfants?|femme|mari|"
@@ -316,9 +322,9 @@ _PERSON_REF = re.compile(
 _ENGLISH_PERSON = re.compile(
     r"(?i:\ban?\s+\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\b|"
     r"\b(?:an?|the|my|our|this|his|her|their)\s+(?:\d{1,2}[\s-]?(?:y/?o|year[\s-]old)\s+|"
-    r"young\s+|teenage\s+|single\s+|old\s+|elderly\s+)?(?:kid|child|girl|boy|teen|teenager|"
+    r"young\s+|teenage\s+|single\s+|old\s+|elderly\s+|[A-Za-z-]+\s+)?(?:kid|child|girl|boy|teen|teenager|"
     r"mom|mum|dad|mother|father|man|woman|lady|guy|family|client|patient|resident|grandmother|"
-    r"grandfather|baby|son|daughter|wife|husband)s?\b)"
+    r"grandfather|baby|son|daughter|wife|husband|gentleman|guy)s?\b)"
 )
 _CONDITION = re.compile(
     r"(?i:\b(?:atteinte?s?\s+(?:de|d['’]|par)|souffr\w*\s+d['’e]|diagnostiqu[ée]e?|"
@@ -370,7 +376,9 @@ _DEMONYM = re.compile(
 _SELF_SENTENCE = re.compile(
     r"(?i:\W*(?:moi\b|perso\b|je\s+suis\b|j['’]suis\b|je\s+travaille|je\s+bosse|j['’]habite|"
     r"je\s+vis\b|je\s+viens\b|j['’]exerce|j['’]ai\s+\d+\s+ans|mon\s+(?:premier\s+)?poste|"
-    r"i['’]m\b|i\s+am\b|i\s+work|i\s+live|as\s+a\b))"
+    r"i['’]m\b(?!\s+(?:following|working\s+with|seeing|supporting|helping|worried|dealing|"
+    r"accompanying))|i\s+am\b(?!\s+(?:following|working\s+with|seeing|supporting|helping|"
+    r"worried|dealing|accompanying))|i\s+work(?!ing\s+with|\s+with)|i\s+live|as\s+a\b))"
 )
 
 
@@ -449,6 +457,7 @@ def _english_places(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_ACRONYM_PLACE_MAX: Final = 5
 _INDEFINITE_BEFORE = re.compile(r"(?i:\b(?:une?|d['’]une?|des|certaine?s?|petite?s?)\s*$)")
 
 
@@ -474,6 +483,9 @@ def _small_places(text: str, entities: Sequence[Entity] | None) -> list[tuple[in
         name = fold(text[ent.start : ent.end])
         if name in lx.BIG_PLACES or name in lx.FIELD_WORDS:
             continue
+        raw = text[ent.start : ent.end]
+        if raw.isupper() and len(raw) <= _ACRONYM_PLACE_MAX:
+            continue  # « un recours DALO »: spaCy takes a short acronym for a place
         before = text[max(0, ent.start - 20) : ent.start]
         # « la DPJ de Laval », « le CISSS de la Montérégie »: a structure's territory
         if re.search(r"\b[A-Z]{2,}\s+(?:de|du|des|d['’])\s*(?:la\s+|l['’])?$", before):
@@ -566,3 +578,40 @@ def combinations(text: str, entities: Sequence[Entity] | None) -> Iterator[Hit]:
         if detail and (person or _PERSON_AGE.search(text)):
             start = min(detail.start(), places[0][0])
             yield "combination", start, max(detail.end(), places[0][1])
+            return
+    yield from _weak_clues(text, role_places)
+
+
+def _clue_spans(text: str) -> dict[str, tuple[int, int]]:
+    """The first span of each category of ``clues`` said of one person, not of a group or self."""
+    found: dict[str, tuple[int, int]] = {}
+    for category, pattern in clues.CATEGORIES.items():
+        for m in pattern.finditer(text):
+            if not _about_self(text, m.start()) and not _generic(text, m.start()):
+                found[category] = m.span()
+                break
+    return found
+
+
+def _weak_clues(text: str, role_places: list[tuple[int, int]]) -> Iterator[Hit]:
+    """Two or three weak clues about one person or household: together they point at them."""
+    if not (_PERSON_REF.search(text) or _ENGLISH_PERSON.search(text) or _MORE_PERSON.search(text)):
+        return
+    found = _clue_spans(text)
+    if role_places:
+        found["place"] = role_places[0]
+    strong = any(c in clues.STRONG or c == "place" for c in found)
+    if (len(found) >= _CLUES_WITH_STRONG and strong) or len(found) >= _CLUES_WEAK_ONLY:
+        spans = found.values()
+        yield "combination", min(s for s, _ in spans), max(e for _, e in spans)
+
+
+_CLUES_WITH_STRONG: Final = 2
+_CLUES_WEAK_ONLY: Final = 3
+# who a social worker speaks of besides « la dame », « le jeune »: « mes jeunes », « mon suivi »,
+# « les 2 jeunes », initials (« M.B., 16 ans »)
+_MORE_PERSON = re.compile(
+    r"(?i:\b(?:mes|nos|ses|les)\s+(?:\d{1,2}\s+|deux\s+|trois\s+)?(?:jeunes|ados|gamins|gosses|"
+    r"petits)\b|\bmon\s+suivi\b|\bma\s+(?:petite\s+)?(?:dame|madame|jeune|protégée)\b|"
+    r"\bmon\s+(?:petit\s+)?(?:monsieur|jeune|protégé|gars)\b)|\b[A-Z]\.\s?[A-Z]\.(?!\w)"
+)
